@@ -15,8 +15,11 @@ from typing import Sequence
 from . import commands
 
 
-def command_names() -> list[str]:
-    return sorted(m.name for m in pkgutil.iter_modules(commands.__path__) if not m.name.startswith("_"))
+def command_modules() -> dict[str, str]:
+    """Command name -> module name; a trailing underscore lets a command be named like a keyword
+    (``import_.py`` is the ``import`` command)."""
+    return {m.name.rstrip("_"): m.name for m in pkgutil.iter_modules(commands.__path__)
+            if not m.name.startswith("_")}
 
 
 def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
@@ -24,10 +27,10 @@ def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
                                      description="未来产业发展目标监测看板 / Future Industries Target Tracker")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     wanted = next((a for a in argv if not a.startswith("-")), None)
-    for name in command_names():
+    for name, module_name in sorted(command_modules().items()):
         # Import only the command being run; list the others by name for --help.
         if wanted == name:
-            module = importlib.import_module(f"{commands.__name__}.{name}")
+            module = importlib.import_module(f"{commands.__name__}.{module_name}")
             p = sub.add_parser(name, help=getattr(module, "HELP", ""), description=getattr(module, "HELP", ""))
             module.add_arguments(p)
             p.set_defaults(_run=module.run)
