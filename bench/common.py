@@ -1,0 +1,29 @@
+"""Timing helpers shared by the benchmark cases: medians after a warm-up, never in tests."""
+from __future__ import annotations
+
+import gc
+import statistics
+import time
+from typing import Any, Callable
+
+
+def median_seconds(fn: Callable[[], Any], repeat: int = 5, warmup: int = 1) -> float:
+    """Median wall time of ``fn`` over ``repeat`` runs after ``warmup`` runs."""
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeat):
+        gc.collect()
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def result(case: str, scale: str, seconds: float, baseline: str | None = None, baseline_seconds: float | None = None,
+           budget: str = "", **extra: Any) -> dict[str, Any]:
+    """One benchmark row: the case, its median time, and its ratio to the baseline of the same run."""
+    ratio = seconds / baseline_seconds if baseline_seconds else None
+    return {"case": case, "scale": scale, "seconds": round(seconds, 4), "baseline": baseline,
+            "baseline_seconds": round(baseline_seconds, 4) if baseline_seconds else None,
+            "ratio": round(ratio, 3) if ratio else None, "budget": budget, **extra}
