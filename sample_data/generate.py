@@ -1,0 +1,347 @@
+"""Fictional sample workbooks (示例数据) and a large synthetic national set, from a fixed seed.
+
+``write_samples(out_dir)`` rebuilds the committed sample files; ``synthetic_workbook(path, N)``
+writes one workbook with N items for each of the 31 provinces (benchmarks);
+``sample_files()`` lists the committed good samples.
+Run ``python -m sample_data.generate [--out DIR] [--synthetic N]``.
+Every name, code and number here is invented.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import io
+import random
+import sys
+from pathlib import Path
+from typing import Any, Iterable
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from openpyxl import Workbook  # noqa: E402
+
+from metrics.catalog import Catalog, load_catalog  # noqa: E402
+from metrics.text import item_key  # noqa: E402
+from metrics.workbook_spec import headers, sheet_name  # noqa: E402
+from metrics.xlsx_safe import safe_cell_text  # noqa: E402
+
+SAMPLE_DIR = Path(__file__).resolve().parent
+SEED = 42
+SAMPLE_MARK = "示例数据"
+SAMPLE_NOTE = "示例数据:本文件中的单位、名称、编号和数字均为虚构,仅用于演示。"
+SYNTHETIC_AS_OF = dt.date(2026, 10, 31)
+
+# ---- identifiers ------------------------------------------------------------------------------
+# GB 32100-2015 统一社会信用代码: 31 characters (no I, O, S, V, Z), weights 3^i mod 31.
+USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+USCC_WEIGHTS = [pow(3, i, 31) for i in range(17)]
+# GB 11714 组织机构代码 (characters 9-17 of the credit code): weights and mod-11 check.
+ORG_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2]
+
+
+def org_code_check(body: str) -> str:
+    """The GB 11714 check character of an 8-character organisation code body."""
+    total = sum(int(ch, 36) * w for ch, w in zip(body, ORG_WEIGHTS))
+    c = 11 - total % 11
+    return "X" if c == 10 else "0" if c == 11 else str(c)
+
+
+def credit_code_check(first17: str) -> str:
+    """The GB 32100-2015 check character of the first 17 characters of a credit code."""
+    total = sum(USCC_CHARS.index(ch) * w for ch, w in zip(first17, USCC_WEIGHTS))
+    return USCC_CHARS[(31 - total % 31) % 31]
+
+
+def credit_code(rng: random.Random, division: str, kind: str = "enterprise") -> str:
+    """A made-up but well-formed 18-character 统一社会信用代码 registered in ``division``."""
+    prefix = {"enterprise": "91", "institution": rng.choice(["12", "52", "91"])}[kind]
+    if rng.random() < 0.5:
+        # Codes issued after 2015 carry MA + 6 characters in place of the old organisation code.
+        body = "MA" + "".join(rng.choice(USCC_CHARS[:10] + "ABCDEFGHJKLMNPQRTUWXY") for _ in range(6))
+    else:
+        body = "".join(rng.choice("0123456789") for _ in range(8))
+    first17 = prefix + division + body + org_code_check(body)
+    return first17 + credit_code_check(first17)
+
+
+def standard_number(rng: random.Random, year: int) -> str:
+    """A made-up national (GB/T) or group (T/…) standard number of ``year``."""
+    if rng.random() < 0.55:
+        return f"GB/T {rng.randint(40000, 49999)}-{year}"
+    org = rng.choice(["CESA", "CAS", "CIE", "CSAE", "CMIF", "CCSA", "CIMA", "CAAM"])
+    return f"T/{org} {rng.randint(1, 1999)}-{year}"
+
+
+# ---- vocabulary (all invented) ----------------------------------------------------------------
+BRAND = list("华盛智远星瀚中天恒昊博睿宏启泰新腾锐凌芯源量光磐钧海岳峰鼎曜科创微融云极衡")
+CITY_SUFFIX = ["新区", "高新区", "经开区", "科学城", "湾区", "城区"]
+TECH_WORDS = ["关键技术", "核心算法", "共性技术", "前沿技术", "底层技术", "核心器件技术", "集成技术", "测试验证技术"]
+PRODUCT_WORDS = ["样机", "整机", "系统", "平台", "模组", "装备", "芯片", "终端"]
+SCENARIO_SECTORS = ["汽车制造", "电子信息", "石化化工", "钢铁", "医疗服务", "智慧城市", "能源电力", "港口物流", "农业生产", "文化旅游"]
+STD_WORDS = ["通用技术要求", "测试方法", "术语和定义", "安全要求", "评价规范", "接口规范", "数据格式"]
+ORG_WORDS = ["中试服务中心", "检验检测中心", "知识产权服务中心", "技术转移中心", "产业创新服务中心", "概念验证中心"]
+UNIVERSITIES = ["某理工大学", "某科技大学", "某工业大学", "某交通大学", "某师范大学"]
+INSTITUTES = ["某研究院", "某创新研究院", "某产业技术研究院", "某实验室"]
+STAGES = ["", "", "", "(一期)", "(二期)", "(三期)"]
+
+# Share of items by metric in a realistic register (countable national metrics).
+METRIC_WEIGHTS = {"tech": 20, "product": 20, "enterprise": 12, "scenario": 16, "standard": 12,
+                  "service_org": 8, "incubator": 5, "pilot_zone": 3, "eco_leader": 4}
+
+
+def national_regions(catalog: Catalog) -> list[Any]:
+    """The 31 provinces, autonomous regions and municipalities, in catalog order."""
+    return [r for r in catalog.regions if r.kind in ("province", "autonomous_region", "municipality")]
+
+
+def random_date(rng: random.Random, start: dt.date, end: dt.date, skew: float = 1.6) -> dt.date:
+    """A date between start and end, more often late than early (work picks up over time)."""
+    span = (end - start).days
+    return start + dt.timedelta(days=int(span * rng.random() ** (1 / skew)))
+
+
+class ItemMaker:
+    """Makes invented register rows for one province, unique by (metric, key) within it."""
+
+    def __init__(self, rng: random.Random, catalog: Catalog, region: Any, start: dt.date, end: dt.date,
+                 used_codes: set[str]):
+        self.rng, self.catalog, self.region = rng, catalog, region
+        self.start, self.end = start, end
+        self.used_codes = used_codes
+        self.seen: set[tuple[str, str]] = set()
+        self.metrics = list(METRIC_WEIGHTS)
+        self.weights = list(METRIC_WEIGHTS.values())
+        self.divisions = [region.code[:2] + f"{c:02d}{d:02d}" for c in range(1, 10) for d in (0, 2, 3, 5)]
+
+    def brand(self) -> str:
+        return "".join(self.rng.sample(BRAND, 2))
+
+    def place(self) -> str:
+        return self.region.short + self.rng.choice(CITY_SUFFIX)
+
+    def unique_code(self, make) -> str:
+        while True:
+            code = make()
+            if code not in self.used_codes:
+                self.used_codes.add(code)
+                return code
+
+    def item(self, metric: str | None = None, statuses: tuple[float, float] = (0.86, 0.95),
+             month_share: float = 0.08) -> dict[str, Any]:
+        """One register row (values as a user would write them)."""
+        rng, cat = self.rng, self.catalog
+        metric = metric or rng.choices(self.metrics, self.weights)[0]
+        flagship = rng.choice(cat.flagship) if metric in ("product", "tech", "scenario") and rng.random() < 0.6 else None
+        direction = cat.direction_by_id[flagship.direction] if flagship else rng.choice(cat.directions)
+        field = rng.choice(direction.fields)
+        r = rng.random()
+        status = "已完成" if r < statuses[0] else "推进中" if r < statuses[1] else "计划中"
+        date: Any = None
+        if status == "已完成":
+            d = random_date(rng, self.start, self.end)
+            date = f"{d.year}年{d.month}月" if rng.random() < month_share else d
+        elif rng.random() < 0.05:
+            status = ""  # left blank: counts as achieved, so it needs a date
+            date = random_date(rng, self.start, self.end)
+        year = date.year if isinstance(date, dt.date) else rng.randint(self.start.year, self.end.year)
+        code = ""
+        brand = self.brand()
+        if metric in ("enterprise", "eco_leader"):
+            name = f"{self.place()[:len(self.region.short)]}{brand}{field[:2]}科技有限公司"
+            if metric == "eco_leader":
+                name = name.replace("科技有限公司", "集团股份有限公司")
+            if rng.random() < 0.9:
+                code = self.unique_code(lambda: credit_code(rng, rng.choice(self.divisions)))
+            lead = name
+        elif metric == "service_org":
+            name = f"{self.place()}{field}{rng.choice(ORG_WORDS)}"
+            if rng.random() < 0.85:
+                code = self.unique_code(lambda: credit_code(rng, rng.choice(self.divisions), "institution"))
+            lead = name
+        elif metric == "standard":
+            name = f"{field}{rng.choice(STD_WORDS)}"
+            code = self.unique_code(lambda: standard_number(rng, year))
+            lead = f"{brand}{rng.choice(INSTITUTES)}"
+        elif metric == "tech":
+            name = f"{field}{rng.choice(TECH_WORDS)}"
+            lead = rng.choice([f"{brand}{rng.choice(INSTITUTES)}", rng.choice(UNIVERSITIES), f"{brand}科技有限公司"])
+        elif metric == "product":
+            base = flagship.name_zh if flagship else field
+            name = f"{brand}{base}{rng.choice(PRODUCT_WORDS)}"
+            lead = f"{brand}科技有限公司"
+        elif metric == "scenario":
+            name = f"{field}在{rng.choice(SCENARIO_SECTORS)}领域的应用场景"
+            lead = f"{brand}科技有限公司"
+        elif metric == "incubator":
+            name = f"{self.place()}{field}未来产业孵化器"
+            lead = rng.choice(UNIVERSITIES)
+        else:  # pilot_zone
+            name = f"{self.place()}{direction.name_zh}产业先导区"
+            lead = f"{self.place()}管委会"
+        name = self.unique_name(metric, name, code)
+        return {
+            "省份": self.region.name,
+            "指标": cat.metric(metric).name_zh,
+            "名称": name,
+            "编号": code,
+            "方向": direction.name_zh,
+            "标志性产品类别": flagship.name_zh if flagship else "",
+            "牵头单位": lead,
+            "状态": status,
+            "完成日期": date,
+            "证明材料": f"{self.region.short}工信发〔{year}〕{rng.randint(1, 300)}号" if status == "已完成" else "",
+            "备注": "",
+        }
+
+    def unique_name(self, metric: str, name: str, code: str) -> str:
+        """The name, numbered when this province already has an item of that name."""
+        n = 1
+        candidate = name
+        while (metric, item_key(candidate)) in self.seen:
+            n += 1
+            stage = STAGES[n] if n < len(STAGES) and STAGES[n] else f"({n}号)"
+            candidate = f"{name}{stage}"
+        self.seen.add((metric, item_key(candidate)))
+        if code:
+            self.seen.add((metric, "code:" + code))
+        return candidate
+
+    def take(self, row: dict[str, Any], metric: str) -> bool:
+        """Record a row shared from another province; False when this province already has it."""
+        k = (metric, item_key(row["名称"]))
+        ck = (metric, "code:" + row["编号"]) if row["编号"] else None
+        if k in self.seen or (ck and ck in self.seen):
+            return False
+        self.seen.add(k)
+        if ck:
+            self.seen.add(ck)
+        return True
+
+
+def region_items(rng: random.Random, catalog: Catalog, regions: list[Any], n: int, start: dt.date,
+                 end: dt.date, shared_share: float = 0.03) -> dict[str, list[dict[str, Any]]]:
+    """n register rows for each region; about ``shared_share`` of each are items of another region."""
+    used_codes: set[str] = set()
+    makers = {r.name: ItemMaker(rng, catalog, r, start, end, used_codes) for r in regions}
+    rows = {r.name: [makers[r.name].item() for _ in range(n)] for r in regions}
+    if len(regions) < 2:
+        return rows
+    name_to_metric = {m.name_zh: m.id for m in catalog.metrics}
+    for r in regions:
+        own = rows[r.name]
+        k = int(round(n * shared_share))
+        slots = rng.sample(range(n), k) if k else []
+        for slot in slots:
+            for _ in range(20):
+                other = rng.choice([x for x in regions if x.name != r.name])
+                src = rng.choice(rows[other.name])
+                metric = name_to_metric[src["指标"]]
+                if src.get("_shared") or not makers[r.name].take(src, metric):
+                    continue
+                # Same item (same code, or same name where it has none), reported by both provinces.
+                own[slot] = {**src, "省份": r.name, "牵头单位": src["牵头单位"], "_shared": True,
+                             "备注": f"与{other.short}共建"}
+                break
+    return rows
+
+
+def totals_rows(rng: random.Random, region: Any, as_of: dt.date) -> list[dict[str, Any]]:
+    """指标汇总 rows: money and provincial metrics reported as numbers, at several dates."""
+    out = []
+    scale = rng.uniform(80, 900)
+    for d in (dt.date(2024, 12, 31), dt.date(2025, 12, 31), as_of):
+        out.append({"省份": region.name, "指标": "产业规模", "截至日期": d, "累计值": round(scale, 1),
+                    "备注": "单位:亿元"})
+        scale *= rng.uniform(1.08, 1.35)
+    platforms, teams = rng.randint(5, 30), rng.randint(5, 40)
+    for d in (dt.date(2025, 6, 30), as_of):
+        out.append({"省份": region.name, "指标": "创新平台", "截至日期": d, "累计值": platforms, "备注": ""})
+        out.append({"省份": region.name, "指标": "人才团队", "截至日期": d, "累计值": teams, "备注": ""})
+        platforms += rng.randint(1, 15)
+        teams += rng.randint(1, 20)
+    return out
+
+
+def targets_rows(rng: random.Random, region: Any, n_items: int) -> list[dict[str, Any]]:
+    """目标设定 rows as people write them: qualifiers, units in the value, bare years."""
+    per = max(1, n_items // 10)
+    return [
+        {"省份": region.name, "指标": "前沿关键核心技术", "目标值": f"{per * 2}项以上", "单位": "项", "截止日期": 2026,
+         "说明": "省级未来产业行动方案"},
+        {"省份": region.name, "指标": "标志性产品", "目标值": per * 2, "单位": "项", "截止日期": 2026, "说明": ""},
+        {"省份": region.name, "指标": "领军企业", "目标值": f"约{per}", "单位": "家", "截止日期": "2027-12-31", "说明": ""},
+        {"省份": region.name, "指标": "产业规模", "目标值": f"{rng.randint(5, 30) * 100}亿元", "单位": "亿元",
+         "截止日期": 2027, "说明": "省级规划"},
+        {"省份": region.name, "指标": "创新平台", "目标值": f"{rng.randint(3, 10) * 10}个左右", "单位": "个",
+         "截止日期": 2030, "说明": ""},
+    ]
+
+
+GOAL_EVIDENCE = ["已出台专项政策并建立工作专班", "重点领域取得阶段性成果", "正在组织实施相关工程", "已纳入年度重点工作"]
+TASK_EVIDENCE = ["印发实施方案,建立项目库", "组织开展揭榜挂帅,支持项目若干", "建设中试平台并投入运行",
+                 "举办供需对接活动,发布场景清单", "制定地方标准并推动转化为团体标准"]
+
+
+def goal_rows(rng: random.Random, catalog: Catalog, region: Any) -> list[dict[str, Any]]:
+    """定性目标 self-assessment rows, one per qualitative goal."""
+    levels = [lv.name_zh for lv in catalog.levels]
+    return [{"省份": region.name, "目标": g.name_zh, "进展程度": rng.choices(levels, [2, 4, 5, 1])[0],
+             "佐证": rng.choice(GOAL_EVIDENCE)} for g in catalog.qualitative_metrics]
+
+
+def task_rows(rng: random.Random, catalog: Catalog, region: Any) -> list[dict[str, Any]]:
+    """任务进展 rows, one per key task."""
+    levels = [lv.name_zh for lv in catalog.levels]
+    return [{"省份": region.name, "任务序号": f"{t.number}.{t.name_zh}",
+             "进展程度": rng.choices(levels, [3, 4, 4, 1])[0], "工作进展": rng.choice(TASK_EVIDENCE)}
+            for t in catalog.tasks]
+
+
+# ---- writing ----------------------------------------------------------------------------------
+def _append(ws: Any, keys: list[str], rows: Iterable[dict[str, Any]]) -> None:
+    for row in rows:
+        ws.append([safe_cell_text(row.get(k)) if row.get(k) not in ("", None) else None for k in keys])
+
+
+def _write_sheets(wb: Workbook, info: dict[str, Any], guide: list[str], frames: dict[str, list[dict[str, Any]]],
+                  ) -> None:
+    """Write the guide, info and table sheets of a workbook (write-only friendly)."""
+    ws = wb.create_sheet(sheet_name("guide"))
+    for line in guide:
+        ws.append([safe_cell_text(line)])
+    ws = wb.create_sheet(sheet_name("info"))
+    for label in headers("info"):
+        value = info.get(label)
+        ws.append([label, safe_cell_text(value) if value not in ("", None) else None])
+    for key in ("items", "totals", "targets", "goals", "tasks"):
+        ws = wb.create_sheet(sheet_name(key))
+        keys = headers(key)
+        ws.append(keys)
+        _append(ws, keys, frames.get(key, []))
+
+
+def synthetic_workbook(path: str | Path, items_per_region: int = 2000, regions: int = 31, seed: int = SEED) -> Path:
+    """Write one large fictional national workbook: ``items_per_region`` items for each of
+    ``regions`` provinces, with totals, targets, goals and tasks for every province."""
+    path = Path(path)
+    rng = random.Random(seed)
+    catalog = load_catalog()
+    chosen = national_regions(catalog)[:regions]
+    items = region_items(rng, catalog, chosen, items_per_region, dt.date(2024, 1, 1), SYNTHETIC_AS_OF)
+    frames: dict[str, list[dict[str, Any]]] = {"items": [], "totals": [], "targets": [], "goals": [], "tasks": []}
+    for r in chosen:
+        frames["items"].extend(items[r.name])
+        frames["totals"].extend(totals_rows(rng, r, SYNTHETIC_AS_OF))
+        frames["targets"].extend(targets_rows(rng, r, items_per_region))
+        frames["goals"].extend(goal_rows(rng, catalog, r))
+        frames["tasks"].extend(task_rows(rng, catalog, r))
+    wb = Workbook(write_only=True)
+    guide = [f"{SAMPLE_MARK}:全国合成数据集({len(chosen)}个省级地区 × 每地{items_per_region}项成果)", SAMPLE_NOTE]
+    info = {"统计截止日期": SYNTHETIC_AS_OF, "填报单位": f"{SAMPLE_MARK}(虚构)", "联系人": "示例", "联系电话": "010-00000000"}
+    _write_sheets(wb, info, guide, frames)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
