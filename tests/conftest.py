@@ -11,6 +11,8 @@ DATA = Path(__file__).resolve().parent / "data"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+pytest_plugins = ["tests.pg"]  # pg_server / pg_url: a real PostgreSQL 15 server for the storage tests
+
 
 @pytest.fixture(scope="session")
 def catalog():

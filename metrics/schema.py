@@ -1,0 +1,105 @@
+"""Table definitions of the store (SQLAlchemy Core), one place for SQLite and PostgreSQL.
+
+The row tables (items, totals, targets, assessments, tasks) have exactly the columns of the frame
+schemas in ``metrics.model`` plus ``id`` and ``submission_id``, so rows go in and come out as frames
+without renaming. Migrations under ``metrics/migrations/`` create this schema; a test checks that
+the migrated database and these definitions agree.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from .model import FRAMES
+
+metadata = sa.MetaData(naming_convention={
+    "ix": "ix_%(table_name)s_%(column_0_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+})
+
+# SQLite only makes INTEGER PRIMARY KEY an alias of the rowid (fast, auto-increment).
+BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+SUBMISSION_STATES = ("current", "superseded", "deleted")
+ROLES = ("admin", "editor", "viewer")
+
+
+def column_type(dtype: str) -> sa.types.TypeEngine:
+    """The SQL type that stores a frame column of pandas ``dtype``."""
+    if dtype.startswith("datetime64"):
+        return sa.Date()  # every frame date is a calendar date (precision kept in date_precision)
+    if dtype == "Int64":
+        return sa.Integer()
+    if dtype == "float64":
+        return sa.Float()
+    return sa.Text()
+
+
+# The original files, stored once per content (a national workbook may feed 31 submissions).
+originals = sa.Table(
+    "originals", metadata,
+    sa.Column("sha256", sa.String(64), primary_key=True),
+    sa.Column("size", sa.BigInteger, nullable=False),
+    sa.Column("content", sa.LargeBinary, nullable=False),
+)
+
+submissions = sa.Table(
+    "submissions", metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("province", sa.Text, nullable=False),
+    sa.Column("as_of", sa.Date, nullable=False),
+    sa.Column("uploader", sa.Text, nullable=False, server_default=""),
+    sa.Column("uploaded_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("filename", sa.Text, nullable=False),
+    sa.Column("sha256", sa.String(64), sa.ForeignKey("originals.sha256"), nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("deleted_from", sa.String(16), nullable=True),   # state before a soft delete, for restore
+    sa.Column("replaced_by", sa.BigInteger, nullable=True),    # submission that superseded this one
+    sa.Column("sample", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("report", sa.JSON, nullable=False),              # problems, per-sheet counts, readable
+    sa.Column("counts", sa.JSON, nullable=False),              # stored rows per table
+    sa.CheckConstraint("state in ('current', 'superseded', 'deleted')", name="ck_submissions_state"),
+    sa.Index("ix_submissions_province_as_of", "province", "as_of"),
+    sa.Index("ix_submissions_sha256", "sha256"),
+)
+
+
+def row_table(kind: str) -> sa.Table:
+    """A table holding the rows of frame ``kind`` of every submission."""
+    return sa.Table(
+        kind, metadata,
+        sa.Column("id", BigId, primary_key=True, autoincrement=True),
+        sa.Column("submission_id", sa.BigInteger,
+                  sa.ForeignKey("submissions.id", ondelete="CASCADE"), nullable=False, index=True),
+        *[sa.Column(name, column_type(dtype), nullable=True) for name, dtype in FRAMES[kind].items()],
+    )
+
+
+ROW_TABLES: dict[str, sa.Table] = {kind: row_table(kind) for kind in FRAMES}
+
+users = sa.Table(
+    "users", metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("username", sa.Text, nullable=False, unique=True),
+    sa.Column("display_name", sa.Text, nullable=False, server_default=""),
+    sa.Column("password_hash", sa.Text, nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("province", sa.Text, nullable=True),
+    sa.Column("failed_attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("locked_until", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("disabled", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("role in ('admin', 'editor', 'viewer')", name="ck_users_role"),
+)
+
+audit_log = sa.Table(
+    "audit_log", metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("actor", sa.Text, nullable=False, server_default=""),
+    sa.Column("action", sa.String(32), nullable=False),
+    sa.Column("submission_id", sa.BigInteger, nullable=True, index=True),
+    sa.Column("province", sa.Text, nullable=True, index=True),
+    sa.Column("sha256", sa.String(64), nullable=True),
+    sa.Column("detail", sa.JSON, nullable=True),
+)

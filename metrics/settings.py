@@ -1,0 +1,65 @@
+"""Where the tracker's settings come from: environment variables with documented defaults.
+
+Each setting has a name, a default and a one-line help text (``SETTINGS``); read them with
+``setting(name)`` or the typed helpers below. Other parts of the package (ingest limits, the app,
+accounts) read their settings here so that one table documents them all.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DB_PATH = REPO_ROOT / "data" / "tracker.sqlite"
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+
+
+SETTINGS: dict[str, Setting] = {s.name: s for s in [
+    Setting("DATABASE_URL", f"sqlite:///{DEFAULT_DB_PATH}",
+            "SQLAlchemy URL of the store: a SQLite file (default, created on first use) or "
+            "postgresql+psycopg://user:password@host/db for shared deployments"),
+    Setting("TRACKER_MAX_UPLOAD_MB", "50", "largest accepted upload, in megabytes"),
+    Setting("TRACKER_AUTH", "off", "on: login and province-scoped accounts (shared deployments); off: no login"),
+    Setting("TRACKER_DB_BUSY_TIMEOUT_S", "60",
+            "seconds a SQLite writer waits for another writer before giving up"),
+]}
+
+
+def setting(name: str) -> str:
+    """The value of a setting: the environment variable when set and not empty, else its default."""
+    value = os.environ.get(name, "").strip()
+    return value or SETTINGS[name].default
+
+
+def database_url(url: str | None = None) -> str:
+    """The store's URL: ``url`` when given, else ``DATABASE_URL``, else the SQLite file under data/."""
+    return (url or "").strip() or setting("DATABASE_URL")
+
+
+def max_upload_bytes() -> int:
+    """The upload size limit in bytes (``TRACKER_MAX_UPLOAD_MB``, 50 by default)."""
+    try:
+        mb = float(setting("TRACKER_MAX_UPLOAD_MB"))
+    except ValueError:
+        mb = float(SETTINGS["TRACKER_MAX_UPLOAD_MB"].default)
+    return int(mb * 2**20)
+
+
+def auth_enabled() -> bool:
+    """Whether accounts and login are switched on (``TRACKER_AUTH`` = on/true/1/yes)."""
+    return setting("TRACKER_AUTH").lower() in {"on", "true", "1", "yes"}
+
+
+def busy_timeout_seconds() -> float:
+    """How long a SQLite writer waits for the write lock (``TRACKER_DB_BUSY_TIMEOUT_S``)."""
+    try:
+        return float(setting("TRACKER_DB_BUSY_TIMEOUT_S"))
+    except ValueError:
+        return float(SETTINGS["TRACKER_DB_BUSY_TIMEOUT_S"].default)

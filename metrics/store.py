@@ -1,0 +1,743 @@
+"""The store of submissions: every accepted upload with its original file, report and rows.
+
+SQLite (a file, WAL mode) by default, PostgreSQL for shared deployments, both through SQLAlchemy 2
+Core. The schema is created and upgraded by the Alembic migrations in ``metrics/migrations`` when a
+``Store`` opens. Every write is one transaction: SQLite writers take the write lock at ``BEGIN
+IMMEDIATE`` and queue behind each other (busy timeout); PostgreSQL writers take a transaction-scoped
+advisory lock per province, so concurrent uploads of one province are applied one after another.
+
+States: the newest upload for a province and as-of date is ``current`` and the ones it replaced are
+``superseded`` (kept in history); ``deleted`` is a soft delete that ``restore`` undoes.
+``dataset()`` returns, for each province, the rows of its current submission with the latest as-of
+date (then the latest upload).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import zipfile
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+
+from . import schema
+from .model import FRAMES, Dataset, IngestResult, Problem, conform, empty_frame
+from .schema import ROW_TABLES, audit_log, originals, submissions, users
+from .settings import busy_timeout_seconds, database_url
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+BACKUP_FORMAT = 1
+_LOCK_NAMESPACE = 0x7E57  # first key of every advisory lock this store takes (PostgreSQL)
+_GLOBAL_LOCK = "*"        # the lock name of writes that touch every province (migrations, backup import)
+_INSERT_CHUNK = 5000      # rows per executemany: bounded memory, same speed
+
+# Columns compared by diff() for each frame, and the columns naming one row.
+DIFF_KEYS = {
+    "items": ["province", "metric", "key"],
+    "totals": ["province", "metric", "as_of"],
+    "targets": ["province", "metric", "deadline"],
+    "assessments": ["province", "goal"],
+    "tasks": ["province", "task"],
+}
+_NOT_COMPARED = {"source", "sheet", "row"}
+
+
+class StoreError(Exception):
+    """A storage problem to show the user (bilingual), never a traceback."""
+
+    def __init__(self, message: str, message_en: str = "", code: str = "store_error"):
+        super().__init__(message)
+        self.message = message
+        self.message_en = message_en or message
+        self.code = code
+
+    def __str__(self) -> str:
+        return f"{self.message} / {self.message_en}"
+
+
+@dataclass
+class SaveOutcome:
+    """What ``save_submission`` did with one file.
+
+    ``reason``: "" (stored), "duplicate" (every part already stored: nothing new), "unreadable",
+    "strict" (rows invalid and strict mode: nothing stored) or "empty" (no province, no rows).
+    A workbook holding several provinces is stored as one submission per province
+    (``submission_ids``); ``submission_id`` is the first of them, or the duplicate found.
+    """
+
+    submission_id: int | None = None
+    created: bool = False
+    duplicate_of: int | None = None
+    superseded: list[int] = field(default_factory=list)
+    submission_ids: list[int] = field(default_factory=list)
+    duplicates: list[int] = field(default_factory=list)
+    provinces: list[str] = field(default_factory=list)
+    reason: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# ---- engine ----------------------------------------------------------------------------------
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; SQLite files get their folder, WAL mode, a busy timeout and
+    ``BEGIN IMMEDIATE`` for connections marked ``write`` (so writers queue instead of failing)."""
+    sa_url = sa.make_url(url)
+    if sa_url.get_backend_name() != "sqlite":
+        return sa.create_engine(sa_url, pool_pre_ping=True)
+    if sa_url.database and sa_url.database != ":memory:":
+        Path(sa_url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    timeout = busy_timeout_seconds()
+    engine = sa.create_engine(sa_url, connect_args={"timeout": timeout})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record) -> None:  # noqa: ANN001
+        # Let SQLAlchemy's "begin" event below emit BEGIN itself (pysqlite would defer it).
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA synchronous = NORMAL")  # durable in WAL mode across process crashes
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("write") else "BEGIN")
+
+    return engine
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _utc(value: dt.datetime | None) -> dt.datetime | None:
+    """A stored time as an aware UTC datetime (SQLite hands times back without their zone)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value.astimezone(dt.timezone.utc)
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value[:10])
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value
+
+
+# ---- frames <-> rows ---------------------------------------------------------------------------
+def frame_values(df: pd.DataFrame, kind: str, iso_dates: bool = False) -> list[tuple]:
+    """The rows of a frame as tuples in the schema's column order, ready for executemany
+    (missing values as None; dates as dates, or as ISO text where the database stores text)."""
+    df = conform(df, kind)
+    columns: list[list[Any]] = []
+    for name, dtype in FRAMES[kind].items():
+        s = df[name]
+        missing = s.isna().to_numpy()
+        if dtype.startswith("datetime64"):
+            values = (s.dt.strftime("%Y-%m-%d") if iso_dates else s.dt.date).tolist()
+        else:
+            values = s.astype(object).tolist()
+        columns.append([None if m else v for m, v in zip(missing, values)])
+    return list(zip(*columns))
+
+
+def rows_frame(rows: list[Any], kind: str) -> pd.DataFrame:
+    """Rows read from a row table (the frame's columns, in order) as a conformed frame."""
+    if not rows:
+        return empty_frame(kind)
+    return conform(pd.DataFrame(rows, columns=list(FRAMES[kind])), kind)
+
+
+def split_by_province(result: IngestResult) -> dict[str, dict[str, pd.DataFrame]]:
+    """The file's frames per province (rows without one belong to the file's province)."""
+    parts: dict[str, dict[str, pd.DataFrame]] = {}
+    fallback = result.province or ""
+    for kind in FRAMES:
+        df = getattr(result, kind)
+        if not len(df):
+            continue
+        prov = df["province"].astype("string").fillna(fallback).replace("", fallback)
+        for name, part in df.groupby(prov.to_numpy(), sort=True):
+            parts.setdefault(str(name), {})[kind] = part
+    if not parts and result.province:
+        parts[result.province] = {}
+    return parts
+
+
+def part_as_of(result: IngestResult, frames: dict[str, pd.DataFrame], today: dt.date) -> dt.date:
+    """The as-of date of one province's part: the file's, else its latest total's, else today."""
+    if result.as_of:
+        return _as_date(result.as_of)  # type: ignore[return-value]
+    totals = frames.get("totals")
+    if totals is not None and len(totals) and totals["as_of"].notna().any():
+        return pd.Timestamp(totals["as_of"].max()).date()
+    return today
+
+
+def report_of(result: IngestResult) -> dict[str, Any]:
+    """The validation report kept with a submission (JSON-ready)."""
+    return {
+        "file": result.file,
+        "readable": bool(result.readable),
+        "province": result.province,
+        "as_of": result.as_of.isoformat() if result.as_of else None,
+        "contact": result.contact,
+        "exit_code": result.exit_code,
+        "problems": [json.loads(json.dumps(p.to_dict(), ensure_ascii=False, default=str)) for p in result.problems],
+        "sheets": {name: c.to_dict() for name, c in result.sheets.items()},
+    }
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, (pd.Timestamp, dt.datetime)):
+        return value.date().isoformat() if isinstance(value, pd.Timestamp) or value.time() == dt.time() \
+            else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if value is None or (not isinstance(value, (list, dict, str)) and pd.isna(value)):
+        return None
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def frame_diff(old: pd.DataFrame, new: pd.DataFrame, kind: str) -> dict[str, list[dict[str, Any]]]:
+    """Rows added, removed and changed between two frames of ``kind``, matched by DIFF_KEYS."""
+    keys = DIFF_KEYS[kind]
+    fields = [c for c in FRAMES[kind] if c not in keys and c not in _NOT_COMPARED]
+
+    def records(df: pd.DataFrame) -> dict[tuple, dict[str, Any]]:
+        out: dict[tuple, dict[str, Any]] = {}
+        for rec in df.to_dict("records"):
+            rec = {k: _json_value(v) for k, v in rec.items()}
+            out.setdefault(tuple(rec[k] for k in keys), rec)  # first copy wins, as in counting
+        return out
+
+    a, b = records(old), records(new)
+    added = [b[k] for k in b if k not in a]
+    removed = [a[k] for k in a if k not in b]
+    changed = []
+    for k in a.keys() & b.keys():
+        changes = {f: [a[k][f], b[k][f]] for f in fields if a[k][f] != b[k][f]}
+        if changes:
+            changed.append({**{key: b[k][key] for key in keys}, "changes": changes})
+    order = lambda r: tuple("" if r[k] is None else str(r[k]) for k in keys)  # noqa: E731
+    return {"added": sorted(added, key=order), "removed": sorted(removed, key=order),
+            "changed": sorted(changed, key=order)}
+
+
+# ---- the store ---------------------------------------------------------------------------------
+class Store:
+    """Submissions, their rows and their history in one database (see the module docstring)."""
+
+    def __init__(self, url: str | None = None, *, migrate: bool = True):
+        self.url = database_url(url)
+        try:
+            self.engine = make_engine(self.url)
+            self.dialect = self.engine.dialect.name
+            if migrate:
+                self.migrate()
+        except StoreError:
+            raise
+        except (sa.exc.SQLAlchemyError, OSError, ValueError, ImportError) as exc:
+            raise StoreError(f"无法打开数据库:{self.safe_url()}({type(exc).__name__})",
+                             f"cannot open the database {self.safe_url()}: {exc}".splitlines()[0],
+                             "store_unavailable") from exc
+        self._cache: tuple[Any, Dataset] | None = None
+
+    def safe_url(self) -> str:
+        """The URL with any password hidden (for messages and logs)."""
+        try:
+            return sa.make_url(self.url).render_as_string(hide_password=True)
+        except Exception:  # noqa: BLE001 - an unparsable URL is shown as the user gave it
+            return self.url
+
+    def __repr__(self) -> str:
+        return f"Store({self.safe_url()!r})"
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.engine.dispose()
+
+    # -- transactions and locks
+    @contextmanager
+    def _write(self, *provinces: str) -> Iterator[Connection]:
+        """One write transaction holding the write lock for ``provinces``; commits or rolls back whole."""
+        with self.engine.connect().execution_options(write=True) as conn:
+            with conn.begin():
+                self._lock(conn, provinces)
+                yield conn
+        self._cache = None
+
+    def _lock(self, conn: Connection, provinces: tuple[str, ...] | list[str]) -> None:
+        if self.dialect != "postgresql":
+            return  # SQLite: BEGIN IMMEDIATE already holds the database's single write lock
+        # Sorted, so two writers locking several provinces cannot deadlock.
+        for name in sorted(set(provinces)):
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:ns, hashtext(:name))"),
+                         {"ns": _LOCK_NAMESPACE, "name": name})
+
+    def migrate(self) -> None:
+        """Create or upgrade the schema to the newest migration (one writer at a time)."""
+        from alembic import command
+        from alembic.config import Config
+        from alembic.runtime.migration import MigrationContext
+        from alembic.script import ScriptDirectory
+
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
+        head = ScriptDirectory.from_config(cfg).get_current_head()
+        with self.engine.connect() as conn:
+            if MigrationContext.configure(conn).get_current_revision() == head:
+                return
+        with self._write(_GLOBAL_LOCK) as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+
+    # -- writing
+    def save_submission(self, result: IngestResult, content: bytes, filename: str, uploader: str = "", *,
+                        actor: str | None = None, sample: bool = False, strict: bool = False) -> SaveOutcome:
+        """Store the valid rows of one read file with its original bytes and report.
+
+        Nothing is stored for an unreadable file, or in strict mode when any row is invalid; the same
+        bytes for the same province again store nothing new (``duplicate_of``).
+        """
+        if not result.readable:
+            return SaveOutcome(reason="unreadable")
+        if strict and result.errors:
+            return SaveOutcome(reason="strict")
+        parts = split_by_province(result)
+        if not parts:
+            return SaveOutcome(reason="empty")
+        sha = hashlib.sha256(content).hexdigest()
+        report = report_of(result)
+        today = _utcnow().date()
+        # Build the rows before taking the lock, so other writers wait only for the inserts.
+        prepared = {prov: (part_as_of(result, frames, today),
+                           {kind: self._row_values(df, kind) for kind, df in frames.items()})
+                    for prov, frames in parts.items()}
+        out = SaveOutcome(provinces=sorted(prepared))
+        with self._write(*prepared) as conn:
+            conn.execute(self._insert_ignore(originals), {"sha256": sha, "size": len(content), "content": content})
+            now = _utcnow()
+            for prov in sorted(prepared):
+                as_of, rows = prepared[prov]
+                dup = conn.execute(sa.select(submissions.c.id).where(
+                    submissions.c.province == prov, submissions.c.sha256 == sha,
+                    submissions.c.state != "deleted").order_by(submissions.c.id).limit(1)).scalar()
+                if dup is not None:
+                    out.duplicates.append(dup)
+                    continue
+                counts = {kind: len(rows.get(kind, [])) for kind in FRAMES}
+                sub_id = conn.execute(submissions.insert().values(
+                    province=prov, as_of=as_of, uploader=uploader or "", uploaded_at=now, filename=filename,
+                    sha256=sha, state="current", sample=sample, report=report, counts=counts,
+                )).inserted_primary_key[0]
+                older = list(conn.execute(sa.select(submissions.c.id).where(
+                    submissions.c.province == prov, submissions.c.as_of == as_of,
+                    submissions.c.state == "current", submissions.c.id != sub_id)).scalars())
+                if older:
+                    conn.execute(submissions.update().where(submissions.c.id.in_(older))
+                                 .values(state="superseded", replaced_by=sub_id))
+                for kind, kind_rows in rows.items():
+                    self._insert_rows(conn, kind, sub_id, kind_rows)
+                self._audit(conn, actor if actor is not None else uploader, "upload", sub_id, prov, sha,
+                            {"filename": filename, "as_of": as_of.isoformat(), "superseded": older,
+                             "counts": counts, "sample": sample})
+                out.submission_ids.append(sub_id)
+                out.superseded.extend(older)
+        out.created = bool(out.submission_ids)
+        out.submission_id = (out.submission_ids or out.duplicates or [None])[0]
+        if not out.created:
+            out.duplicate_of = out.duplicates[0]
+            out.reason = "duplicate"
+        return out
+
+    def _row_values(self, df: pd.DataFrame, kind: str) -> list[tuple]:
+        return frame_values(df, kind, iso_dates=self.dialect == "sqlite")
+
+    def _insert_rows(self, conn: Connection, kind: str, submission_id: int, values: list[tuple]) -> None:
+        """Insert many rows of one submission through the driver's executemany (the fast path)."""
+        if not values:
+            return
+        quote = self.engine.dialect.identifier_preparer.quote
+        names = ["submission_id", *FRAMES[kind]]
+        mark = "?" if self.dialect == "sqlite" else "%s"
+        sql = (f"INSERT INTO {quote(kind)} ({', '.join(quote(n) for n in names)}) "
+               f"VALUES ({', '.join([mark] * len(names))})")
+        for start in range(0, len(values), _INSERT_CHUNK):
+            conn.exec_driver_sql(sql, [(submission_id, *v) for v in values[start:start + _INSERT_CHUNK]])
+
+    def _insert_ignore(self, table: sa.Table):  # noqa: ANN202 - dialect-specific Insert
+        if self.dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        return insert(table).on_conflict_do_nothing()
+
+    def _audit(self, conn: Connection, actor: str | None, action: str, submission_id: int | None,
+               province: str | None, sha: str | None, detail: dict[str, Any] | None = None) -> None:
+        conn.execute(audit_log.insert().values(at=_utcnow(), actor=actor or "", action=action,
+                                               submission_id=submission_id, province=province, sha256=sha,
+                                               detail=detail or {}))
+
+    def _submission_row(self, conn: Connection, submission_id: int) -> Any:
+        row = conn.execute(sa.select(submissions).where(submissions.c.id == submission_id)).first()
+        if row is None:
+            raise StoreError(f"没有编号为 {submission_id} 的提交记录", f"no submission with id {submission_id}",
+                             "store_unknown_submission")
+        return row
+
+    def _province_of(self, submission_id: int) -> str:
+        with self.engine.connect() as conn:
+            return self._submission_row(conn, submission_id).province
+
+    def _make_current(self, conn: Connection, sub: Any) -> list[int]:
+        """Make ``sub`` the current submission of its province and as-of date unless a later upload
+        already is (then ``sub`` is superseded by it); returns the ids it superseded."""
+        other = conn.execute(sa.select(submissions.c.id).where(
+            submissions.c.province == sub.province, submissions.c.as_of == sub.as_of,
+            submissions.c.state == "current", submissions.c.id != sub.id)).scalars().all()
+        later = [i for i in other if i > sub.id]
+        if later:
+            conn.execute(submissions.update().where(submissions.c.id == sub.id)
+                         .values(state="superseded", replaced_by=max(later), deleted_from=None))
+            return []
+        if other:
+            conn.execute(submissions.update().where(submissions.c.id.in_(other))
+                         .values(state="superseded", replaced_by=sub.id))
+        conn.execute(submissions.update().where(submissions.c.id == sub.id)
+                     .values(state="current", replaced_by=None, deleted_from=None))
+        return list(other)
+
+    def rollback(self, submission_id: int, actor: str | None = None) -> dict[str, Any]:
+        """Make an earlier submission the one used for its province again (recorded in the audit log).
+
+        Every current submission of the province with the same or a later as-of date is superseded by it.
+        """
+        province = self._province_of(submission_id)
+        with self._write(province) as conn:
+            sub = self._submission_row(conn, submission_id)
+            if sub.state == "deleted":
+                raise StoreError(f"提交 {submission_id} 已删除,请先恢复再回滚",
+                                 f"submission {submission_id} is deleted: restore it before rolling back to it",
+                                 "store_rollback_deleted")
+            newer = list(conn.execute(sa.select(submissions.c.id).where(
+                submissions.c.province == sub.province, submissions.c.as_of >= sub.as_of,
+                submissions.c.state == "current", submissions.c.id != sub.id)).scalars())
+            if newer:
+                conn.execute(submissions.update().where(submissions.c.id.in_(newer))
+                             .values(state="superseded", replaced_by=sub.id))
+            conn.execute(submissions.update().where(submissions.c.id == sub.id)
+                         .values(state="current", replaced_by=None))
+            self._audit(conn, actor, "rollback", sub.id, sub.province, sub.sha256,
+                        {"superseded": newer, "previous_state": sub.state})
+        return {"submission_id": submission_id, "province": province, "superseded": newer}
+
+    def delete(self, submission_id: int, actor: str | None = None) -> dict[str, Any]:
+        """Soft-delete a submission (``restore`` undoes it); what it had replaced is used again."""
+        province = self._province_of(submission_id)
+        revived: list[int] = []
+        with self._write(province) as conn:
+            sub = self._submission_row(conn, submission_id)
+            if sub.state == "deleted":
+                return {"submission_id": submission_id, "province": province, "revived": [], "changed": False}
+            conn.execute(submissions.update().where(submissions.c.id == sub.id)
+                         .values(state="deleted", deleted_from=sub.state))
+            if sub.state == "current":
+                replaced = conn.execute(sa.select(submissions).where(
+                    submissions.c.replaced_by == sub.id, submissions.c.state == "superseded")
+                    .order_by(submissions.c.id)).all()
+                for old in replaced:
+                    self._make_current(conn, old)
+                    revived.append(old.id)
+            self._audit(conn, actor, "delete", sub.id, sub.province, sub.sha256,
+                        {"previous_state": sub.state, "revived": revived})
+        return {"submission_id": submission_id, "province": province, "revived": revived, "changed": True}
+
+    def restore(self, submission_id: int, actor: str | None = None) -> dict[str, Any]:
+        """Undo a soft delete: the submission returns to the state it had, unless a later upload replaced it."""
+        province = self._province_of(submission_id)
+        with self._write(province) as conn:
+            sub = self._submission_row(conn, submission_id)
+            if sub.state != "deleted":
+                return {"submission_id": submission_id, "province": province, "superseded": [], "changed": False}
+            replacer = (conn.execute(sa.select(submissions.c.state).where(submissions.c.id == sub.replaced_by))
+                        .scalar() if sub.replaced_by is not None else None)
+            superseded: list[int] = []
+            if sub.deleted_from == "superseded" and replacer not in (None, "deleted"):
+                conn.execute(submissions.update().where(submissions.c.id == sub.id)
+                             .values(state="superseded", deleted_from=None))
+            else:
+                # Undo exactly: what the delete brought back (and is still current) steps aside again.
+                revived = conn.execute(sa.select(audit_log.c.detail).where(
+                    audit_log.c.submission_id == sub.id, audit_log.c.action == "delete")
+                    .order_by(audit_log.c.id.desc()).limit(1)).scalar() or {}
+                again = list(conn.execute(sa.select(submissions.c.id).where(
+                    submissions.c.id.in_(revived.get("revived", [])), submissions.c.state == "current")).scalars())
+                if again:
+                    conn.execute(submissions.update().where(submissions.c.id.in_(again))
+                                 .values(state="superseded", replaced_by=sub.id))
+                superseded = again + self._make_current(conn, sub)
+            self._audit(conn, actor, "restore", sub.id, sub.province, sub.sha256, {"superseded": superseded})
+        return {"submission_id": submission_id, "province": province, "superseded": superseded, "changed": True}
+
+    def clear_samples(self, actor: str | None = None) -> int:
+        """Remove the sample submissions (and their rows and files) for good; returns how many."""
+        with self._write(_GLOBAL_LOCK) as conn:
+            ids = list(conn.execute(sa.select(submissions.c.id).where(submissions.c.sample.is_(True))).scalars())
+            if not ids:
+                return 0
+            for table in ROW_TABLES.values():
+                conn.execute(table.delete().where(table.c.submission_id.in_(ids)))
+            conn.execute(submissions.delete().where(submissions.c.id.in_(ids)))
+            used = sa.select(submissions.c.sha256)
+            conn.execute(originals.delete().where(originals.c.sha256.not_in(used)))
+            self._audit(conn, actor, "clear_samples", None, None, None, {"removed": ids})
+        return len(ids)
+
+    # -- reading
+    def has_data(self) -> bool:
+        """Whether any submission that is not deleted is stored."""
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(submissions.c.id).where(submissions.c.state != "deleted").limit(1)
+                                ).first() is not None
+
+    def _revision(self, conn: Connection) -> tuple[int, int]:
+        # Every write adds an audit row, so the audit log's size names the store's state.
+        return tuple(conn.execute(sa.select(sa.func.count(), sa.func.coalesce(sa.func.max(audit_log.c.id), 0))
+                                  ).one())  # type: ignore[return-value]
+
+    def latest_submissions(self, conn: Connection, province: str | None = None) -> list[Any]:
+        """The submission used for each province: current, latest as-of date, then latest upload."""
+        q = sa.select(submissions).where(submissions.c.state == "current")
+        if province:
+            q = q.where(submissions.c.province == province)
+        best: dict[str, Any] = {}
+        for row in conn.execute(q.order_by(submissions.c.as_of, submissions.c.uploaded_at, submissions.c.id)):
+            best[row.province] = row  # later rows in this order win
+        return [best[p] for p in sorted(best)]
+
+    def _frames(self, conn: Connection, ids: list[int]) -> dict[str, pd.DataFrame]:
+        """The rows of the given submissions, in upload order (raw driver rows: the fast path)."""
+        frames = {}
+        quote = self.engine.dialect.identifier_preparer.quote
+        id_list = ", ".join(str(int(i)) for i in ids)
+        for kind in FRAMES:
+            if not ids:
+                frames[kind] = empty_frame(kind)
+                continue
+            cols = ", ".join(quote(n) for n in FRAMES[kind])
+            # A plain driver cursor: plain tuples are several times faster for pandas than Row objects.
+            cursor = conn.connection.dbapi_connection.cursor()
+            try:
+                cursor.execute(f"SELECT {cols} FROM {quote(kind)} WHERE submission_id IN ({id_list}) "
+                               f"ORDER BY submission_id, id")
+                rows = cursor.fetchall()
+            finally:
+                cursor.close()
+            frames[kind] = rows_frame(rows, kind)
+        return frames
+
+    def dataset(self, province: str | None = None) -> Dataset:
+        """The rows of the latest current submission of each province (or of one province)."""
+        with self.engine.connect() as conn:
+            revision = self._revision(conn)
+            if self._cache and self._cache[0] == (revision, province):
+                return _copy(self._cache[1])
+            subs = self.latest_submissions(conn, province)
+            frames = self._frames(conn, [s.id for s in subs])
+        sources, problems, seen = [], [], set()
+        for s in subs:
+            sources.append({"label": s.filename, "province": s.province, "as_of": s.as_of.isoformat(),
+                            "uploaded_at": _utc(s.uploaded_at).isoformat(), "sha256": s.sha256,
+                            "submission_id": s.id, "uploader": s.uploader, "sample": bool(s.sample)})
+            if s.sha256 not in seen:  # a national workbook's problems once, not once per province
+                seen.add(s.sha256)
+                problems.extend(Problem(**p) for p in (s.report or {}).get("problems", []))
+        data = Dataset(**frames, sources=sources, problems=problems)
+        self._cache = ((revision, province), data)
+        return _copy(data)
+
+    def submission_rows(self, submission_id: int) -> Dataset:
+        """The rows of one stored submission, whatever its state."""
+        with self.engine.connect() as conn:
+            sub = self._submission_row(conn, submission_id)
+            frames = self._frames(conn, [submission_id])
+        return Dataset(**frames, sources=[self._record(sub)],
+                       problems=[Problem(**p) for p in sub.report.get("problems", [])])
+
+    @staticmethod
+    def _record(row: Any) -> dict[str, Any]:
+        errors = sum(1 for p in row.report.get("problems", []) if p.get("severity") == "error")
+        return {"id": row.id, "province": row.province, "as_of": row.as_of.isoformat(),
+                "uploaded_at": _utc(row.uploaded_at).isoformat(), "uploader": row.uploader,
+                "filename": row.filename, "sha256": row.sha256, "state": row.state, "sample": bool(row.sample),
+                "replaced_by": row.replaced_by, "counts": dict(row.counts),
+                "errors": errors, "warnings": len(row.report.get("problems", [])) - errors}
+
+    def history(self, province: str | None = None) -> list[dict[str, Any]]:
+        """Every submission (newest first), each with its state and row counts."""
+        q = sa.select(submissions)
+        if province:
+            q = q.where(submissions.c.province == province)
+        with self.engine.connect() as conn:
+            rows = conn.execute(q.order_by(submissions.c.uploaded_at.desc(), submissions.c.id.desc())).all()
+        return [self._record(r) for r in rows]
+
+    def submission(self, submission_id: int) -> dict[str, Any]:
+        """One submission's history record with its full validation report."""
+        with self.engine.connect() as conn:
+            row = self._submission_row(conn, submission_id)
+        return {**self._record(row), "report": row.report}
+
+    def original(self, submission_id: int) -> tuple[str, bytes]:
+        """The uploaded file of a submission: (file name, bytes as uploaded)."""
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(submissions.c.filename, originals.c.content)
+                               .join(originals, originals.c.sha256 == submissions.c.sha256)
+                               .where(submissions.c.id == submission_id)).first()
+        if row is None:
+            raise StoreError(f"没有编号为 {submission_id} 的提交记录", f"no submission with id {submission_id}",
+                             "store_unknown_submission")
+        return row.filename, bytes(row.content)
+
+    def diff(self, a: int, b: int) -> dict[str, Any]:
+        """What changed from submission ``a`` to submission ``b``: rows added, removed and changed per table."""
+        old, new = self.submission_rows(a), self.submission_rows(b)
+        tables = {kind: frame_diff(getattr(old, kind), getattr(new, kind), kind) for kind in FRAMES}
+        summary = {kind: {k: len(v) for k, v in d.items()} for kind, d in tables.items()}
+        return {"a": a, "b": b, **tables, "summary": summary}
+
+    def audit(self, province: str | None = None) -> list[dict[str, Any]]:
+        """The audit log (newest first): who uploaded, rolled back, deleted or restored what, and when."""
+        q = sa.select(audit_log)
+        if province:
+            q = q.where(audit_log.c.province == province)
+        with self.engine.connect() as conn:
+            rows = conn.execute(q.order_by(audit_log.c.id.desc())).all()
+        return [{"id": r.id, "at": _utc(r.at).isoformat(), "actor": r.actor, "action": r.action,
+                 "submission_id": r.submission_id, "province": r.province, "sha256": r.sha256,
+                 "detail": r.detail or {}} for r in rows]
+
+    # -- backup
+    def export_backup(self, path: str | Path) -> dict[str, Any]:
+        """Write everything stored to one zip: manifest.json, the original files, the rows (Parquet)."""
+        path = Path(path)
+        with self.engine.connect() as conn:
+            subs = conn.execute(sa.select(submissions).order_by(submissions.c.id)).all()
+            frames = {}
+            for kind, table in ROW_TABLES.items():
+                cols = [table.c.submission_id, *[table.c[n] for n in FRAMES[kind]]]
+                rows = conn.execute(sa.select(*cols).order_by(table.c.id)).all()
+                df = rows_frame([r[1:] for r in rows], kind)
+                df.insert(0, "submission_id", pd.array([r[0] for r in rows], dtype="Int64"))
+                frames[kind] = df
+            user_rows = conn.execute(sa.select(users).order_by(users.c.id)).all()
+            audit_rows = conn.execute(sa.select(audit_log).order_by(audit_log.c.id)).all()
+            shas = sorted({s.sha256 for s in subs})
+            blobs = {r.sha256: bytes(r.content) for r in conn.execute(
+                sa.select(originals.c.sha256, originals.c.content).where(originals.c.sha256.in_(shas)))}
+        manifest = {
+            "format": "future-industries-tracker-backup", "version": BACKUP_FORMAT,
+            "exported_at": _utcnow().isoformat(),
+            "submissions": [{"id": s.id, "province": s.province, "as_of": s.as_of.isoformat(),
+                             "uploader": s.uploader, "uploaded_at": _utc(s.uploaded_at).isoformat(),
+                             "filename": s.filename, "sha256": s.sha256, "state": s.state,
+                             "deleted_from": s.deleted_from, "replaced_by": s.replaced_by, "sample": bool(s.sample),
+                             "report": s.report, "counts": s.counts} for s in subs],
+            "originals": {sha: f"originals/{sha}" for sha in shas},
+            "rows": {kind: f"rows/{kind}.parquet" for kind in FRAMES},
+            "users": [{c: (_utc(v).isoformat() if isinstance(v, dt.datetime) else v)
+                       for c, v in r._mapping.items()} for r in user_rows],
+            "audit_log": [{"id": r.id, "at": _utc(r.at).isoformat(), "actor": r.actor, "action": r.action,
+                           "submission_id": r.submission_id, "province": r.province, "sha256": r.sha256,
+                           "detail": r.detail} for r in audit_rows],
+        }
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".part")
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
+            for sha, content in blobs.items():
+                zf.writestr(f"originals/{sha}", content)
+            for kind, df in frames.items():
+                buf = io.BytesIO()
+                df.to_parquet(buf, index=False)
+                zf.writestr(f"rows/{kind}.parquet", buf.getvalue())
+        tmp.replace(path)  # a crash mid-export never leaves a truncated backup under the real name
+        return {"path": str(path), "submissions": len(subs), "originals": len(blobs),
+                "rows": {kind: len(df) for kind, df in frames.items()}}
+
+    def import_backup(self, path: str | Path, actor: str | None = None) -> dict[str, Any]:
+        """Load a backup written by ``export_backup`` into this store, which must hold no submission."""
+        try:
+            zf = zipfile.ZipFile(path)
+            manifest = json.loads(zf.read("manifest.json"))
+            if manifest.get("format") != "future-industries-tracker-backup":
+                raise ValueError("not a tracker backup")
+            blobs = {sha: zf.read(name) for sha, name in manifest["originals"].items()}
+            frames = {kind: pd.read_parquet(io.BytesIO(zf.read(name))) for kind, name in manifest["rows"].items()}
+        except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+            raise StoreError(f"备份文件无法读取:{exc}", f"the backup file cannot be read: {exc}",
+                             "store_bad_backup") from exc
+        for sha, content in blobs.items():
+            if hashlib.sha256(content).hexdigest() != sha:
+                raise StoreError("备份文件已损坏(原始文件校验值不符)",
+                                 "the backup is damaged (an original file does not match its SHA-256)",
+                                 "store_bad_backup")
+        subs = manifest["submissions"]
+        with self._write(_GLOBAL_LOCK, *{s["province"] for s in subs}) as conn:
+            if conn.execute(sa.select(submissions.c.id).limit(1)).first() is not None:
+                raise StoreError("只能把备份导入到空的数据库", "a backup can only be imported into an empty store",
+                                 "store_not_empty")
+            for sha, content in blobs.items():
+                conn.execute(self._insert_ignore(originals), {"sha256": sha, "size": len(content), "content": content})
+            if subs:
+                conn.execute(submissions.insert(), [{
+                    **s, "as_of": _as_date(s["as_of"]), "uploaded_at": _utc(s["uploaded_at"])} for s in subs])
+            for kind, df in frames.items():
+                ids = df["submission_id"].astype("Int64")
+                for sub_id in ids.dropna().unique():
+                    part = df[(ids == sub_id).fillna(False).to_numpy()]
+                    self._insert_rows(conn, kind, int(sub_id), self._row_values(part, kind))
+            known = set(conn.execute(sa.select(users.c.username)).scalars())
+            for u in manifest.get("users", []):
+                if u["username"] in known:
+                    continue
+                conn.execute(users.insert().values(**{k: v for k, v in u.items() if k != "id"},
+                                                   **{k: _utc(u[k]) for k in ("locked_until", "created_at")}))
+            if manifest.get("audit_log"):
+                conn.execute(audit_log.insert(), [{**a, "at": _utc(a["at"])} for a in manifest["audit_log"]])
+            if self.dialect == "postgresql":
+                for table in ("submissions", "audit_log"):
+                    conn.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                         f"GREATEST((SELECT max(id) FROM {table}), 1))"))
+            self._audit(conn, actor, "import_backup", None, None, None,
+                        {"file": Path(path).name, "submissions": len(subs)})
+        return {"submissions": len(subs), "originals": len(blobs),
+                "rows": {kind: len(df) for kind, df in frames.items()}}
+
+
+def _copy(data: Dataset) -> Dataset:
+    """A copy callers may change without touching the cached one."""
+    return Dataset(**{kind: getattr(data, kind).copy() for kind in FRAMES},
+                   sources=[dict(s) for s in data.sources], problems=list(data.problems))
+
+
+__all__ = ["Store", "StoreError", "SaveOutcome", "make_engine", "frame_diff", "frame_values", "split_by_province",
+           "schema"]

@@ -1,0 +1,252 @@
+"""The store on a real SQLite file and a real PostgreSQL 15 server: history, supersede, rollback,
+diff, soft delete, originals, backup, migrations."""
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from metrics.model import FRAMES, Problem
+from metrics.store import Store, StoreError
+from tests.store_fixtures import content_of, db_url, make_result  # noqa: F401 - db_url is a fixture
+
+
+def save(store: Store, result, salt: str = "", **kw):
+    return store.save_submission(result, content_of(result, salt), result.file, uploader="张三", **kw)
+
+
+def states(store: Store) -> dict[int, str]:
+    return {h["id"]: h["state"] for h in store.history()}
+
+
+def test_migrations_create_the_schema_from_empty(db_url):
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from metrics.schema import metadata
+
+    store = Store(db_url)
+    with store.engine.connect() as conn:
+        tables = set(sa.inspect(conn).get_table_names())
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        assert context.get_current_revision() == "0001"
+        assert compare_metadata(context, metadata) == []
+    assert {"submissions", "originals", "users", "audit_log", *FRAMES} <= tables
+    Store(db_url)  # opening again finds the schema at head and changes nothing
+    assert not store.has_data()
+
+
+def test_identical_file_again_stores_nothing_new(db_url):
+    store = Store(db_url)
+    first = save(store, make_result())
+    again = save(store, make_result())
+    assert first.created and first.reason == ""
+    assert not again.created and again.reason == "duplicate" and again.duplicate_of == first.submission_id
+    assert len(store.history()) == 1
+    assert [a["action"] for a in store.audit()] == ["upload"]
+
+
+def test_newer_submission_for_same_date_supersedes_the_older(db_url):
+    store = Store(db_url)
+    old = save(store, make_result(names=["A", "B"]))
+    new = save(store, make_result(names=["A", "B", "C"]))
+    assert new.superseded == [old.submission_id]
+    assert states(store) == {old.submission_id: "superseded", new.submission_id: "current"}
+    data = store.dataset()
+    assert sorted(data.items["name"]) == ["A", "B", "C"]
+    assert [s["submission_id"] for s in data.sources] == [new.submission_id]
+
+
+def test_later_as_of_date_is_used_and_earlier_stays_current_for_its_date(db_url):
+    store = Store(db_url)
+    june = save(store, make_result(names=["A"], as_of=dt.date(2025, 6, 30)))
+    march = save(store, make_result(names=["B", "C"], as_of=dt.date(2025, 3, 31)))
+    assert states(store) == {june.submission_id: "current", march.submission_id: "current"}
+    assert store.dataset().items["name"].tolist() == ["A"]
+
+
+def test_dataset_holds_latest_submission_of_each_province_with_its_sources(db_url):
+    store = Store(db_url)
+    gd = save(store, make_result("广东省", names=["A", "B"]))
+    js = save(store, make_result("江苏省", names=["C"], file="js.xlsx"))
+    data = store.dataset()
+    assert data.provinces() == ["广东省", "江苏省"]
+    assert {(s["province"], s["submission_id"], s["label"]) for s in data.sources} == {
+        ("广东省", gd.submission_id, "progress.xlsx"), ("江苏省", js.submission_id, "js.xlsx")}
+    assert all(len(s["sha256"]) == 64 and s["uploaded_at"] and s["as_of"] == "2025-06-30" for s in data.sources)
+    assert store.dataset("江苏省").items["name"].tolist() == ["C"]
+
+
+def test_stored_rows_come_back_as_they_went_in(db_url):
+    store = Store(db_url)
+    result = make_result(names=["甲", "乙", "丙"], totals={"platform": 12.5, "tech": 3}, targets={"tech": 100})
+    save(store, result)
+    data = store.dataset()
+    for kind in ("items", "totals", "targets"):
+        pd.testing.assert_frame_equal(getattr(data, kind), getattr(result, kind), check_like=False)
+
+
+def test_rollback_makes_the_earlier_submission_current_and_is_recorded(db_url):
+    store = Store(db_url)
+    first = save(store, make_result(names=["A"]))
+    second = save(store, make_result(names=["A", "B"]))
+    later = save(store, make_result(names=["A", "B", "D"], as_of=dt.date(2025, 9, 30)))
+    done = store.rollback(first.submission_id, actor="李四")
+    assert sorted(done["superseded"]) == [second.submission_id, later.submission_id]
+    assert states(store) == {first.submission_id: "current", second.submission_id: "superseded",
+                             later.submission_id: "superseded"}
+    assert store.dataset().items["name"].tolist() == ["A"]
+    entry = store.audit()[0]
+    assert (entry["action"], entry["actor"], entry["submission_id"]) == ("rollback", "李四", first.submission_id)
+
+
+def test_diff_lists_items_added_removed_changed_and_totals_and_targets_changed(db_url):
+    store = Store(db_url)
+    a = save(store, make_result(names=["A", "B", "C"], totals={"platform": 10}, targets={"tech": 100},
+                                status={"C": "in_progress"}))
+    b = save(store, make_result(names=["B", "C", "D"], totals={"platform": 14}, targets={"tech": 120}))
+    diff = store.diff(a.submission_id, b.submission_id)
+    assert [r["name"] for r in diff["items"]["added"]] == ["D"]
+    assert [r["name"] for r in diff["items"]["removed"]] == ["A"]
+    assert [(r["key"], r["changes"]) for r in diff["items"]["changed"]] == [
+        ("c", {"status": ["in_progress", "achieved"]})]
+    assert diff["totals"]["changed"][0]["changes"] == {"value": [10.0, 14.0]}
+    assert diff["targets"]["changed"][0]["changes"]["value"] == [100.0, 120.0]
+    assert diff["summary"]["items"] == {"added": 1, "removed": 1, "changed": 1}
+
+
+@pytest.mark.parametrize("target", ["current", "superseded"])
+def test_soft_delete_then_restore_gives_back_the_same_state(db_url, target):
+    store = Store(db_url)
+    old = save(store, make_result(names=["A"]))
+    new = save(store, make_result(names=["A", "B"]))
+    victim = new.submission_id if target == "current" else old.submission_id
+    before = states(store)
+    store.delete(victim, actor="王五")
+    assert states(store)[victim] == "deleted"
+    if target == "current":  # what the deleted one had replaced is used again
+        assert store.dataset().items["name"].tolist() == ["A"]
+        assert states(store)[old.submission_id] == "current"
+    store.restore(victim, actor="王五")
+    assert states(store) == before
+    assert [a["action"] for a in store.audit()[:2]] == ["restore", "delete"]
+
+
+def test_restore_after_rollback_and_delete_returns_to_the_rollback(db_url):
+    store = Store(db_url)
+    first = save(store, make_result(names=["A"]))
+    second = save(store, make_result(names=["A", "B"]))
+    store.rollback(first.submission_id)
+    before = states(store)
+    store.delete(first.submission_id)
+    assert states(store)[second.submission_id] == "current"
+    store.restore(first.submission_id)
+    assert states(store) == before
+
+
+def test_a_deleted_file_uploaded_again_is_stored_again(db_url):
+    store = Store(db_url)
+    first = save(store, make_result())
+    store.delete(first.submission_id)
+    again = save(store, make_result())
+    assert again.created and again.submission_id != first.submission_id
+
+
+def test_original_returns_the_uploaded_bytes_and_name(db_url):
+    store = Store(db_url)
+    result = make_result(file="广东 进展表.xlsx")
+    content = bytes(range(256)) * 100
+    outcome = store.save_submission(result, content, result.file)
+    assert store.original(outcome.submission_id) == ("广东 进展表.xlsx", content)
+
+
+@pytest.mark.parametrize("case, reason", [("unreadable", "unreadable"), ("strict", "strict"), ("empty", "empty")])
+def test_files_that_must_not_be_stored_store_nothing(db_url, case, reason):
+    store = Store(db_url)
+    result = make_result(problems=[Problem("missing_value", "error", "名称为空", "name is empty", "成果清单", 9)])
+    if case == "unreadable":
+        result.readable = False
+    if case == "empty":
+        result = make_result(names=[], totals={})
+        result.province = None
+    outcome = store.save_submission(result, b"x", "f.xlsx", strict=case == "strict")
+    assert (outcome.created, outcome.reason, outcome.submission_id) == (False, reason, None)
+    assert store.history() == [] and not store.has_data()
+
+
+def test_valid_rows_are_stored_and_problems_kept_in_the_report(db_url):
+    store = Store(db_url)
+    problem = Problem("bad_date", "error", "日期无效", "bad date", "成果清单", 7, "I", "完成日期", "2025-13-01")
+    outcome = save(store, make_result(names=["A"], problems=[problem]))
+    record = store.submission(outcome.submission_id)
+    assert record["errors"] == 1 and record["report"]["problems"][0]["row"] == 7
+    assert store.dataset().problems == [problem]
+
+
+def test_a_workbook_of_several_provinces_becomes_one_submission_each(db_url):
+    store = Store(db_url)
+    gd, js = make_result("广东省", names=["A"]), make_result("江苏省", names=["B", "C"])
+    both = make_result("广东省", names=[])
+    both.items = pd.concat([gd.items, js.items], ignore_index=True)
+    both.totals = pd.concat([gd.totals, js.totals], ignore_index=True)
+    both.province = None
+    outcome = store.save_submission(both, b"national", "national.xlsx")
+    assert outcome.provinces == ["广东省", "江苏省"] and len(outcome.submission_ids) == 2
+    assert {h["province"]: h["counts"]["items"] for h in store.history()} == {"广东省": 1, "江苏省": 2}
+    assert store.save_submission(both, b"national", "national.xlsx").reason == "duplicate"
+
+
+def test_unknown_submission_is_a_clear_error(db_url):
+    store = Store(db_url)
+    for action in (store.rollback, store.delete, store.restore, store.original):
+        with pytest.raises(StoreError) as err:
+            action(999)
+        assert "999" in err.value.message and err.value.message_en
+
+
+def test_clear_samples_removes_only_sample_submissions(db_url):
+    store = Store(db_url)
+    save(store, make_result("广东省", names=["S"]), sample=True)
+    real = save(store, make_result("江苏省", names=["R"]))
+    assert store.clear_samples() == 1
+    assert [h["id"] for h in store.history()] == [real.submission_id]
+
+
+def test_backup_then_restore_into_an_empty_store_gives_the_same_store(db_url, tmp_path):
+    store = Store(db_url)
+    save(store, make_result("广东省", names=["A"], targets={"tech": 50}))
+    second = save(store, make_result("广东省", names=["A", "B"]))
+    save(store, make_result("江苏省", names=["C"], file="js.xlsx"))
+    store.delete(second.submission_id)
+    path = tmp_path / "backup.zip"
+    exported = store.export_backup(path)
+    assert exported["submissions"] == 3
+    assert {"manifest.json", "rows/items.parquet"} <= set(zipfile.ZipFile(path).namelist())
+
+    restored = Store(f"sqlite:///{tmp_path / 'restored.sqlite'}")
+    restored.import_backup(path)
+    assert restored.history() == store.history()
+    a, b = store.dataset(), restored.dataset()
+    assert a.sources == b.sources
+    for kind in FRAMES:
+        pd.testing.assert_frame_equal(getattr(a, kind), getattr(b, kind))
+    assert restored.original(second.submission_id) == store.original(second.submission_id)
+    with pytest.raises(StoreError):
+        restored.import_backup(path)  # only into an empty store
+
+
+def test_a_damaged_backup_is_a_clear_error(db_url, tmp_path):
+    bad = tmp_path / "bad.zip"
+    bad.write_bytes(b"not a zip")
+    with pytest.raises(StoreError) as err:
+        Store(db_url).import_backup(bad)
+    assert err.value.code == "store_bad_backup"
+
+
+def test_an_unreachable_database_is_a_clear_error():
+    with pytest.raises(StoreError) as err:
+        Store("postgresql+psycopg://nobody:secret@127.0.0.1:1/none")
+    assert "secret" not in str(err.value) and err.value.code == "store_unavailable"
