@@ -1,0 +1,420 @@
+"""Plotly figures of progress data, used by the app pages and the HTML report.
+
+Every builder takes the progress engine's result (``Progress``: ``rows``, ``series``, ``goals``,
+``tasks``, ``as_of``) and a language, and returns a ``go.Figure`` with a title, the as-of date as
+subtitle, axis labels with units and hover values. Text comes from the translation table
+(``metrics/data/i18n/charts.yaml``), status colours from ``metrics/data/status.yaml`` through
+``status_color``, other styling from ``metrics/data/chart_style.yaml``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import yaml
+
+from .catalog import Catalog, load_catalog
+from .i18n import t
+
+DATA_DIR = Path(__file__).parent / "data"
+
+
+# ---- styling from data files ------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def chart_style() -> dict[str, Any]:
+    """Fonts, level colours and neutral colours of every chart (chart_style.yaml)."""
+    return yaml.safe_load((DATA_DIR / "chart_style.yaml").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def status_table() -> dict[str, dict[str, str]]:
+    """Status id -> {zh, en, color}, read from the progress engine's status.yaml."""
+    raw = yaml.safe_load((DATA_DIR / "status.yaml").read_text(encoding="utf-8"))
+    if isinstance(raw, dict) and "statuses" in raw:
+        raw = raw["statuses"]
+    entries = raw.items() if isinstance(raw, dict) else ((e["id"], e) for e in raw)
+    out = {}
+    for sid, e in entries:
+        out[str(sid)] = {"zh": e.get("zh") or e.get("name_zh") or e.get("label_zh") or str(sid),
+                         "en": e.get("en") or e.get("name_en") or e.get("label_en") or str(sid),
+                         "color": e.get("color") or e.get("colour")}
+    return out
+
+
+def status_color(status: str) -> str:
+    """The one colour of a status everywhere (charts, Excel, Word, PDF, HTML)."""
+    entry = status_table().get(str(status)) or status_table().get("no_target") or {}
+    return entry.get("color") or "#999999"
+
+
+def status_label(status: str, lang: str = "zh") -> str:
+    """The display label of a status id in ``lang``."""
+    entry = status_table().get(str(status))
+    return entry[lang if lang in ("zh", "en") else "zh"] if entry else str(status)
+
+
+def level_color(level: str) -> str:
+    return chart_style()["level_colors"].get(level, "#999999")
+
+
+# ---- number and date formatting shared with the reports -------------------------------------
+def is_missing(x: Any) -> bool:
+    return x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x))
+
+
+def fmt_number(x: Any, digits: int = 1) -> str:
+    """A number as people write it in a report: 32, 32.5, 1,234 (empty for missing)."""
+    if is_missing(x):
+        return ""
+    x = float(x)
+    if abs(x - round(x)) < 10 ** -(digits + 1):
+        return f"{int(round(x)):,}"
+    return f"{x:,.{digits}f}".rstrip("0").rstrip(".")
+
+
+def fmt_date(d: Any, lang: str = "zh") -> str:
+    """2025年12月31日 / 31 December 2025."""
+    if is_missing(d):
+        return ""
+    d = pd.Timestamp(d).date()
+    return f"{d.year}年{d.month}月{d.day}日" if lang == "zh" else f"{d.day} {d.strftime('%B')} {d.year}"
+
+
+def as_of_of(progress: Any) -> dt.date | None:
+    """The as-of date the progress was computed for."""
+    d = getattr(progress, "as_of", None)
+    return None if is_missing(d) else pd.Timestamp(d).date()
+
+
+# ---- selection helpers ------------------------------------------------------------------------
+def scope_rows(progress: Any, scope_type: str = "national", scope: str = "national") -> pd.DataFrame:
+    """The progress rows of one scope (countable metrics), ordered by deadline then catalog order."""
+    rows = progress.rows
+    sel = rows[(rows["scope_type"] == scope_type) & (rows["scope"] == scope)]
+    return sel[sel["kind"] != "qualitative"].reset_index(drop=True)
+
+
+def metric_name(row: Any, lang: str) -> str:
+    return str(row["name_en"] if lang == "en" and not is_missing(row["name_en"]) else row["name_zh"])
+
+
+def unit_label(catalog: Catalog, metric: str, unit: Any, lang: str) -> str:
+    m = catalog.metric_by_id.get(metric)
+    if m is not None:
+        return m.unit_label(lang)
+    return "" if is_missing(unit) else str(unit)
+
+
+def scope_label(catalog: Catalog, scope_type: str, scope: str, lang: str) -> str:
+    if scope_type == "national":
+        return t("scope_national", lang)
+    return catalog.label(scope_type, scope, lang)
+
+
+def _row_label(row: Any, lang: str, multi: bool) -> str:
+    name = metric_name(row, lang)
+    return f"{name} ({pd.Timestamp(row['deadline']).year})" if multi else name
+
+
+def _layout(fig: go.Figure, title: str, progress: Any, lang: str, *, height: int | None = None) -> go.Figure:
+    d = as_of_of(progress)
+    subtitle = t("chart_as_of", lang, date=fmt_date(d, lang)) if d else ""
+    fig.update_layout(
+        title={"text": title, "subtitle": {"text": subtitle}, "x": 0.01, "xanchor": "left"},
+        font={"family": chart_style()["font_family"], "size": 13},
+        template="plotly_white", margin={"l": 10, "r": 20, "t": 80, "b": 40},
+        legend={"orientation": "h", "y": -0.18, "x": 0},
+        hoverlabel={"font": {"family": chart_style()["font_family"]}},
+    )
+    if height:
+        fig.update_layout(height=height)
+    return fig
+
+
+def _status_legend(fig: go.Figure, statuses: list[str], lang: str) -> None:
+    """Legend entries (no data) for the statuses shown, so colour is never the only cue."""
+    for s in dict.fromkeys(statuses):
+        fig.add_trace(go.Bar(x=[None], y=[None], orientation="h", name=status_label(s, lang),
+                             marker_color=status_color(s), showlegend=True, hoverinfo="skip"))
+
+
+# ---- the figures --------------------------------------------------------------------------------
+def bullet_chart(progress: Any, metric: str, *, scope_type: str = "national", scope: str = "national",
+                 deadline: Any = None, lang: str = "zh", catalog: Catalog | None = None) -> go.Figure:
+    """One target: the actual bar in its status colour against the pace marker and the target line."""
+    catalog = catalog or load_catalog()
+    rows = scope_rows(progress, scope_type, scope)
+    rows = rows[rows["metric"] == metric]
+    if deadline is not None:
+        rows = rows[pd.to_datetime(rows["deadline"]) == pd.Timestamp(deadline)]
+    fig = go.Figure()
+    if rows.empty:
+        return _layout(fig, t("chart_no_data", lang), progress, lang, height=220)
+    r = rows.iloc[0]
+    unit = unit_label(catalog, metric, r["unit"], lang)
+    name = metric_name(r, lang)
+    label = [name]
+    target = r["target"]
+    if not is_missing(target):
+        fig.add_trace(go.Bar(x=[target], y=label, orientation="h", name=t("chart_target", lang),
+                             marker_color=chart_style()["target_band"], width=0.8,
+                             hovertemplate=f"{t('chart_target', lang)}: %{{x:,}} {unit}<extra></extra>"))
+    fig.add_trace(go.Bar(x=[r["actual"]], y=label, orientation="h", width=0.4,
+                         name=f"{t('chart_actual', lang)} · {status_label(r['status'], lang)}",
+                         marker_color=status_color(r["status"]),
+                         text=[f"{fmt_number(r['actual'])} {unit}"], textposition="outside",
+                         hovertemplate=f"{t('chart_actual', lang)}: %{{x:,}} {unit}<extra></extra>"))
+    if not is_missing(r["pace_value"]) and not is_missing(target):
+        fig.add_trace(go.Scatter(x=[r["pace_value"]], y=label, mode="markers", name=t("chart_pace", lang),
+                                 marker={"symbol": "line-ns", "size": 34, "line": {"width": 4, "color": chart_style()["pace_line"]}},
+                                 hovertemplate=f"{t('chart_pace', lang)}: %{{x:,.1f}} {unit}<extra></extra>"))
+    if not is_missing(target):
+        fig.add_trace(go.Scatter(x=[target], y=label, mode="markers", name=t("chart_target", lang),
+                                 marker={"symbol": "line-ns", "size": 40, "line": {"width": 3, "color": chart_style()["target_line"]}},
+                                 showlegend=False, hovertemplate=f"{t('chart_target', lang)}: %{{x:,}} {unit}<extra></extra>"))
+    fig.update_layout(barmode="overlay")
+    fig.update_xaxes(title_text=f"{t('chart_count_axis', lang)} ({unit})", rangemode="tozero")
+    title = t("chart_bullet_title", lang, metric=name, year=pd.Timestamp(r["deadline"]).year)
+    return _layout(fig, title, progress, lang, height=240)
+
+
+def overview_bullets(progress: Any, *, scope_type: str = "national", scope: str = "national", lang: str = "zh",
+                     catalog: Catalog | None = None) -> go.Figure:
+    """All targets of a scope, compact: percent of target per metric, pace marker, 100 % line."""
+    catalog = catalog or load_catalog()
+    rows = scope_rows(progress, scope_type, scope)
+    fig = go.Figure()
+    if rows.empty:
+        return _layout(fig, t("chart_no_data", lang), progress, lang, height=220)
+    multi = rows["metric"].duplicated(keep=False)
+    labels = [_row_label(r, lang, bool(m)) for (_, r), m in zip(rows.iterrows(), multi)]
+    pct = [0.0 if is_missing(p) else float(p) for p in rows["percent"]]
+    texts, hovers = [], []
+    for _, r in rows.iterrows():
+        unit = unit_label(catalog, r["metric"], r["unit"], lang)
+        actual = f"{fmt_number(r['actual'])} {unit}"
+        if is_missing(r["target"]):
+            texts.append(f"{actual} · {t('chart_no_numeric_target', lang)}")
+        else:
+            texts.append(f"{fmt_number(r['percent'])}% ({actual} / {fmt_number(r['target'])})")
+        hovers.append(t("chart_hover_target", lang, actual=actual, target=r["target_text"] if not is_missing(r["target_text"]) else "",
+                        percent=fmt_number(r["percent"]), pace=fmt_number(r["pace_percent"]),
+                        status=status_label(r["status"], lang)))
+    fig.add_trace(go.Bar(x=pct, y=labels, orientation="h", marker_color=[status_color(s) for s in rows["status"]],
+                         text=texts, textposition="outside", cliponaxis=False, showlegend=False,
+                         customdata=hovers, hovertemplate="%{customdata}<extra></extra>"))
+    has_pace = rows["pace_percent"].notna() & rows["target"].notna()
+    fig.add_trace(go.Scatter(x=rows.loc[has_pace, "pace_percent"], y=[labels[i] for i in rows.index[has_pace]],
+                             mode="markers", name=t("chart_pace", lang),
+                             marker={"symbol": "line-ns", "size": 22, "line": {"width": 3, "color": chart_style()["pace_line"]}},
+                             hovertemplate=f"{t('chart_pace', lang)}: %{{x:.1f}}%<extra></extra>"))
+    _status_legend(fig, list(rows["status"]), lang)
+    fig.add_vline(x=100, line_dash="dash", line_color=chart_style()["target_line"])
+    top = max([100.0, *pct]) * 1.35
+    fig.update_xaxes(title_text=t("chart_percent_axis", lang), range=[0, top])
+    fig.update_yaxes(autorange="reversed")
+    title = t("chart_overview_title", lang, scope=scope_label(catalog, scope_type, scope, lang))
+    return _layout(fig, title, progress, lang, height=140 + 42 * len(rows))
+
+
+def trajectory_points(progress: Any, metric: str, scope_type: str, scope: str, deadline: Any,
+                      catalog: Catalog) -> dict[str, Any]:
+    """The lines of a trajectory chart as plain data (shared by the plotly figure and the image)."""
+    rows = scope_rows(progress, scope_type, scope)
+    rows = rows[rows["metric"] == metric]
+    if deadline is not None:
+        rows = rows[pd.to_datetime(rows["deadline"]) == pd.Timestamp(deadline)]
+    s = progress.series
+    s = s[(s["scope_type"] == scope_type) & (s["scope"] == scope) & (s["metric"] == metric)].sort_values("month")
+    out: dict[str, Any] = {"months": list(pd.to_datetime(s["month"])), "cumulative": list(s["cumulative"]),
+                           "row": rows.iloc[0] if len(rows) else None}
+    r = out["row"]
+    as_of = as_of_of(progress)
+    if r is not None:
+        dl = pd.Timestamp(r["deadline"])
+        base = getattr(progress, "baseline", None)
+        start = pd.Timestamp(base if base is not None else catalog.policy.date)
+        out["deadline"] = dl
+        if not is_missing(r["target"]):
+            out["target"] = float(r["target"])
+            out["pace"] = ([start, dl], [0.0, float(r["target"])])
+        if as_of and not is_missing(r["projected"]) and pd.Timestamp(as_of) < dl:
+            out["projection"] = ([pd.Timestamp(as_of), dl], [float(r["actual"]), float(r["projected"])])
+    out["as_of"] = pd.Timestamp(as_of) if as_of else None
+    return out
+
+
+def trajectory_chart(progress: Any, metric: str, *, scope_type: str = "national", scope: str = "national",
+                     deadline: Any = None, lang: str = "zh", catalog: Catalog | None = None) -> go.Figure:
+    """Monthly cumulative series with the target line, the linear pace line, the projection and as-of."""
+    catalog = catalog or load_catalog()
+    p = trajectory_points(progress, metric, scope_type, scope, deadline, catalog)
+    r = p["row"]
+    fig = go.Figure()
+    if r is None:
+        return _layout(fig, t("chart_no_data", lang), progress, lang, height=300)
+    unit = unit_label(catalog, metric, r["unit"], lang)
+    style = chart_style()
+    fig.add_trace(go.Scatter(x=p["months"], y=p["cumulative"], mode="lines+markers", name=t("chart_actual", lang),
+                             line={"color": style["series_line"], "width": 2.5},
+                             hovertemplate=f"%{{x|%Y-%m}}: %{{y:,}} {unit}<extra></extra>"))
+    if "pace" in p:
+        fig.add_trace(go.Scatter(x=p["pace"][0], y=p["pace"][1], mode="lines", name=t("chart_pace_line", lang),
+                                 line={"color": style["pace_line"], "dash": "dot"},
+                                 hovertemplate=f"{t('chart_pace', lang)}: %{{y:,.1f}} {unit}<extra></extra>"))
+        fig.add_trace(go.Scatter(x=[p["pace"][0][0], p["deadline"]], y=[p["target"], p["target"]], mode="lines",
+                                 name=t("chart_target", lang), line={"color": style["target_line"], "dash": "dash"},
+                                 hovertemplate=f"{t('chart_target', lang)}: %{{y:,}} {unit}<extra></extra>"))
+    if "projection" in p:
+        fig.add_trace(go.Scatter(x=p["projection"][0], y=p["projection"][1], mode="lines+markers",
+                                 name=t("chart_projection", lang), line={"color": style["projection_line"], "dash": "dash"},
+                                 hovertemplate=f"{t('chart_projection', lang)}: %{{y:,.1f}} {unit}<extra></extra>"))
+    if p["as_of"] is not None:
+        fig.add_shape(type="line", x0=p["as_of"], x1=p["as_of"], y0=0, y1=1, yref="paper",
+                      line={"color": "#666666", "width": 1, "dash": "dot"})
+        fig.add_annotation(x=p["as_of"], y=1, yref="paper", text=t("chart_as_of_marker", lang), showarrow=False,
+                           yanchor="bottom", font={"size": 11, "color": "#444444"})
+    fig.update_xaxes(title_text=t("chart_month_axis", lang), tickformat="%Y-%m")
+    fig.update_yaxes(title_text=f"{t('chart_cumulative_axis', lang)} ({unit})", rangemode="tozero")
+    title = t("chart_trajectory_title", lang, metric=metric_name(r, lang),
+              scope=scope_label(catalog, scope_type, scope, lang))
+    return _layout(fig, title, progress, lang, height=420)
+
+
+def breakdown_rows(progress: Any, metric: str, by: str) -> pd.DataFrame:
+    """Progress rows of one metric broken down by direction or flagship category."""
+    rows = progress.rows
+    return rows[(rows["scope_type"] == by) & (rows["metric"] == metric)].sort_values("actual", ascending=False)
+
+
+def breakdown_chart(progress: Any, metric: str, *, by: str = "direction", lang: str = "zh",
+                    catalog: Catalog | None = None) -> go.Figure:
+    """Counted items of one metric by direction (六大方向) or flagship product category (十类产品)."""
+    catalog = catalog or load_catalog()
+    rows = breakdown_rows(progress, metric, by)
+    fig = go.Figure()
+    m = catalog.metric_by_id.get(metric)
+    name = m.name(lang) if m else metric
+    if rows.empty:
+        return _layout(fig, t("chart_no_data", lang), progress, lang, height=260)
+    unit = unit_label(catalog, metric, rows["unit"].iloc[0], lang)
+    labels = [catalog.label(by, s, lang) for s in rows["scope"]]
+    fig.add_trace(go.Bar(x=list(rows["actual"]), y=labels, orientation="h", marker_color=chart_style()["pace_line"],
+                         text=[fmt_number(v) for v in rows["actual"]], textposition="outside", cliponaxis=False,
+                         showlegend=False, hovertemplate=f"%{{y}}: %{{x:,}} {unit}<extra></extra>"))
+    fig.update_xaxes(title_text=f"{t('chart_count_axis', lang)} ({unit})", rangemode="tozero")
+    fig.update_yaxes(title_text=t(f"chart_by_{by}", lang), autorange="reversed")
+    title = t(f"chart_breakdown_{by}_title", lang, metric=name)
+    return _layout(fig, title, progress, lang, height=140 + 34 * len(rows))
+
+
+def heatmap_matrix(progress: Any, value: str = "percent", lang: str = "zh",
+                   catalog: Catalog | None = None) -> pd.DataFrame:
+    """Province × metric matrix of ``value`` (percent or contribution_percent), catalog order."""
+    catalog = catalog or load_catalog()
+    rows = progress.rows
+    rows = rows[(rows["scope_type"] == "province") & (rows["kind"] != "qualitative")]
+    if rows.empty:
+        return pd.DataFrame()
+    rows = rows.sort_values("deadline").drop_duplicates(["scope", "metric"])
+    m = rows.pivot(index="scope", columns="metric", values=value)
+    order = [x.id for x in catalog.all_metrics if x.id in m.columns] + [c for c in m.columns
+                                                                        if c not in catalog.metric_by_id]
+    region_order = [r.name for r in catalog.regions if r.name in m.index] + [i for i in m.index
+                                                                             if i not in catalog.region_by_name]
+    m = m.loc[region_order, order].astype(float)
+    return m.dropna(axis=1, how="all")
+
+
+def heatmap(progress: Any, *, value: str = "percent", lang: str = "zh", catalog: Catalog | None = None) -> go.Figure:
+    """Province × metric heat map of percent of target, or of contribution to the national target."""
+    catalog = catalog or load_catalog()
+    m = heatmap_matrix(progress, value, lang, catalog)
+    fig = go.Figure()
+    if m.empty:
+        return _layout(fig, t("chart_no_data", lang), progress, lang, height=260)
+    xs = [catalog.label("metric", c, lang) for c in m.columns]
+    ys = [catalog.label("province", p, lang) for p in m.index]
+    text = [[fmt_number(v) for v in row] for row in m.to_numpy()]
+    fig.add_trace(go.Heatmap(z=m.to_numpy(), x=xs, y=ys, text=text, texttemplate="%{text}",
+                             colorscale=chart_style()["heatmap_scale"], zmin=0,
+                             colorbar={"title": {"text": "%"}}, xgap=1, ygap=1,
+                             hovertemplate=f"%{{y}} · %{{x}}: %{{z:.1f}}%<extra></extra>"))
+    fig.update_xaxes(title_text=t("chart_metric_axis", lang), side="top")
+    fig.update_yaxes(title_text=t("chart_province_axis", lang), autorange="reversed")
+    title = t(f"chart_heatmap_{value}_title", lang)
+    return _layout(fig, title, progress, lang, height=160 + 24 * len(ys))
+
+
+def ranking_rows(progress: Any, metric: str) -> pd.DataFrame:
+    """Province rows of one metric ordered from most to fewest counted items."""
+    rows = progress.rows
+    rows = rows[(rows["scope_type"] == "province") & (rows["metric"] == metric)]
+    rows = rows.sort_values("deadline").drop_duplicates("scope")
+    return rows.sort_values(["actual", "scope"], ascending=[False, True]).reset_index(drop=True)
+
+
+def ranking_chart(progress: Any, metric: str, *, lang: str = "zh", catalog: Catalog | None = None) -> go.Figure:
+    """Provinces ranked by their counted items of one metric, coloured by status, with contribution."""
+    catalog = catalog or load_catalog()
+    rows = ranking_rows(progress, metric)
+    fig = go.Figure()
+    m = catalog.metric_by_id.get(metric)
+    name = m.name(lang) if m else metric
+    if rows.empty:
+        return _layout(fig, t("chart_no_data", lang), progress, lang, height=260)
+    unit = unit_label(catalog, metric, rows["unit"].iloc[0], lang)
+    labels = [catalog.label("province", p, lang) for p in rows["scope"]]
+    hovers = [t("chart_hover_rank", lang, rank=i + 1, actual=fmt_number(r["actual"]), unit=unit,
+                contribution=fmt_number(r["contribution_percent"]), status=status_label(r["status"], lang))
+              for i, (_, r) in enumerate(rows.iterrows())]
+    fig.add_trace(go.Bar(x=list(rows["actual"]), y=labels, orientation="h",
+                         marker_color=[status_color(s) for s in rows["status"]], showlegend=False,
+                         text=[fmt_number(v) for v in rows["actual"]], textposition="outside", cliponaxis=False,
+                         customdata=hovers, hovertemplate="%{y}: %{customdata}<extra></extra>"))
+    _status_legend(fig, list(rows["status"]), lang)
+    fig.update_xaxes(title_text=f"{t('chart_count_axis', lang)} ({unit})", rangemode="tozero")
+    fig.update_yaxes(autorange="reversed")
+    return _layout(fig, t("chart_ranking_title", lang, metric=name), progress, lang, height=160 + 24 * len(rows))
+
+
+def level_counts(progress: Any, kind: str = "goals") -> pd.DataFrame:
+    """Long frame (item, level, count) of self-assessed levels for goals or tasks."""
+    df = getattr(progress, kind)
+    if df is None or len(df) == 0:
+        return pd.DataFrame(columns=["item", "level", "count"])
+    key = "goal" if kind == "goals" else "task"
+    if "level" in df.columns and "count" in df.columns:
+        out = df[[key, "level", "count"]].rename(columns={key: "item"})
+    else:
+        # wide frame: one column per level id
+        levels = [c for c in df.columns if c in chart_style()["level_colors"]]
+        out = df.melt(id_vars=[key], value_vars=levels, var_name="level", value_name="count").rename(columns={key: "item"})
+    return out.reset_index(drop=True)
+
+
+def levels_chart(progress: Any, *, kind: str = "goals", lang: str = "zh", catalog: Catalog | None = None) -> go.Figure:
+    """Distribution of self-assessed levels across provinces, one stacked bar per goal or task."""
+    catalog = catalog or load_catalog()
+    counts = level_counts(progress, kind)
+    fig = go.Figure()
+    if counts.empty:
+        return _layout(fig, t("chart_no_data", lang), progress, lang, height=260)
+    items = list(dict.fromkeys(counts["item"]))
+    dim = "metric" if kind == "goals" else "task"
+    labels = [(f"{int(i)}. " if kind == "tasks" else "") + catalog.label(dim, str(i), lang) for i in items]
+    for lv in chart_style()["level_colors"]:
+        sub = counts[counts["level"] == lv].set_index("item")["count"]
+        ys = [float(sub.get(i, 0) or 0) for i in items]
+        fig.add_trace(go.Bar(x=ys, y=labels, orientation="h", name=catalog.label("level", lv, lang),
+                             marker_color=level_color(lv),
+                             hovertemplate=f"%{{y}} · {catalog.label('level', lv, lang)}: %{{x}}<extra></extra>"))
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(title_text=t("chart_provinces_axis", lang))
+    fig.update_yaxes(autorange="reversed")
+    return _layout(fig, t(f"chart_levels_{kind}_title", lang), progress, lang, height=160 + 28 * len(items))

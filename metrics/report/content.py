@@ -1,0 +1,384 @@
+"""The content of a status report, built once from the progress engine and rendered by every format.
+
+``build_report`` gathers everything a report shows — title, scope, dates, data sources, the summary
+paragraph, the targets table, the charts to draw, goals and tasks, and the appendix — as plain
+frames and strings in one language. The renderers (``xlsx``, ``docx``, ``pdf``, ``html``) only lay
+it out; none of them computes a number.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from ..catalog import Catalog, load_catalog
+from ..charts import (as_of_of, fmt_date, fmt_number, is_missing, scope_rows, status_color,
+                      status_label, unit_label)
+from ..i18n import t, translations
+from ..model import Dataset
+
+# Word and PDF list at most this many counted items per metric; the Excel file has them all.
+APPENDIX_LIMIT = 50
+
+
+@dataclass
+class ChartSpec:
+    """One chart of the report: the builder's name in ``metrics.charts`` / ``report.images``, its arguments."""
+
+    kind: str
+    kwargs: dict[str, Any]
+    title: str
+
+
+@dataclass
+class ReportContent:
+    """Everything one status report shows, in one language."""
+
+    lang: str
+    scope_type: str            # national | province
+    scope: str                 # "national" or a canonical province name
+    scope_label: str
+    title: str
+    policy: str
+    as_of: dt.date | None
+    generated: dt.datetime
+    sources: pd.DataFrame
+    summary: list[str]
+    targets: pd.DataFrame      # one row per target: raw numbers + display texts + status colour
+    charts: list[ChartSpec]
+    goals: pd.DataFrame
+    tasks: pd.DataFrame
+    assessments: pd.DataFrame  # each region's level and evidence per goal / task
+    items: dict[str, pd.DataFrame]
+    item_titles: dict[str, str]
+    shared_items: pd.DataFrame
+    problems: pd.DataFrame
+    progress: Any = field(repr=False)
+    catalog: Catalog = field(repr=False)
+
+    def text(self, key: str, **values: Any) -> str:
+        """A label of the report in its language."""
+        return t(key, self.lang, **values)
+
+
+# ---- the summary paragraph ------------------------------------------------------------------
+def scope_word(catalog: Catalog, scope_type: str, scope: str, lang: str) -> str:
+    """全国 / 全省 / 全市 / 全区 … as a work report says it."""
+    if scope_type == "national":
+        return t("report_scope_word_national", lang)
+    region = catalog.region_by_name.get(scope)
+    return t(f"report_scope_word_{region.kind if region else 'province'}", lang)
+
+
+def metric_verb(metric: str, lang: str) -> str:
+    """The verb the policy uses for a metric (突破 technologies, 培育 institutions …)."""
+    key = f"report_verb_{metric}"
+    return t(key if key in translations() else "report_verb_default", lang)
+
+
+def target_sentence(row: Any, catalog: Catalog, scope_type: str, scope: str, as_of: dt.date | None, lang: str) -> str:
+    """One sentence of the summary, every number taken from a progress row."""
+    unit = unit_label(catalog, row["metric"], row["unit"], lang)
+    values = {"date": fmt_date(as_of, lang), "scope": scope_word(catalog, scope_type, scope, lang),
+              "verb": metric_verb(row["metric"], lang), "metric": _name(row, lang),
+              "actual": fmt_number(row["actual"]), "unit": unit, "year": pd.Timestamp(row["deadline"]).year,
+              "percent": fmt_number(row["percent"]), "status": status_label(row["status"], lang),
+              "target": row["target_text"] if not is_missing(row["target_text"]) else ""}
+    if is_missing(row["target"]):
+        return t("report_sentence_no_target", lang, **values)
+    gap = row["gap_pp"]
+    if is_missing(gap) or abs(float(gap)) < 0.05:
+        return t("report_sentence_on_pace", lang, **values)
+    # gap_pp is actual percent minus pace percent: negative means behind the time-elapsed pace.
+    key = "report_sentence_behind" if float(gap) < 0 else "report_sentence_ahead"
+    return t(key, lang, gap=fmt_number(abs(float(gap))), **values)
+
+
+def summary_paragraphs(rows: pd.DataFrame, catalog: Catalog, scope_type: str, scope: str,
+                       as_of: dt.date | None, lang: str) -> list[str]:
+    """The summary: an overall count of statuses, then one sentence per target."""
+    if rows.empty:
+        return [t("report_summary_empty", lang, date=fmt_date(as_of, lang))]
+    counts = rows["status"].value_counts()
+    parts = [t("report_status_count", lang, status=status_label(s, lang), n=int(counts[s]))
+             for s in ["met", "on_track", "at_risk", "off_track", "missed", "no_target"] if s in counts]
+    overall = t("report_summary_overall", lang, date=fmt_date(as_of, lang),
+                scope=scope_word(catalog, scope_type, scope, lang), n=len(rows),
+                statuses=t("report_list_sep", lang).join(parts))
+    sentences = [target_sentence(r, catalog, scope_type, scope, as_of, lang) for _, r in rows.iterrows()]
+    return [overall, *sentences]
+
+
+def _name(row: Any, lang: str) -> str:
+    return str(row["name_en"] if lang == "en" and not is_missing(row["name_en"]) else row["name_zh"])
+
+
+# ---- tables ---------------------------------------------------------------------------------
+def targets_table(rows: pd.DataFrame, catalog: Catalog, lang: str) -> pd.DataFrame:
+    """The targets table: raw numbers for Excel and charts, display texts for documents."""
+    out = []
+    for _, r in rows.iterrows():
+        unit = unit_label(catalog, r["metric"], r["unit"], lang)
+        has_target = not is_missing(r["target"])
+        out.append({
+            "metric": r["metric"], "name": _name(r, lang), "unit": unit,
+            "target": None if not has_target else float(r["target"]),
+            "target_text": (fmt_number(r["target"]) if has_target else
+                            (r["target_text"] if not is_missing(r["target_text"]) else t("target_batch", lang))),
+            "deadline": pd.Timestamp(r["deadline"]).date(),
+            "actual": float(r["actual"]) if not is_missing(r["actual"]) else 0.0,
+            "percent": None if is_missing(r["percent"]) else float(r["percent"]),
+            "pace_percent": None if is_missing(r["pace_percent"]) or not has_target else float(r["pace_percent"]),
+            "projected": None if is_missing(r["projected"]) else float(r["projected"]),
+            "projected_percent": None if is_missing(r["projected_percent"]) else float(r["projected_percent"]),
+            "required_rate": None if is_missing(r["required_rate"]) else float(r["required_rate"]),
+            "status": r["status"], "status_label": status_label(r["status"], lang),
+            "color": status_color(r["status"]),
+            "clause": "" if is_missing(r["clause_quote"]) else f"{r['clause_section']}:{r['clause_quote']}",
+            "source": r["target_source"],
+        })
+    return pd.DataFrame(out)
+
+
+TARGET_COLUMNS = [("name", "report_col_metric"), ("target_text", "report_col_target"),
+                  ("deadline", "report_col_deadline"), ("actual", "report_col_actual"),
+                  ("percent", "report_col_percent"), ("pace_percent", "report_col_pace"),
+                  ("projected", "report_col_projected"), ("status_label", "report_col_status")]
+
+
+def display_targets(content: ReportContent) -> tuple[list[str], list[list[str]]]:
+    """The targets table as header texts and rows of texts (Word, PDF, HTML)."""
+    head = [content.text(k) for _, k in TARGET_COLUMNS]
+    body = []
+    for _, r in content.targets.iterrows():
+        target = f"{r['target_text']} {r['unit']}".strip() if not is_missing(r["target"]) else r["target_text"]
+        body.append([r["name"], target, fmt_date(r["deadline"], content.lang),
+                     f"{fmt_number(r['actual'])} {r['unit']}".strip(),
+                     "" if is_missing(r["percent"]) else f"{fmt_number(r['percent'])}%",
+                     "" if is_missing(r["pace_percent"]) else f"{fmt_number(r['pace_percent'])}%",
+                     fmt_number(r["projected"]), r["status_label"]])
+    return head, body
+
+
+def sources_table(data: Dataset, lang: str) -> pd.DataFrame:
+    """The submissions the report counts: label, region, as-of, upload time, SHA-256."""
+    cols = ["label", "province", "as_of", "uploaded_at", "sha256"]
+    rows = [{c: ("" if s.get(c) is None else str(s.get(c))) for c in cols} for s in data.sources]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def problems_table(data: Dataset, lang: str) -> pd.DataFrame:
+    """Validation problems still open in the sources."""
+    rows = [{"sheet": p.sheet or "", "row": "" if p.row is None else str(p.row), "column": p.column or "",
+             "code": p.code, "severity": p.severity,
+             "message": (p.message_en or p.message) if lang == "en" else p.message,
+             "value": "" if p.value is None else str(p.value)} for p in data.problems]
+    return pd.DataFrame(rows, columns=["sheet", "row", "column", "code", "severity", "message", "value"])
+
+
+def level_tables(progress: Any, catalog: Catalog, scope_type: str, scope: str,
+                 lang: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Goals and tasks with the count of regions at each level, and each region's level and evidence.
+
+    For a province the counts are its own (one region); the engine's evidence frames give the levels.
+    """
+    from ..charts import level_counts
+
+    level_ids = [lv.id for lv in catalog.levels]
+    evidence_frames = {"goals": getattr(progress, "goal_evidence", pd.DataFrame()),
+                       "tasks": getattr(progress, "task_evidence", pd.DataFrame())}
+
+    def item_name(kind: str, i: Any) -> str:
+        return (catalog.label("metric", str(i), lang) if kind == "goals"
+                else f"{int(i)}. {catalog.label('task', str(int(i)), lang)}")
+
+    def table(kind: str) -> pd.DataFrame:
+        key = "goal" if kind == "goals" else "task"
+        if scope_type == "national":
+            counts = level_counts(progress, kind)
+        else:
+            ev = evidence_frames[kind]
+            ev = ev[ev["province"] == scope] if len(ev) else ev
+            counts = (ev.assign(count=1).rename(columns={key: "item"})[["item", "level", "count"]] if len(ev)
+                      else pd.DataFrame(columns=["item", "level", "count"]))
+        items = ([m.id for m in catalog.qualitative_metrics] if kind == "goals" else [x.number for x in catalog.tasks])
+        out = []
+        for i in items:
+            sub = counts[counts["item"].astype(str) == str(i)].groupby("level")["count"].sum()
+            rec: dict[str, Any] = {"id": str(i), "name": item_name(kind, i)}
+            if kind == "goals":
+                rec["deadline"] = catalog.metric(i).targets[0].deadline
+            for lv in level_ids:
+                rec[lv] = int(sub.get(lv, 0) or 0)
+            out.append(rec)
+        return pd.DataFrame(out)
+
+    frames = []
+    for kind, ev in evidence_frames.items():
+        if ev is None or len(ev) == 0:
+            continue
+        key = "goal" if kind == "goals" else "task"
+        sel = ev if scope_type == "national" else ev[ev["province"] == scope]
+        frames.append(pd.DataFrame({
+            "kind": t(f"report_{kind}", lang),
+            "province": [catalog.label("province", p, lang) for p in sel["province"]],
+            "item": [item_name(kind, g) for g in sel[key]],
+            "level": [catalog.label("level", str(lv), lang) if not is_missing(lv) else "" for lv in sel["level"]],
+            "evidence": ["" if is_missing(e) else str(e) for e in sel["evidence"]],
+        }))
+    assessments = (pd.concat(frames, ignore_index=True) if frames else
+                   pd.DataFrame(columns=["kind", "province", "item", "level", "evidence"]))
+    return table("goals"), table("tasks"), assessments
+
+
+ITEM_FIELDS = ["name", "code", "province", "direction", "flagship", "date", "evidence", "source", "row"]
+
+
+def items_table(items: pd.DataFrame, catalog: Catalog, lang: str) -> pd.DataFrame:
+    """Counted items with labels in the report's language, sorted by region then date."""
+    cols = [c for c in ITEM_FIELDS if c in items.columns]
+    df = items[cols].copy()
+    if "province" in df:
+        df["province"] = [catalog.label("province", p, lang) if not is_missing(p) else "" for p in df["province"]]
+    for dim in ("direction", "flagship"):
+        if dim in df:
+            df[dim] = [catalog.label(dim, v, lang) if not is_missing(v) and v else "" for v in df[dim]]
+    if "date" in df:
+        df["date"] = pd.to_datetime(df["date"]).dt.date
+    return df.sort_values([c for c in ("province", "date") if c in df.columns], na_position="last").reset_index(drop=True)
+
+
+def shared_table(progress: Any, catalog: Catalog, scope_type: str, scope: str, lang: str) -> pd.DataFrame:
+    """Items reported by two or more regions (for a province: those it shares)."""
+    df = getattr(progress, "shared_items", None)
+    if df is None or len(df) == 0:
+        return pd.DataFrame()
+    df = df.copy()
+    if scope_type == "province" and "provinces" in df.columns:
+        df = df[[scope in str(p) for p in df["provinces"]]]
+    if "metric" in df.columns:
+        df["metric"] = [catalog.label("metric", m, lang) for m in df["metric"]]
+    return df.reset_index(drop=True)
+
+
+# ---- the builder ----------------------------------------------------------------------------
+def build_report(progress: Any, data: Dataset, catalog: Catalog | None = None, *, scope: str = "national",
+                 lang: str = "zh", generated: dt.datetime | None = None) -> ReportContent:
+    """The report of one scope ("national" or a canonical province name) in one language."""
+    from ..progress import counted_items
+
+    catalog = catalog or load_catalog()
+    scope_type = "national" if scope == "national" else "province"
+    as_of = as_of_of(progress)
+    rows = scope_rows(progress, scope_type, scope)
+    s_label = t("scope_national", lang) if scope_type == "national" else catalog.label("province", scope, lang)
+    targets = targets_table(rows, catalog, lang)
+
+    charts = [ChartSpec("overview_bullets", {"scope_type": scope_type, "scope": scope},
+                        t("report_chart_overview", lang))]
+    for _, r in targets.iterrows():
+        charts.append(ChartSpec("trajectory_chart", {"metric": r["metric"], "scope_type": scope_type, "scope": scope,
+                                                     "deadline": r["deadline"]}, r["name"]))
+    if scope_type == "national":
+        charts.append(ChartSpec("heatmap", {"value": "contribution_percent"}, t("report_chart_heatmap", lang)))
+        lead = next((m for m in targets["metric"] if not targets.empty), None) if len(targets) else None
+        numeric = targets[targets["target"].notna()] if len(targets) else targets
+        lead = numeric["metric"].iloc[0] if len(numeric) else lead
+        if lead:
+            charts.append(ChartSpec("ranking_chart", {"metric": lead}, t("report_chart_ranking", lang)))
+    goals, tasks, assessments = level_tables(progress, catalog, scope_type, scope, lang)
+    # The level distributions are across regions: a national view (a province's own levels are in the table).
+    if scope_type == "national" and goals[[lv.id for lv in catalog.levels]].to_numpy().sum() > 0:
+        charts.append(ChartSpec("levels_chart", {"kind": "goals"}, t("report_chart_goals", lang)))
+    if scope_type == "national" and len(tasks) and tasks[[lv.id for lv in catalog.levels]].to_numpy().sum() > 0:
+        charts.append(ChartSpec("levels_chart", {"kind": "tasks"}, t("report_chart_tasks", lang)))
+
+    items: dict[str, pd.DataFrame] = {}
+    item_titles: dict[str, str] = {}
+    for _, r in targets.drop_duplicates("metric").iterrows():
+        found = counted_items(data, catalog, scope_type, scope, r["metric"], as_of)
+        if len(found):
+            # The rows that make up the figure: register items counted once (totals-only regions have no list).
+            found = found[found["counted"].astype(bool) & (found["origin"] == "item")]
+        items[r["metric"]] = items_table(found, catalog, lang)
+        item_titles[r["metric"]] = r["name"]
+
+    title = t("report_title", lang, scope=s_label)
+    return ReportContent(
+        lang=lang, scope_type=scope_type, scope=scope, scope_label=s_label, title=title,
+        policy=f"{catalog.policy.title_zh if lang == 'zh' else catalog.policy.title_en}({catalog.policy.number})"
+        if lang == "zh" else f"{catalog.policy.title_en} ({catalog.policy.number})",
+        as_of=as_of, generated=generated or dt.datetime.now().replace(microsecond=0),
+        sources=sources_table(data, lang), summary=summary_paragraphs(rows, catalog, scope_type, scope, as_of, lang),
+        targets=targets, charts=charts, goals=goals, tasks=tasks, assessments=assessments,
+        items=items, item_titles=item_titles, shared_items=shared_table(progress, catalog, scope_type, scope, lang),
+        problems=problems_table(data, lang), progress=progress, catalog=catalog)
+
+
+# ---- the document view shared by Word, PDF and HTML ---------------------------------------------
+@dataclass
+class TextTable:
+    """A table as text: a caption, header texts, rows of texts, and how many rows were left out."""
+
+    caption: str
+    head: list[str]
+    body: list[list[str]]
+    more: int = 0
+    colors: list[str | None] = field(default_factory=list)  # status colour of each row (targets table)
+
+
+def _cell(v: Any, lang: str) -> str:
+    if is_missing(v):
+        return ""
+    if isinstance(v, (dt.date, pd.Timestamp)):
+        return pd.Timestamp(v).date().isoformat()
+    if isinstance(v, float):
+        return fmt_number(v)
+    return str(v)
+
+
+def frame_table(content: ReportContent, caption: str, df: pd.DataFrame, columns: list[str],
+                limit: int | None = None) -> TextTable:
+    """Some columns of a frame as a text table with translated headers, at most ``limit`` rows."""
+    cols = [c for c in columns if c in df.columns]
+    shown = df if limit is None else df.head(limit)
+    body = [[_cell(v, content.lang) for v in rec] for rec in shown[cols].itertuples(index=False, name=None)]
+    return TextTable(caption, [content.text(f"report_col_{c}") for c in cols], body, more=len(df) - len(shown))
+
+
+def document_tables(content: ReportContent, limit: int | None = APPENDIX_LIMIT) -> dict[str, Any]:
+    """Every table of the document (Word, PDF, HTML), the item lists cut to ``limit`` rows per metric."""
+    head, body = display_targets(content)
+    targets = TextTable(content.text("report_section_targets"), head, body,
+                        colors=list(content.targets["color"]) if len(content.targets) else [])
+    level_ids = [lv.id for lv in content.catalog.levels]
+    level_head = [content.catalog.label("level", lv, content.lang) for lv in level_ids]
+
+    def levels(df: pd.DataFrame, key: str) -> TextTable:
+        body = [[r["name"], *[str(int(r[lv])) for lv in level_ids]] for _, r in df.iterrows()]
+        return TextTable(content.text(key), [content.text("report_col_item"), *level_head], body)
+
+    items = {m: frame_table(content, content.item_titles[m], df,
+                            ["name", "province", "direction", "date", "evidence"], limit)
+             for m, df in content.items.items()}
+    shared = frame_table(content, content.text("report_section_shared"), content.shared_items,
+                         ["metric", "name", "code", "provinces"], limit)
+    problems = frame_table(content, content.text("report_section_problems"), content.problems,
+                           ["sheet", "row", "column", "message", "value"], limit)
+    sources = frame_table(content, content.text("report_section_sources"), content.sources,
+                          ["label", "province", "as_of", "uploaded_at", "sha256"])
+    assessments = frame_table(content, content.text("report_section_assessments"), content.assessments,
+                              ["province", "item", "level", "evidence"], limit)
+    return {"targets": targets, "goals": levels(content.goals, "report_goals"),
+            "tasks": levels(content.tasks, "report_tasks"), "assessments": assessments, "items": items,
+            "shared": shared, "problems": problems, "sources": sources}
+
+
+def meta_lines(content: ReportContent) -> list[tuple[str, str]]:
+    """The label/value lines under the title."""
+    return [(content.text("report_label_scope"), content.scope_label),
+            (content.text("report_label_policy"), content.policy),
+            (content.text("report_label_as_of"), fmt_date(content.as_of, content.lang)),
+            (content.text("report_label_generated"), content.generated.strftime("%Y-%m-%d %H:%M"))]

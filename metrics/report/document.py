@@ -1,0 +1,53 @@
+"""The report as one HTML document (Jinja2, autoescaped): the interactive HTML file and the PDF's source."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from .content import APPENDIX_LIMIT, ReportContent, TextTable, document_tables, meta_lines
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@dataclass
+class Figure:
+    body: Markup      # a plotly <div> or an <img>, built by our code, never from user text
+    caption: str = ""
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    # Autoescape every template: uploaded names and evidence are shown as text, never as markup.
+    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True,
+                                                                                      default_for_string=True))
+
+
+def css_string(text: str) -> str:
+    """Text safe inside a double-quoted CSS string (page header and footer)."""
+    return (text.replace("\\", "\\5C ").replace('"', "\\22 ").replace("\n", " ").replace("<", "\\3C ")
+            .replace(">", "\\3E "))
+
+
+def render_document(content: ReportContent, figures: list[Figure], mode: str, **extra: Any) -> str:
+    """The report as an HTML document; ``mode`` is "html" (screen) or "pdf" (print, A4)."""
+    env = environment()
+    table_tpl = env.get_template("table.html.j2")
+    none_text = content.text("report_none")
+
+    def more_text(n: int) -> str:
+        return content.text("report_appendix_more", n=n)
+
+    def table(tb: TextTable, hash_col: int = -1) -> Markup:
+        return Markup(table_tpl.render(tb=tb, hash_col=hash_col, more_text=more_text, none_text=none_text))
+
+    before, _, after = content.text("report_page", page="\x00").partition("\x00")
+    return env.get_template("report.html.j2").render(
+        c=content, mode=mode, meta=meta_lines(content), tables=document_tables(content, APPENDIX_LIMIT),
+        figures=figures, table=table, limit_note=content.text("report_appendix_limit_note", limit=APPENDIX_LIMIT),
+        page_before=Markup(css_string(before)), page_after=Markup(css_string(after)),
+        page_title=Markup(css_string(content.title)), **extra)

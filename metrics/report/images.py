@@ -1,0 +1,227 @@
+"""Static PNG images of the report charts for Word and PDF, drawn with matplotlib.
+
+Why matplotlib and not kaleido (plotly's exporter): kaleido v1 starts a Chromium process for its
+exports, which a report server should not need; matplotlib with the Agg backend draws in-process,
+works offline, is fast (tens of milliseconds a chart, no browser start-up) and gives the same bytes
+for the same data. The images draw the same data as the interactive plotly figures: each function
+reads it through the selection helpers of ``metrics.charts`` and uses its colours and labels.
+Chinese text uses "Noto Sans CJK SC" from Debian's fonts-noto-cjk (chart_style.yaml).
+"""
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.dates as mdates  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from .. import charts  # noqa: E402
+from ..catalog import Catalog, load_catalog  # noqa: E402
+from ..i18n import t  # noqa: E402
+
+DPI = 150
+WIDTH_IN = 9.0
+
+
+def _figure(height: float) -> tuple[Figure, Any]:
+    plt.rcParams["font.family"] = ["sans-serif"]
+    plt.rcParams["font.sans-serif"] = [charts.chart_style()["image_font"], "DejaVu Sans"]
+    plt.rcParams["axes.unicode_minus"] = False
+    fig = Figure(figsize=(WIDTH_IN, height), dpi=DPI)
+    ax = fig.add_subplot(111)
+    ax.spines[["top", "right"]].set_visible(False)
+    return fig, ax
+
+
+def _finish(fig: Figure, ax: Any, title: str, progress: Any, lang: str) -> bytes:
+    d = charts.as_of_of(progress)
+    fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold")
+    if d:
+        ax.set_title(t("chart_as_of", lang, date=charts.fmt_date(d, lang)), loc="left", fontsize=9, color="#555555")
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
+    return buf.getvalue()
+
+
+def _empty(progress: Any, lang: str) -> bytes:
+    fig, ax = _figure(1.6)
+    ax.axis("off")
+    ax.text(0.5, 0.5, t("chart_no_data", lang), ha="center", va="center")
+    return _finish(fig, ax, t("chart_no_data", lang), progress, lang)
+
+
+def overview_bullets(progress: Any, *, scope_type: str = "national", scope: str = "national", lang: str = "zh",
+                     catalog: Catalog | None = None) -> bytes:
+    """All targets of a scope: percent of target bars in status colours, pace ticks, the 100 % line."""
+    catalog = catalog or load_catalog()
+    rows = charts.scope_rows(progress, scope_type, scope)
+    if rows.empty:
+        return _empty(progress, lang)
+    fig, ax = _figure(1.3 + 0.42 * len(rows))
+    multi = rows["metric"].duplicated(keep=False)
+    labels = [charts._row_label(r, lang, bool(m)) for (_, r), m in zip(rows.iterrows(), multi)]
+    y = np.arange(len(rows))
+    pct = np.array([0.0 if charts.is_missing(p) else float(p) for p in rows["percent"]])
+    ax.barh(y, pct, color=[charts.status_color(s) for s in rows["status"]], height=0.6)
+    for i, (_, r) in enumerate(rows.iterrows()):
+        unit = charts.unit_label(catalog, r["metric"], r["unit"], lang)
+        if charts.is_missing(r["target"]):
+            txt = f"{charts.fmt_number(r['actual'])} {unit} · {t('chart_no_numeric_target', lang)}"
+        else:
+            txt = f"{charts.fmt_number(r['percent'])}%  ({charts.fmt_number(r['actual'])}/{charts.fmt_number(r['target'])})"
+            if not charts.is_missing(r["pace_percent"]):
+                ax.plot([r["pace_percent"]] * 2, [i - 0.38, i + 0.38], color=charts.chart_style()["pace_line"], lw=2.5)
+        ax.text(pct[i] + 1.5, i, f"{txt}  {charts.status_label(r['status'], lang)}", va="center", fontsize=8.5)
+    ax.axvline(100, color=charts.chart_style()["target_line"], ls="--", lw=1)
+    ax.set_yticks(y, labels, fontsize=9)
+    ax.invert_yaxis()
+    ax.set_xlim(0, max(100.0, float(pct.max())) * 1.55)
+    ax.set_xlabel(t("chart_percent_axis", lang))
+    ax.plot([], [], color=charts.chart_style()["pace_line"], lw=2.5, label=t("chart_pace", lang))
+    ax.plot([], [], color=charts.chart_style()["target_line"], ls="--", lw=1, label=t("chart_target", lang) + " 100%")
+    ax.legend(loc="lower right", fontsize=8, frameon=False)
+    title = t("chart_overview_title", lang, scope=charts.scope_label(catalog, scope_type, scope, lang))
+    return _finish(fig, ax, title, progress, lang)
+
+
+def trajectory_chart(progress: Any, metric: str, *, scope_type: str = "national", scope: str = "national",
+                     deadline: Any = None, lang: str = "zh", catalog: Catalog | None = None) -> bytes:
+    """Monthly cumulative series, target line, linear pace line, projection and as-of marker."""
+    catalog = catalog or load_catalog()
+    p = charts.trajectory_points(progress, metric, scope_type, scope, deadline, catalog)
+    r = p["row"]
+    if r is None:
+        return _empty(progress, lang)
+    style = charts.chart_style()
+    unit = charts.unit_label(catalog, metric, r["unit"], lang)
+    fig, ax = _figure(3.6)
+    if p["months"]:
+        ax.plot(p["months"], p["cumulative"], marker="o", ms=3, color=style["series_line"], lw=2,
+                label=t("chart_actual", lang))
+        ax.annotate(charts.fmt_number(p["cumulative"][-1]), (p["months"][-1], p["cumulative"][-1]),
+                    textcoords="offset points", xytext=(4, 4), fontsize=8)
+    if "pace" in p:
+        ax.plot(*p["pace"], color=style["pace_line"], ls=":", lw=1.5, label=t("chart_pace_line", lang))
+        ax.plot([p["pace"][0][0], p["deadline"]], [p["target"]] * 2, color=style["target_line"], ls="--", lw=1,
+                label=f"{t('chart_target', lang)} {charts.fmt_number(p['target'])}")
+    if "projection" in p:
+        ax.plot(*p["projection"], color=style["projection_line"], ls="--", marker="o", ms=3,
+                label=f"{t('chart_projection', lang)} {charts.fmt_number(p['projection'][1][-1])}")
+    top = max([1.0, *p["cumulative"], p.get("target", 0.0), *(p["projection"][1] if "projection" in p else [])])
+    ax.set_ylim(0, top * 1.08)
+    if r["kind"] == "count":
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    if p["as_of"] is not None:
+        ax.axvline(p["as_of"], color="#666666", ls=":", lw=1)
+        ax.text(p["as_of"], ax.get_ylim()[1], t("chart_as_of_marker", lang), fontsize=8, ha="center", va="bottom",
+                color="#444444")
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
+    ax.set_xlabel(t("chart_month_axis", lang))
+    ax.set_ylabel(f"{t('chart_cumulative_axis', lang)} ({unit})")
+    ax.legend(loc="upper left", fontsize=8, frameon=False)
+    ax.grid(axis="y", color="#eeeeee")
+    title = t("chart_trajectory_title", lang, metric=charts.metric_name(r, lang),
+              scope=charts.scope_label(catalog, scope_type, scope, lang))
+    return _finish(fig, ax, title, progress, lang)
+
+
+def heatmap(progress: Any, *, value: str = "percent", lang: str = "zh", catalog: Catalog | None = None) -> bytes:
+    """Region × metric matrix with the value printed in each cell."""
+    catalog = catalog or load_catalog()
+    m = charts.heatmap_matrix(progress, value, lang, catalog)
+    if m.empty:
+        return _empty(progress, lang)
+    fig, ax = _figure(1.6 + 0.24 * len(m.index))
+    z = m.to_numpy()
+    im = ax.imshow(np.ma.masked_invalid(z), aspect="auto", cmap=charts.chart_style()["heatmap_scale"].lower(), vmin=0)
+    ax.set_xticks(range(len(m.columns)), [catalog.label("metric", c, lang) for c in m.columns], fontsize=8,
+                  rotation=30, ha="left")
+    ax.xaxis.tick_top()
+    ax.set_yticks(range(len(m.index)), [catalog.label("province", p, lang) for p in m.index], fontsize=8)
+    vmax = np.nanmax(z) if np.isfinite(z).any() else 1
+    for i in range(z.shape[0]):
+        for j in range(z.shape[1]):
+            if np.isfinite(z[i, j]):
+                ax.text(j, i, charts.fmt_number(z[i, j]), ha="center", va="center", fontsize=7,
+                        color="white" if z[i, j] < vmax * 0.55 else "black")
+    fig.colorbar(im, ax=ax, fraction=0.03, pad=0.02, label="%")
+    return _finish(fig, ax, t(f"chart_heatmap_{value}_title", lang), progress, lang)
+
+
+def ranking_chart(progress: Any, metric: str, *, lang: str = "zh", catalog: Catalog | None = None) -> bytes:
+    """Regions ranked by counted items of one metric, bars in status colours."""
+    catalog = catalog or load_catalog()
+    rows = charts.ranking_rows(progress, metric)
+    if rows.empty:
+        return _empty(progress, lang)
+    unit = charts.unit_label(catalog, metric, rows["unit"].iloc[0], lang)
+    fig, ax = _figure(1.4 + 0.22 * len(rows))
+    y = np.arange(len(rows))
+    ax.barh(y, rows["actual"].astype(float), color=[charts.status_color(s) for s in rows["status"]], height=0.7)
+    for i, v in enumerate(rows["actual"]):
+        ax.text(float(v), i, " " + charts.fmt_number(v), va="center", fontsize=7.5)
+    ax.set_yticks(y, [catalog.label("province", p, lang) for p in rows["scope"]], fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel(f"{t('chart_count_axis', lang)} ({unit})")
+    m = catalog.metric_by_id.get(metric)
+    return _finish(fig, ax, t("chart_ranking_title", lang, metric=m.name(lang) if m else metric), progress, lang)
+
+
+def breakdown_chart(progress: Any, metric: str, *, by: str = "direction", lang: str = "zh",
+                    catalog: Catalog | None = None) -> bytes:
+    """Counted items of one metric by direction or flagship category."""
+    catalog = catalog or load_catalog()
+    rows = charts.breakdown_rows(progress, metric, by)
+    if rows.empty:
+        return _empty(progress, lang)
+    fig, ax = _figure(1.2 + 0.3 * len(rows))
+    y = np.arange(len(rows))
+    ax.barh(y, rows["actual"].astype(float), color=charts.chart_style()["pace_line"], height=0.6)
+    ax.set_yticks(y, [catalog.label(by, s, lang) for s in rows["scope"]], fontsize=8)
+    ax.invert_yaxis()
+    unit = charts.unit_label(catalog, metric, rows["unit"].iloc[0], lang)
+    ax.set_xlabel(f"{t('chart_count_axis', lang)} ({unit})")
+    m = catalog.metric_by_id.get(metric)
+    return _finish(fig, ax, t(f"chart_breakdown_{by}_title", lang, metric=m.name(lang) if m else metric), progress, lang)
+
+
+def levels_chart(progress: Any, *, kind: str = "goals", lang: str = "zh", catalog: Catalog | None = None) -> bytes:
+    """Stacked bars of self-assessed levels per goal or task."""
+    catalog = catalog or load_catalog()
+    counts = charts.level_counts(progress, kind)
+    if counts.empty:
+        return _empty(progress, lang)
+    items = list(dict.fromkeys(counts["item"]))
+    dim = "metric" if kind == "goals" else "task"
+    labels = [(f"{int(i)}. " if kind == "tasks" else "") + catalog.label(dim, str(i), lang) for i in items]
+    fig, ax = _figure(1.4 + 0.3 * len(items))
+    left = np.zeros(len(items))
+    y = np.arange(len(items))
+    for lv in charts.chart_style()["level_colors"]:
+        sub = counts[counts["level"] == lv].set_index("item")["count"]
+        vals = np.array([float(sub.get(i, 0) or 0) for i in items])
+        ax.barh(y, vals, left=left, color=charts.level_color(lv), height=0.6, label=catalog.label("level", lv, lang))
+        left += vals
+    ax.set_yticks(y, labels, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel(t("chart_provinces_axis", lang))
+    ax.legend(loc="lower right", fontsize=8, frameon=False, ncol=4, bbox_to_anchor=(1, 1.0))
+    return _finish(fig, ax, t(f"chart_levels_{kind}_title", lang), progress, lang)
+
+
+def chart_png(content: Any, spec: Any) -> bytes:
+    """The PNG of one chart of a report."""
+    return globals()[spec.kind](content.progress, **spec.kwargs, lang=content.lang, catalog=content.catalog)
+
+
+def report_images(content: Any) -> list[tuple[Any, bytes]]:
+    """Every chart of a report as (spec, PNG bytes)."""
+    return [(spec, chart_png(content, spec)) for spec in content.charts]
