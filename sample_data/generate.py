@@ -13,7 +13,9 @@ import csv
 import datetime as dt
 import io
 import random
+import re
 import sys
+import zipfile
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -107,8 +109,11 @@ class ItemMaker:
     """Makes invented register rows for one province, unique by (metric, key) within it."""
 
     def __init__(self, rng: random.Random, catalog: Catalog, region: Any, start: dt.date, end: dt.date,
-                 used_codes: set[str]):
+                 used_codes: set[str], focus: tuple[str, ...] = ()):
         self.rng, self.catalog, self.region = rng, catalog, region
+        # Directions the province concentrates on: most of its items fall in them.
+        self.focus = [d for d in catalog.directions if d.id in focus]
+        self.focus_flagship = [f for f in catalog.flagship if f.direction in focus]
         self.start, self.end = start, end
         self.used_codes = used_codes
         self.seen: set[tuple[str, str]] = set()
@@ -134,23 +139,28 @@ class ItemMaker:
         """One register row (values as a user would write them)."""
         rng, cat = self.rng, self.catalog
         metric = metric or rng.choices(self.metrics, self.weights)[0]
-        flagship = rng.choice(cat.flagship) if metric in ("product", "tech", "scenario") and rng.random() < 0.6 else None
-        direction = cat.direction_by_id[flagship.direction] if flagship else rng.choice(cat.directions)
+        focused = bool(self.focus) and rng.random() < 0.75
+        flagships = self.focus_flagship if focused else cat.flagship
+        flagship = (rng.choice(flagships) if flagships and metric in ("product", "tech", "scenario")
+                    and rng.random() < 0.6 else None)
+        directions = self.focus if focused else cat.directions
+        direction = cat.direction_by_id[flagship.direction] if flagship else rng.choice(directions)
         field = rng.choice(direction.fields)
         r = rng.random()
         status = "已完成" if r < statuses[0] else "推进中" if r < statuses[1] else "计划中"
         date: Any = None
+        year = rng.randint(self.start.year, self.end.year)
         if status == "已完成":
             d = random_date(rng, self.start, self.end)
-            date = f"{d.year}年{d.month}月" if rng.random() < month_share else d
+            date, year = (f"{d.year}年{d.month}月" if rng.random() < month_share else d), d.year
         elif rng.random() < 0.05:
             status = ""  # left blank: counts as achieved, so it needs a date
             date = random_date(rng, self.start, self.end)
-        year = date.year if isinstance(date, dt.date) else rng.randint(self.start.year, self.end.year)
+            year = date.year
         code = ""
         brand = self.brand()
         if metric in ("enterprise", "eco_leader"):
-            name = f"{self.place()[:len(self.region.short)]}{brand}{field[:2]}科技有限公司"
+            name = f"{self.region.short}{brand}{field[:2]}科技有限公司"
             if metric == "eco_leader":
                 name = name.replace("科技有限公司", "集团股份有限公司")
             if rng.random() < 0.9:
@@ -345,3 +355,304 @@ def synthetic_workbook(path: str | Path, items_per_region: int = 2000, regions: 
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
+
+
+# ---- the committed sample files -------------------------------------------------------------------
+SAMPLE_AS_OF = dt.date(2026, 9, 30)
+FLAWED_FILE = "示例数据_问题示例_校验演示.xlsx"
+# Every error the flawed workbook is built to show (codes of metrics/data/problems.yaml).
+FLAWED_CODES = ("unknown_metric", "unknown_province", "unknown_direction", "unknown_status", "bad_identifier",
+                "bad_date", "bad_number", "negative_value", "future_date", "duplicate_item", "missing_value")
+
+# province, directions it concentrates on, number of items, form of the file.
+SAMPLES = (
+    ("广东省", ("information", "manufacturing"), 70, "template"),
+    ("江苏省", ("manufacturing", "materials"), 80, "template"),
+    ("浙江省", ("health", "information"), 60, "template"),
+    ("安徽省", ("energy", "information"), 50, "template"),
+    ("上海市", ("information", "space"), 60, "csv_gbk"),
+    ("北京市", ("information", "health"), 60, "own"),
+)
+
+
+def sample_file_name(province: str, form: str) -> str:
+    """The file name of a province's sample: 示例数据 first, so nobody takes it for real data."""
+    return {"template": f"{SAMPLE_MARK}_{province}_进展填报.xlsx", "csv_gbk": f"{SAMPLE_MARK}_{province}_成果清单_GBK.csv",
+            "own": f"{SAMPLE_MARK}_{province}_自有格式.xlsx"}[form]
+
+
+def _province_targets(province: str, n: int) -> list[dict[str, Any]]:
+    """目标设定 rows of a sample province, as its plan would word them."""
+    if province == "江苏省":
+        return [
+            {"指标": "前沿关键核心技术", "目标值": "100项", "单位": "项", "截止日期": 2026, "说明": "示例:省未来产业行动方案"},
+            {"指标": "标志性产品", "目标值": "100项", "单位": "项", "截止日期": 2026, "说明": "示例:省未来产业行动方案"},
+            {"指标": "科技园区和先导区", "目标值": "10个", "单位": "个", "截止日期": 2026, "说明": "自定义指标"},
+            {"指标": "产业规模", "目标值": "1000亿元", "单位": "亿元", "截止日期": 2026, "说明": "示例:省未来产业行动方案"},
+            {"指标": "产业规模", "目标值": "2000亿元以上", "单位": "亿元", "截止日期": 2030, "说明": "示例:远景目标"},
+        ]
+    if province == "浙江省":
+        return [
+            {"指标": "创新平台", "目标值": "80个左右", "单位": "个", "截止日期": 2027, "说明": "示例:省未来产业先导区建设方案"},
+            {"指标": "创新平台", "目标值": "150个以上", "单位": "个", "截止日期": 2030, "说明": ""},
+            {"指标": "人才团队", "目标值": "约80", "单位": "个", "截止日期": 2027, "说明": ""},
+            {"指标": "人才团队", "目标值": "≥150", "单位": "个", "截止日期": "2030-12-31", "说明": ""},
+            {"指标": "领军企业", "目标值": 20, "单位": "家", "截止日期": 2027, "说明": ""},
+        ]
+    return [
+        {"指标": "前沿关键核心技术", "目标值": f"{max(10, n // 3)}项以上", "单位": "项", "截止日期": 2026, "说明": ""},
+        {"指标": "产业规模", "目标值": f"{n * 10}亿元", "单位": "亿元", "截止日期": 2027, "说明": ""},
+    ]
+
+
+def _province_totals(rng: random.Random, region: Any, as_of: dt.date) -> list[dict[str, Any]]:
+    """指标汇总 rows of a sample province: quarterly industry scale, platforms and talent teams."""
+    out = []
+    scale, platforms, teams = rng.uniform(200, 500), rng.randint(10, 25), rng.randint(10, 30)
+    d = dt.date(2024, 3, 31)
+    while d <= as_of:
+        out.append({"省份": region.name, "指标": "产业规模", "截至日期": d, "累计值": round(scale, 1), "备注": "亿元"})
+        if d.month in (6, 12):
+            out.append({"省份": region.name, "指标": "创新平台", "截至日期": d, "累计值": platforms, "备注": ""})
+            out.append({"省份": region.name, "指标": "人才团队", "截至日期": d, "累计值": teams, "备注": ""})
+            platforms += rng.randint(3, 9)
+            teams += rng.randint(3, 10)
+        scale *= rng.uniform(1.03, 1.09)
+        month = d.month + 3
+        d = (dt.date(d.year + (month > 12), (month - 1) % 12 + 1, 1) + dt.timedelta(days=32)).replace(day=1)
+        d -= dt.timedelta(days=1)
+    return out
+
+
+def _keyed(sheet: str, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows keyed by header (省份 …) turned into rows keyed by column key (province …)."""
+    from metrics.workbook_spec import column_keys
+
+    pairs = list(zip(headers(sheet), column_keys(sheet)))
+    return [{k: row.get(h) for h, k in pairs} for row in rows]
+
+
+def _info(region: Any, as_of: dt.date) -> dict[str, Any]:
+    return {"province": region.name, "as_of": as_of, "reporter": f"{SAMPLE_MARK}(虚构):{region.short}示例填报单位",
+            "contact": "示例联系人", "phone": "000-00000000"}
+
+
+def _sample_rows(rng: random.Random, catalog: Catalog) -> dict[str, list[dict[str, Any]]]:
+    """Register rows of every sample province, with some items shared between provinces."""
+    used: set[str] = set()
+    makers, rows = {}, {}
+    for province, focus, n, _ in SAMPLES:
+        region = catalog.region_by_name[province]
+        makers[province] = ItemMaker(rng, catalog, region, dt.date(2024, 1, 1), SAMPLE_AS_OF, used, focus)
+        rows[province] = [makers[province].item(month_share=0.1) for _ in range(n)]
+    name_to_metric = {m.name_zh: m.id for m in catalog.metrics}
+    # Items reported by two provinces (joint projects of the Yangtze delta, Beijing with Guangdong).
+    for src, dst, k in (("上海市", "江苏省", 2), ("上海市", "浙江省", 2), ("江苏省", "安徽省", 2), ("北京市", "广东省", 2)):
+        achieved = [r for r in rows[src] if r["状态"] == "已完成" and not r.get("_shared")]
+        for row in rng.sample(achieved, k):
+            if makers[dst].take(row, name_to_metric[row["指标"]]):
+                rows[dst].append({**row, "省份": dst, "_shared": True,
+                                  "备注": f"与{catalog.region_by_name[src].short}联合完成"})
+    return rows
+
+
+def _write_template_sample(path: Path, rng: random.Random, catalog: Catalog, region: Any,
+                           items: list[dict[str, Any]], n: int) -> None:
+    from metrics.template import render_workbook
+
+    levels = [lv.name_zh for lv in catalog.levels]
+    goals = goal_rows(rng, catalog, region)
+    for g in goals:
+        g["进展程度"] = rng.choices(levels, [2, 4, 5, 1])[0]
+    rows = {
+        "items": _keyed("items", ({**r, "省份": None} if not r.get("_shared") else r for r in items)),
+        "totals": _keyed("totals", ({**r, "省份": None} for r in _province_totals(rng, region, SAMPLE_AS_OF))),
+        "targets": _keyed("targets", _province_targets(region.name, n)),
+        "goals": _keyed("goals", ({**g, "省份": None} for g in goals)),
+        "tasks": _keyed("tasks", ({**r, "省份": None} for r in task_rows(rng, catalog, region))),
+    }
+    content = render_workbook(rows, info=_info(region, SAMPLE_AS_OF), catalog=catalog, notice=SAMPLE_NOTE)
+    path.write_bytes(content)
+
+
+def _write_csv_sample(path: Path, items: list[dict[str, Any]]) -> None:
+    """The register alone as CSV in GBK, the way many offices still export it."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    keys = headers("items")
+    w.writerow(keys)
+    for r in items:
+        d = r.get("完成日期")
+        out = {**r, "完成日期": d.isoformat() if isinstance(d, dt.date) else (d or "")}
+        w.writerow(["" if out.get(k) is None else str(out.get(k)) for k in keys])
+    path.write_bytes(buf.getvalue().encode("gbk"))
+
+
+def _write_own_sample(path: Path, rng: random.Random, catalog: Catalog, region: Any,
+                      items: list[dict[str, Any]]) -> None:
+    """A province's own workbook: title rows above the header, its own header words and date styles."""
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "成果明细"
+    heads = ["地区", "指标类别", "成果名称", "代码", "所属领域", "产品类别", "承担单位", "进展状态", "完成时间", "佐证材料", "备注"]
+    ws.append([f"{region.name}未来产业发展成果明细表({SAMPLE_MARK},虚构)"])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(heads))
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append([f"填报单位:{SAMPLE_MARK}(虚构)    统计截止:{SAMPLE_AS_OF.year}年{SAMPLE_AS_OF.month}月{SAMPLE_AS_OF.day}日"])
+    ws.append(heads)
+    styles = [lambda d: f"{d.year}/{d.month}/{d.day}", lambda d: f"{d.year}.{d.month}.{d.day}",
+              lambda d: f"{d.year}年{d.month}月{d.day}日", lambda d: d]
+    src = headers("items")
+    for r in items:
+        d = r.get("完成日期")
+        if isinstance(d, dt.date):
+            d = rng.choice(styles)(d)
+        row = {**r, "完成日期": d}
+        ws.append([safe_cell_text(row.get(k)) if row.get(k) not in ("", None) else None for k in src])
+    ws2 = wb.create_sheet("汇总表")
+    ws2.append(["地区", "指标名称", "统计日期", "数量", "说明"])
+    for r in _province_totals(rng, region, SAMPLE_AS_OF):
+        ws2.append([r["省份"], r["指标"], r["截至日期"], r["累计值"], r["备注"] or None])
+    ws3 = wb.create_sheet("重点任务进展")
+    ws3.append(["地区", "任务序号", "自评等级", "主要工作"])
+    for r in task_rows(rng, catalog, region):
+        ws3.append([r["省份"], int(r["任务序号"].split(".")[0]), r["进展程度"], r["工作进展"]])
+    wb.save(path)
+
+
+def _write_flawed_sample(path: Path, catalog: Catalog) -> None:
+    """A workbook with one of each common mistake, to show the validation report off."""
+    from openpyxl.styles import Font
+
+    rng = random.Random(SEED + 1)
+    region = catalog.region_by_name["湖北省"]
+    as_of = dt.date(2026, 6, 30)
+    good = ItemMaker(rng, catalog, region, dt.date(2024, 1, 1), as_of, set())
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet_name("info")
+    for label, value in zip(headers("info"), [region.name, as_of, f"{SAMPLE_MARK}(虚构):问题示例", "示例联系人", "000-00000000"]):
+        ws.append([label, value])
+    ws = wb.create_sheet(sheet_name("items"))
+    heads = headers("items") + ["内部编码"]  # an extra column the workbook does not define
+    ws.append([f"{region.name}未来产业成果清单({SAMPLE_MARK}:故意含错误,用于演示校验报告)"])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append(["(单位:项)"])
+    ws.append(heads)
+    rows = [good.item(statuses=(1.0, 1.0), month_share=0) for _ in range(8)]
+    ent = good.item(metric="enterprise", statuses=(1.0, 1.0), month_share=0)
+    code = ent["编号"] or credit_code(rng, "420100")
+    wrong = USCC_CHARS[(USCC_CHARS.index(code[-1]) + 1) % 31]
+    flawed = [
+        {**rows[0], "指标": "元宇宙应用", "备注": "未知指标"},
+        {**rows[1], "完成日期": "2025-13-45", "备注": "日期不存在"},
+        {**rows[2], "完成日期": "去年年底", "备注": "无法识别的日期"},
+        {**ent, "编号": code[:-1] + wrong, "备注": "统一社会信用代码校验位错误"},
+        {**rows[3], "名称": None, "备注": "缺少名称"},
+        {**rows[4], "省份": "火星省", "备注": "未知省份"},
+        {**rows[5], "完成日期": dt.date(2026, 8, 15), "备注": "晚于统计截止日期"},
+        {**rows[6], "方向": "未来农业", "备注": "未知方向"},
+        {**rows[7], "状态": "搁置", "备注": "未知状态"},
+    ]
+    dup = good.item(metric="tech", statuses=(1.0, 1.0), month_share=0)
+    clean = [good.item(statuses=(1.0, 1.0), month_share=0) for _ in range(6)]
+    for r in [*clean[:3], dup, *flawed, {**dup, "备注": "重复填报"}, *clean[3:]]:
+        ws.append([safe_cell_text(r.get(k)) if r.get(k) not in ("", None) else None for k in headers("items")]
+                  + ["X-001"])
+    ws = wb.create_sheet(sheet_name("totals"))
+    ws.append(headers("totals"))
+    ws.append([None, "产业规模", dt.date(2025, 12, 31), 350.5, None])
+    ws.append([None, "创新平台", dt.date(2025, 12, 31), -5, "负数"])
+    ws.append([None, "人才团队", dt.date(2025, 12, 31), "十几个", "无法识别的数字"])
+    ws = wb.create_sheet(sheet_name("targets"))
+    ws.append(headers("targets"))
+    ws.append([None, "前沿关键核心技术", "50项以上", "项", 2026, None])
+    ws.append([None, "标志性产品", "30项", "项", None, "缺少截止日期"])
+    wb.save(path)
+
+
+FIXED_TIME = (2026, 1, 1, 0, 0, 0)
+_W3CDTF = re.compile(rb"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z")
+
+
+def stable_xlsx(content: bytes) -> bytes:
+    """The same workbook with fixed timestamps, so that one seed always gives the same bytes."""
+    src = zipfile.ZipFile(io.BytesIO(content))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = _W3CDTF.sub(b"2026-01-01T00:00:00Z", data)
+            dst.writestr(zipfile.ZipInfo(info.filename, FIXED_TIME), data, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def _stabilise(path: Path) -> None:
+    if path.suffix == ".xlsx":
+        path.write_bytes(stable_xlsx(path.read_bytes()))
+
+
+def write_samples(out_dir: str | Path = SAMPLE_DIR, seed: int = SEED) -> list[Path]:
+    """Rebuild every sample file in ``out_dir`` from the seed; returns the paths written."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    catalog = load_catalog()
+    items = _sample_rows(rng, catalog)
+    written = []
+    for province, _, n, form in SAMPLES:
+        region = catalog.region_by_name[province]
+        path = out_dir / sample_file_name(province, form)
+        rows = [{k: v for k, v in r.items() if k != "_shared"} | ({"_shared": True} if r.get("_shared") else {})
+                for r in items[province]]
+        if form == "template":
+            _write_template_sample(path, rng, catalog, region, rows, n)
+        elif form == "csv_gbk":
+            _write_csv_sample(path, rows)
+        else:
+            _write_own_sample(path, rng, catalog, region, rows)
+        _stabilise(path)
+        written.append(path)
+    flawed = out_dir / FLAWED_FILE
+    _write_flawed_sample(flawed, catalog)
+    _stabilise(flawed)
+    written.append(flawed)
+    return written
+
+
+def sample_files(directory: str | Path = SAMPLE_DIR) -> list[Path]:
+    """The committed good sample files (not the flawed one), in a stable order."""
+    directory = Path(directory)
+    return [directory / sample_file_name(p, form) for p, _, _, form in SAMPLES
+            if (directory / sample_file_name(p, form)).exists()]
+
+
+def flawed_file(directory: str | Path = SAMPLE_DIR) -> Path:
+    """The deliberately flawed workbook that shows the validation report off."""
+    return Path(directory) / FLAWED_FILE
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m sample_data.generate", description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default=str(SAMPLE_DIR), help="directory for the sample files")
+    parser.add_argument("--synthetic", type=int, metavar="N",
+                        help="instead, write the synthetic national workbook with N items per province")
+    parser.add_argument("--seed", type=int, default=SEED)
+    args = parser.parse_args(argv)
+    if args.synthetic is not None:
+        if args.synthetic < 1:
+            parser.error("--synthetic needs a positive number of items")
+        path = synthetic_workbook(Path(args.out) / f"{SAMPLE_MARK}_全国合成_{args.synthetic}.xlsx",
+                                  args.synthetic, seed=args.seed)
+        print(path)
+        return 0
+    for path in write_samples(args.out, args.seed):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
