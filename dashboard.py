@@ -1,20 +1,51 @@
-"""未来产业发展目标监测看板 — entry point: navigation (st.navigation lists every page explicitly)."""
+"""未来产业发展目标监测看板 — entry point.
+
+``st.navigation`` lists every page explicitly (the ``pages/`` folder is not auto-discovered).
+The sidebar (language, scope, as-of date) is drawn here so that its choices persist across pages,
+and every page runs inside the error boundary: a failure shows a message, never a traceback.
+"""
 from __future__ import annotations
+
+import logging
 
 import streamlit as st
 
+from app_support import data
+from app_support.errors import error_boundary
+from app_support.session import current_lang, draw_sidebar
 from metrics.i18n import t
+from metrics.store import StoreError
 
+logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 st.set_page_config(page_title="未来产业发展目标监测看板", page_icon="📊", layout="wide")
 
-if "lang" not in st.session_state:
-    st.session_state["lang"] = "zh"
-with st.sidebar:
-    st.radio(t("language", st.session_state["lang"]), ["zh", "en"], key="lang", horizontal=True,
-             format_func=lambda v: "中文" if v == "zh" else "English")
-lang = st.session_state["lang"]
+lang = current_lang()
+try:
+    with st.spinner(t("app_loading_samples", lang)):
+        data.seed_samples()
+    as_of_default = data.default_as_of()
+except StoreError as exc:
+    # Nothing works without the store: say why (bilingual, no traceback) and stop here.
+    logging.getLogger("tracker.app").exception("the store cannot be opened")
+    st.error(t("app_store_error", lang))
+    st.caption(exc.message_en if lang == "en" else exc.message)
+    st.stop()
+draw_sidebar(as_of_default)
+lang = current_lang()
 
-pages = [
-    st.Page("pages/catalog.py", title=t("catalog_title", lang), url_path="catalog", default=True),
+# (file, translation key of the title, url path, icon); the first page is the home page.
+PAGES = [
+    ("pages/overview.py", "app_page_overview", "overview", ":material/dashboard:"),
+    ("pages/upload.py", "app_page_upload", "upload", ":material/upload_file:"),
+    ("pages/gaps.py", "app_page_gaps", "gaps", ":material/trending_up:"),
+    ("pages/compare.py", "app_page_compare", "compare", ":material/grid_on:"),
+    ("pages/goals.py", "app_page_goals", "goals", ":material/checklist:"),
+    ("pages/catalog.py", "catalog_title", "catalog", ":material/menu_book:"),
+    ("pages/history.py", "app_page_history", "history", ":material/history:"),
+    ("pages/report.py", "app_page_report", "report", ":material/description:"),
 ]
-st.navigation(pages).run()
+pages = [st.Page(path, title=t(key, lang), url_path=url, icon=icon, default=(i == 0))
+         for i, (path, key, url, icon) in enumerate(PAGES)]
+page = st.navigation(pages)
+with error_boundary("app_page_error_where"):
+    page.run()

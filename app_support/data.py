@@ -1,0 +1,208 @@
+"""Cached loaders: the store handle, the stored dataset, progress, and parsed uploads.
+
+Caches are keyed on plain values only: the database URL, the store's revision (a digest of its
+submission history, so every session sees a new submission at once), the as-of date, and the
+uploaded bytes themselves (never the file object). Saving, rolling back or deleting a submission
+changes the revision; ``invalidate()`` also drops the superseded entries at once.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import os
+from pathlib import Path
+
+import streamlit as st
+
+from metrics.model import Dataset, IngestResult
+from metrics.settings import database_url
+
+log = logging.getLogger("tracker.app")
+
+
+def samples_enabled() -> bool:
+    """Whether an empty, never-used store is filled with the sample workbooks at first start."""
+    return os.environ.get("TRACKER_SAMPLE_DATA", "on").strip().lower() not in {"off", "false", "0", "no"}
+
+
+@st.cache_resource(show_spinner=False)
+def _store(url: str):
+    from metrics.store import Store
+
+    return Store(url)
+
+
+def store():
+    """The store of this deployment (one handle per database URL, shared by every session)."""
+    return _store(database_url())
+
+
+def revision() -> str:
+    """A digest of the stored submissions and their states; changes whenever anything is stored."""
+    rows = store().history()
+    text = "|".join(f"{h['id']}:{h['state']}:{h.get('sample')}" for h in rows)
+    return hashlib.sha1(text.encode()).hexdigest()
+
+
+@st.cache_resource(show_spinner=False)
+def _seed_once(url: str) -> int:
+    """Fill a never-used store with the sample workbooks (marked sample); once per process and URL."""
+    s = _store(url)
+    if not samples_enabled() or s.has_data() or s.history() or s.audit():
+        return 0
+    from metrics.ingest import read_file
+    from sample_data.generate import sample_files
+
+    count = 0
+    for path in sample_files():
+        content = Path(path).read_bytes()
+        result = read_file(content, Path(path).name)
+        if result.readable:
+            s.save_submission(result, content, Path(path).name, uploader="sample", actor="sample", sample=True)
+            count += 1
+    log.info("loaded %d sample workbooks into the empty store", count)
+    return count
+
+
+def seed_samples() -> int:
+    """Load the sample workbooks into an empty store on first start; the number loaded."""
+    return _seed_once(database_url())
+
+
+# Dataset and Progress are read-only once built; cache_resource hands out the same object
+# instead of unpickling a copy of 60,000 rows on every rerun (cache_data would copy).
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _dataset(url: str, rev: str, province: str | None) -> Dataset:
+    return _store(url).dataset(province)
+
+
+def dataset(province: str | None = None) -> Dataset:
+    """The latest current submission of every province (or of one), from the store."""
+    return _dataset(database_url(), revision(), province)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _progress(url: str, rev: str, as_of: dt.date):
+    from metrics.progress import compute_progress
+
+    return compute_progress(_dataset(url, rev, None), as_of=as_of)
+
+
+def progress(as_of: dt.date):
+    """Progress of every scope at ``as_of`` over the stored data."""
+    return _progress(database_url(), revision(), as_of)
+
+
+def invalidate() -> None:
+    """Drop the cached dataset and progress after the store changed."""
+    _dataset.clear()
+    _progress.clear()
+
+
+def default_as_of() -> dt.date:
+    """The latest as-of date among the stored submissions, else today."""
+    try:
+        dates = [h["as_of"] for h in store().history() if h.get("state") == "current" and h.get("as_of")]
+    except Exception:  # noqa: BLE001 - an unreachable store must not stop the sidebar from drawing
+        log.exception("cannot read the store's history")
+        return dt.date.today()
+    parsed = [d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d)[:10]) for d in dates]
+    return max(parsed) if parsed else dt.date.today()
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def parse_upload(content: bytes, filename: str, province: str | None) -> IngestResult:
+    """Read one uploaded file once: keyed on its bytes, name and the province it is read for."""
+    from metrics.ingest import read_file
+
+    return read_file(content, filename, province)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def annotated_workbook(content: bytes, filename: str, province: str | None) -> bytes:
+    """The user's workbook with problem cells highlighted and commented."""
+    from metrics.annotate import annotate_workbook
+
+    return annotate_workbook(content, filename, parse_upload(content, filename, province))
+
+
+@st.cache_data(show_spinner=False, max_entries=40)
+def template_bytes(province: str | None) -> bytes:
+    """The blank workbook template (for one province when given)."""
+    from metrics.template import build_template
+
+    return build_template(province)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _prefilled_template(url: str, rev: str, province: str) -> bytes:
+    from metrics.template import build_template
+
+    return build_template(province, prefill=_dataset(url, rev, province))
+
+
+def prefilled_template_bytes(province: str) -> bytes:
+    """The template pre-filled with the province's current submission."""
+    return _prefilled_template(database_url(), revision(), province)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _counted(url: str, rev: str, scope_type: str, scope: str, metric: str, as_of: dt.date):
+    from metrics.progress import counted_items
+
+    return counted_items(_dataset(url, rev, None), None, scope_type, scope, metric, as_of)
+
+
+def counted_items(scope_type: str, scope: str, metric: str, as_of: dt.date):
+    """The rows behind one figure: the items counted for ``metric`` in a scope at ``as_of``."""
+    return _counted(database_url(), revision(), scope_type, scope, metric, as_of)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _upload_diff(url: str, rev: str, content: bytes, filename: str, province: str | None) -> dict:
+    """What storing an uploaded file would change against the current submissions (per table)."""
+    from metrics.views import upload_diff as diff
+
+    return diff(_dataset(url, rev, None), parse_upload(content, filename, province))
+
+
+def upload_diff(content: bytes, filename: str, province: str | None) -> dict:
+    """What storing an uploaded file would change against the current submissions (per table)."""
+    return _upload_diff(database_url(), revision(), content, filename, province)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _submission_diff(url: str, a: int, b: int) -> dict:
+    return _store(url).diff(a, b)
+
+
+def submission_diff(a: int, b: int) -> dict:
+    """Rows added, removed and changed from submission ``a`` to ``b`` (stored rows never change)."""
+    return _submission_diff(database_url(), a, b)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _original_file(url: str, submission_id: int) -> tuple[str, bytes]:
+    return _store(url).original(submission_id)
+
+
+def original_file(submission_id: int) -> tuple[str, bytes]:
+    """(file name, bytes) of a stored submission's original upload (never changes once stored)."""
+    return _original_file(database_url(), submission_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _report_file(url: str, rev: str, scope: str, as_of: dt.date, lang: str, fmt: str) -> bytes:
+    import importlib
+
+    from metrics.report.content import build_report
+
+    content = build_report(_progress(url, rev, as_of), _dataset(url, rev, None), scope=scope, lang=lang)
+    renderer = getattr(importlib.import_module(f"metrics.report.{fmt}"), f"render_{fmt}")
+    return renderer(content)
+
+
+def report_file(scope: str, as_of: dt.date, lang: str, fmt: str) -> bytes:
+    """The status report of a scope at ``as_of`` in ``lang`` as a file of format ``fmt``."""
+    return _report_file(database_url(), revision(), scope, as_of, lang, fmt)

@@ -1,0 +1,58 @@
+"""What the user chose in the sidebar (language, scope, as-of date), kept in ``st.session_state``.
+
+The sidebar is drawn by ``dashboard.py`` on every run, so its keyed widgets keep their values while
+the user moves between pages. Pages read the choices through these functions, which also work when
+a page runs on its own (tests) and the sidebar was never drawn.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from metrics.catalog import load_catalog
+from metrics.i18n import LANGS, t
+
+NATIONAL = "national"
+
+
+def current_lang() -> str:
+    """The chosen language: zh (default) or en."""
+    lang = st.session_state.get("lang", "zh")
+    return lang if lang in LANGS else "zh"
+
+
+def current_scope() -> str:
+    """``national`` or a canonical province name."""
+    return st.session_state.get("scope", NATIONAL) or NATIONAL
+
+
+def current_as_of() -> dt.date:
+    """The as-of date the figures are computed for (today when none was chosen)."""
+    value = st.session_state.get("as_of")
+    return value if isinstance(value, dt.date) else dt.date.today()
+
+
+def scope_options() -> list[str]:
+    """``national`` then every provincial-level region of the catalog."""
+    return [NATIONAL, *(r.name for r in load_catalog().regions)]
+
+
+def scope_label(scope: str, lang: str) -> str:
+    """全国 / National, or the province's name in the language."""
+    return t("scope_national", lang) if scope == NATIONAL else load_catalog().label("province", scope, lang)
+
+
+def draw_sidebar(default_as_of: dt.date | None = None) -> None:
+    """Language switch, scope picker and as-of date; their values persist in the session."""
+    st.session_state.setdefault("lang", "zh")
+    st.session_state.setdefault("scope", NATIONAL)
+    st.session_state.setdefault("as_of", default_as_of or dt.date.today())
+    with st.sidebar:
+        st.radio(t("language", current_lang()), list(LANGS), key="lang", horizontal=True,
+                 format_func=lambda v: "中文" if v == "zh" else "English")
+        lang = current_lang()
+        st.selectbox(t("app_scope", lang), scope_options(), key="scope",
+                     format_func=lambda s: scope_label(s, lang))
+        st.date_input(t("app_as_of", lang), key="as_of", min_value=dt.date(2024, 1, 1),
+                      max_value=dt.date(2035, 12, 31), format="YYYY-MM-DD", help=t("app_as_of_help", lang))

@@ -1,0 +1,111 @@
+"""Small layout pieces shared by the pages: header, sample banner, target cards, translated tables."""
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from metrics.charts import fmt_date, fmt_number, status_color, status_label
+from metrics.i18n import t
+from metrics.views import card_headline
+
+from . import data
+from .session import current_as_of, current_lang, current_scope, scope_label
+
+
+def page_header(title_key: str, *, scoped: bool = True) -> None:
+    """The page title, and the scope and as-of date the page is computed for."""
+    lang = current_lang()
+    st.title(t(title_key, lang))
+    if scoped:
+        st.caption(f"{scope_label(current_scope(), lang)} · "
+                   f"{t('app_as_of_caption', lang, date=fmt_date(current_as_of(), lang))}")
+
+
+def has_samples() -> bool:
+    """Whether sample (示例数据) submissions are among the current ones."""
+    return any(h.get("sample") and h.get("state") == "current" for h in data.store().history())
+
+
+def sample_banner(with_button: bool = False) -> None:
+    """The visible 示例数据 banner while sample data is shown, with the one-click clear button."""
+    if not has_samples():
+        return
+    lang = current_lang()
+    cols = st.columns([5, 1]) if with_button else [st.container()]
+    cols[0].warning(t("app_sample_banner", lang), icon=":material/science:")
+    if with_button and cols[1].button(t("app_sample_clear", lang), key="clear_samples", type="primary"):
+        n = data.store().clear_samples()
+        data.invalidate()
+        st.toast(t("app_sample_cleared", lang, n=n if isinstance(n, int) else ""))
+        st.rerun()
+
+
+def target_card_html(card: dict[str, Any], lang: str) -> str:
+    """One target as a small card: name, actual / target, percent, pace and status in its colour.
+
+    Every text is escaped: names and units may come from a province's own workbook.
+    """
+    e = html.escape
+    colour = status_color(card["status"])
+    pct = card["percent"]
+    bar = min(pct or 0.0, 100.0)
+    pace = card["pace_percent"]
+    lines = []
+    if pct is not None:
+        lines.append(e(t("app_card_percent", lang, percent=f"{fmt_number(pct)}%")))
+    if pace is not None and card["target"] is not None:
+        lines.append(e(t("app_card_pace", lang, percent=f"{fmt_number(pace)}%")))
+    if card["gap_items"] is not None and card["target"] is not None:
+        sign = "+" if card["gap_items"] >= 0 else "−"
+        lines.append(e(t("app_card_gap", lang, gap=f"{sign}{fmt_number(abs(card['gap_items']))} {card['unit']}")))
+    source = f" · {e(t('app_card_provincial', lang))}" if card["target_source"] == "provincial" else ""
+    pace_mark = (f'<div style="position:absolute;left:{min(pace, 100):.1f}%;top:-3px;width:2px;height:12px;'
+                 f'background:#0072B2"></div>') if pace is not None and card["target"] is not None else ""
+    return (
+        f'<div style="border:1px solid #ddd;border-left:6px solid {colour};border-radius:6px;'
+        f'padding:10px 12px;height:100%;font-family:inherit">'
+        f'<div style="font-size:0.9rem;color:#444">{e(card["name"])}</div>'
+        f'<div style="font-size:0.75rem;color:#777">{e(t("app_card_deadline", lang, date=card["deadline"]))}{source}</div>'
+        f'<div style="font-size:1.4rem;font-weight:600;margin:4px 0">{e(card_headline(card))}</div>'
+        f'<div style="position:relative;background:#eee;height:6px;border-radius:3px;margin:6px 0">'
+        f'<div style="width:{bar:.1f}%;background:{colour};height:6px;border-radius:3px"></div>{pace_mark}</div>'
+        f'<div style="font-size:0.8rem;color:#333">{" · ".join(lines)}</div>'
+        f'<span style="display:inline-block;margin-top:6px;padding:1px 8px;border-radius:10px;'
+        f'background:{colour};color:#fff;font-size:0.8rem">{e(status_label(card["status"], lang))}</span>'
+        f'</div>'
+    )
+
+
+def show_cards(cards: list[dict[str, Any]], lang: str, per_row: int = 4) -> None:
+    """Target cards in rows of ``per_row``."""
+    for start in range(0, len(cards), per_row):
+        cols = st.columns(per_row)
+        for col, card in zip(cols, cards[start:start + per_row]):
+            with col:
+                st.html(target_card_html(card, lang))
+
+
+def translated(df: pd.DataFrame, columns: dict[str, str], lang: str) -> pd.DataFrame:
+    """The frame's ``columns`` (in that order) renamed to their labels: {column: translation key}."""
+    present = [c for c in columns if c in df.columns]
+    return df[present].rename(columns={c: t(columns[c], lang) for c in present})
+
+
+def plot(fig: Any, key: str) -> None:
+    """A plotly figure at full width, with the offline-safe display options."""
+    st.plotly_chart(fig, key=key, width="stretch", config={"displaylogo": False})
+
+
+def show_changes(changes: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A diff table (``views.diff_rows``) with translated change kinds, tables and metric names."""
+    from metrics.catalog import load_catalog
+
+    catalog = load_catalog()
+    shown = changes.assign(change=changes["change"].map(lambda c: t(f"app_change_{c}", lang)),
+                           table=changes["table"].map(lambda x: t(f"app_table_{x}", lang)),
+                           metric=changes["metric"].map(lambda m: catalog.label("metric", m, lang) if m else ""))
+    return translated(shown, {"change": "app_col_change", "table": "app_col_table", "province": "app_col_province",
+                              "metric": "app_col_metric", "name": "app_col_name", "fields": "app_col_fields"}, lang)

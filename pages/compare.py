@@ -1,0 +1,66 @@
+"""地区对比 Compare: province × metric heat map, a ranking for one metric, items shared between provinces."""
+from __future__ import annotations
+
+import streamlit as st
+
+from app_support import data
+from app_support.errors import error_boundary
+from app_support.session import current_as_of, current_lang
+from app_support.ui import page_header, plot, sample_banner, translated
+from metrics import charts
+from metrics.catalog import load_catalog
+from metrics.i18n import t
+from metrics.report.content import shared_table
+
+lang, as_of = current_lang(), current_as_of()
+catalog = load_catalog()
+page_header("app_page_compare", scoped=False)
+st.caption(t("app_compare_no_map", lang))
+sample_banner()
+
+with st.spinner(t("app_loading", lang)):
+    progress = data.progress(as_of)
+rows = progress.rows
+province_rows = rows[(rows["scope_type"] == "province") & (rows["kind"] != "qualitative")]
+if province_rows.empty:
+    st.info(t("app_no_data", lang))
+    st.stop()
+
+with error_boundary("app_compare_heatmap"):
+    st.subheader(t("app_compare_heatmap", lang))
+    value = st.radio(t("app_compare_value", lang), ["percent", "contribution_percent"], key="compare_value",
+                     horizontal=True, format_func=lambda v: t(f"app_compare_value_{v}", lang))
+    plot(charts.heatmap(progress, value=value, lang=lang), "compare_heatmap")
+
+with error_boundary("app_compare_ranking"):
+    st.subheader(t("app_compare_ranking", lang))
+    metrics = [m for m in dict.fromkeys(province_rows["metric"])]
+    metric = st.selectbox(t("app_col_metric", lang), metrics, key="compare_metric",
+                          format_func=lambda m: catalog.label("metric", m, lang))
+    plot(charts.ranking_chart(progress, metric, lang=lang), "compare_ranking")
+    ranked = charts.ranking_rows(progress, metric)
+    table = ranked.assign(rank=range(1, len(ranked) + 1),
+                          scope=[catalog.label("province", p, lang) for p in ranked["scope"]],
+                          status=[charts.status_label(s, lang) for s in ranked["status"]])
+    st.dataframe(translated(table, {"rank": "app_col_rank", "scope": "app_col_province", "actual": "app_col_actual",
+                                    "target": "app_col_target", "percent": "app_col_percent",
+                                    "contribution_percent": "app_col_contribution", "status": "app_col_status"},
+                            lang), hide_index=True, width="stretch", key="compare_ranking_table")
+
+with error_boundary("app_compare_shared"):
+    st.subheader(t("app_compare_shared", lang))
+    st.caption(t("app_compare_shared_help", lang))
+    sums = progress.plain_sums
+    if sums is not None and len(sums):
+        st.dataframe(translated(sums.assign(metric=[catalog.label("metric", m, lang) for m in sums["metric"]]),
+                                {"metric": "app_col_metric", "sum_of_provinces": "app_col_sum_of_provinces",
+                                 "national_distinct": "app_col_national_distinct"}, lang),
+                     hide_index=True, width="stretch", key="compare_sums")
+    shared = progress.shared_items
+    if shared is None or not len(shared):
+        st.caption(t("app_compare_no_shared", lang))
+    else:
+        table = shared_table(progress, catalog, "national", "national", lang)
+        st.dataframe(translated(table, {"metric": "app_col_metric", "name": "app_col_name", "code": "app_col_code_id",
+                                        "n_provinces": "app_col_n_provinces", "provinces": "app_col_provinces"},
+                                lang), hide_index=True, width="stretch", key="compare_shared")

@@ -1,0 +1,56 @@
+"""定性目标与任务 Goals & tasks: self-assessed levels of the 2025/2027 goals and the sixteen key tasks."""
+from __future__ import annotations
+
+import streamlit as st
+
+from app_support import data
+from app_support.errors import error_boundary
+from app_support.session import NATIONAL, current_as_of, current_lang, current_scope
+from app_support.ui import page_header, plot, sample_banner, translated
+from metrics import charts, views
+from metrics.catalog import load_catalog
+from metrics.i18n import t
+
+lang, scope, as_of = current_lang(), current_scope(), current_as_of()
+catalog = load_catalog()
+page_header("app_page_goals")
+sample_banner()
+
+with st.spinner(t("app_loading", lang)):
+    progress = data.progress(as_of)
+    dataset = data.dataset(None if scope == NATIONAL else scope)
+
+tab_goals, tab_tasks = st.tabs([t("app_goals_tab_goals", lang), t("app_goals_tab_tasks", lang)])
+
+with tab_goals, error_boundary("app_goals_tab_goals"):
+    st.caption(t("app_goals_help", lang))
+    if scope == NATIONAL:
+        plot(charts.levels_chart(progress, kind="goals", lang=lang), "goals_levels")
+    goals = catalog.qualitative_metrics
+    goal = st.selectbox(t("app_col_goal", lang), [g.id for g in goals], key="goals_goal",
+                        format_func=lambda g: views.goal_label(catalog, g, lang))
+    spec = catalog.metric(goal)
+    clause = spec.source_clause
+    if clause:
+        st.caption(f"{catalog.policy.number} · {clause.section}")
+        st.text(f"「{clause.quote}」")
+    table = views.evidence_table(dataset.assessments, "goal", goal, catalog, lang)
+    if table.empty:
+        st.caption(t("app_goals_none", lang))
+    else:
+        st.dataframe(translated(table, {"province": "app_col_province", "level": "app_col_level",
+                                        "evidence": "app_col_evidence"}, lang),
+                     hide_index=True, width="stretch", key="goals_table")
+
+with tab_tasks, error_boundary("app_goals_tab_tasks"):
+    if scope == NATIONAL:
+        plot(charts.levels_chart(progress, kind="tasks", lang=lang), "tasks_levels")
+    task = st.selectbox(t("app_col_task", lang), [x.number for x in catalog.tasks], key="goals_task",
+                        format_func=lambda n: f"{n}. {catalog.label('task', str(n), lang)}")
+    table = views.evidence_table(dataset.tasks, "task", task, catalog, lang)
+    if table.empty:
+        st.caption(t("app_goals_none", lang))
+    else:
+        st.dataframe(translated(table, {"province": "app_col_province", "level": "app_col_level",
+                                        "evidence": "app_col_evidence"}, lang),
+                     hide_index=True, width="stretch", key="tasks_table")

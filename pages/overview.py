@@ -1,0 +1,49 @@
+"""总览 Overview: one card per target of the chosen scope, all targets at a glance, recent changes."""
+from __future__ import annotations
+
+import streamlit as st
+
+from app_support import data
+from app_support.errors import error_boundary
+from app_support.session import NATIONAL, current_as_of, current_lang, current_scope
+from app_support.ui import page_header, plot, sample_banner, show_cards, translated
+from metrics import charts, views
+from metrics.i18n import t
+
+lang, scope, as_of = current_lang(), current_scope(), current_as_of()
+scope_type = "national" if scope == NATIONAL else "province"
+page_header("app_page_overview")
+st.caption(t("app_subtitle", lang))
+sample_banner(with_button=True)
+
+with st.spinner(t("app_loading", lang)):
+    progress = data.progress(as_of)
+rows = charts.scope_rows(progress, scope_type, scope)
+
+if rows.empty:
+    st.info(t("app_no_data", lang) if scope == NATIONAL else t("app_no_data_scope", lang, scope=scope))
+else:
+    with error_boundary("app_overview_cards"):
+        st.subheader(t("app_overview_cards", lang))
+        show_cards(views.target_cards(rows, lang), lang)
+    with error_boundary("app_overview_bullets"):
+        st.subheader(t("app_overview_bullets", lang))
+        plot(charts.overview_bullets(progress, scope_type=scope_type, scope=scope, lang=lang), "overview_bullets")
+
+with error_boundary("app_overview_changes"):
+    st.subheader(t("app_overview_changes", lang))
+    pairs = views.latest_pairs(data.store().history(None if scope == NATIONAL else scope))
+    if not pairs:
+        st.caption(t("app_overview_no_changes", lang))
+    for old, new in pairs[:5]:
+        diff = data.submission_diff(old["id"], new["id"])
+        st.markdown(t("app_changes_summary", lang, province=new["province"], new=new["id"],
+                      as_of=str(new["as_of"])[:10], old=old["id"]))
+        counts = views.diff_counts(diff)
+        if counts.empty:
+            st.caption(t("app_changes_none", lang))
+        else:
+            st.dataframe(translated(counts.assign(table=[t(f"app_table_{x}", lang) for x in counts["table"]]),
+                                    {"table": "app_col_table", "added": "app_change_added",
+                                     "removed": "app_change_removed", "changed": "app_change_changed"}, lang),
+                         hide_index=True, width="stretch", key=f"changes_{new['id']}")

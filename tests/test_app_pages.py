@@ -1,0 +1,96 @@
+"""Every page renders without an exception on an empty store, on the sample data and on a large set.
+
+The app is pointed at a temporary SQLite store through ``DATABASE_URL``; the sample store is filled by
+the app itself on first start (as a new user sees it), the large one from the synthetic national workbook.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from metrics.i18n import t
+
+# (page file, translation key of its title)
+PAGES = [
+    ("pages/overview.py", "app_page_overview"),
+    ("pages/upload.py", "app_page_upload"),
+    ("pages/gaps.py", "app_page_gaps"),
+    ("pages/compare.py", "app_page_compare"),
+    ("pages/goals.py", "app_page_goals"),
+    ("pages/catalog.py", "catalog_title"),
+    ("pages/history.py", "app_page_history"),
+    ("pages/report.py", "app_page_report"),
+]
+
+
+def open_app(url: str, monkeypatch: pytest.MonkeyPatch, samples: bool = False) -> AppTest:
+    """The dashboard (entry point with its sidebar) against the store at ``url``, run once."""
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("TRACKER_SAMPLE_DATA", "on" if samples else "off")
+    at = AppTest.from_file("../dashboard.py", default_timeout=120)
+    return at.run()
+
+
+def rendered_text(at: AppTest) -> str:
+    """Everything written on the page as text (markdown, captions, alerts, titles)."""
+    parts = [e.value for kind in ("title", "subheader", "markdown", "caption", "info", "warning", "success", "error")
+             for e in getattr(at, kind)]
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.fixture(scope="module")
+def empty_url(tmp_path_factory) -> str:
+    return f"sqlite:///{tmp_path_factory.mktemp('empty') / 'tracker.sqlite'}"
+
+
+@pytest.fixture(scope="module")
+def sample_url(tmp_path_factory) -> str:
+    return f"sqlite:///{tmp_path_factory.mktemp('sample') / 'tracker.sqlite'}"
+
+
+@pytest.fixture(scope="module")
+def large_url(tmp_path_factory) -> str:
+    """A store holding the synthetic national workbook: 31 regions × 300 items."""
+    from metrics.ingest import read_file
+    from metrics.store import Store
+    from sample_data.generate import synthetic_workbook
+
+    folder = tmp_path_factory.mktemp("large")
+    path = synthetic_workbook(folder / "synthetic.xlsx", items_per_region=300)
+    url = f"sqlite:///{folder / 'tracker.sqlite'}"
+    result = read_file(Path(path))
+    assert result.readable and len(result.items) == 31 * 300
+    outcome = Store(url).save_submission(result, Path(path).read_bytes(), "synthetic.xlsx")
+    assert len(outcome.submission_ids) == 31
+    return url
+
+
+@pytest.mark.parametrize("page, title", PAGES, ids=[p for p, _ in PAGES])
+@pytest.mark.parametrize("store", ["empty", "sample", "large"])
+def test_every_page_renders_in_both_languages_without_an_exception(store, page, title, request, monkeypatch):
+    url = request.getfixturevalue(f"{store}_url")
+    at = open_app(url, monkeypatch, samples=store == "sample")
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == t(title, "zh")
+    assert "Traceback" not in rendered_text(at)
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == t(title, "en")
+
+
+def test_first_start_with_an_empty_store_shows_the_sample_data_with_a_banner(sample_url, monkeypatch):
+    at = open_app(sample_url, monkeypatch, samples=True)
+    assert not at.exception
+    assert any("示例数据" in w.value for w in at.warning)
+    assert at.button(key="clear_samples")
+
+
+def test_an_empty_store_says_there_is_no_data_and_shows_no_banner(empty_url, monkeypatch):
+    at = open_app(empty_url, monkeypatch)
+    at.switch_page("pages/history.py").run()
+    assert t("app_history_empty", "zh") in rendered_text(at)
+    assert not any("示例数据" in w.value for w in at.warning)

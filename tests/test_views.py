@@ -1,0 +1,174 @@
+"""The dashboard's tables from plain data: cards, validation report, diffs, search, history, names."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from metrics import views
+from metrics.model import Problem, SheetCount
+
+
+def progress_rows(**overrides) -> pd.DataFrame:
+    base = {"scope_type": "national", "scope": "national", "metric": "tech", "name_zh": "前沿关键核心技术",
+            "name_en": "Frontier key core technologies", "unit": "项", "kind": "count",
+            "deadline": pd.Timestamp("2025-12-31"), "actual": 42.0, "target": 100.0, "qualifier": "eq",
+            "target_text": "百项", "target_source": "national", "percent": 42.0, "pace_percent": 60.0,
+            "pace_value": 60.0, "gap_items": 58.0, "gap_pp": -18.0, "required_rate": 4.5, "projected": 80.0,
+            "projected_percent": 80.0, "status": "off_track", "clause_section": "三、发展目标",
+            "clause_quote": "突破百项前沿关键核心技术", "contribution_percent": float("nan"), "n_rows": 42}
+    return pd.DataFrame([{**base, **overrides}])
+
+
+@pytest.mark.parametrize("lang, name", [("zh", "前沿关键核心技术"), ("en", "Frontier key core technologies")])
+def test_target_cards_carry_the_figures_of_each_target_in_the_language(lang, name):
+    (card,) = views.target_cards(progress_rows(), lang)
+    assert card["name"] == name
+    assert (card["actual"], card["target"], card["percent"], card["pace_percent"]) == (42.0, 100.0, 42.0, 60.0)
+    assert card["status"] == "off_track" and card["deadline"] == "2025-12-31"
+    assert views.card_headline(card) == "42 / 100 项"
+
+
+def test_a_batch_target_shows_as_written_and_missing_numbers_become_none():
+    (card,) = views.target_cards(progress_rows(target=float("nan"), percent=float("nan"), target_text="一批",
+                                               status="no_target"))
+    assert card["target"] is None and card["percent"] is None
+    assert views.card_headline(card) == "42 / 一批 项"
+
+
+@pytest.mark.parametrize("message, lang, expected", [
+    ("第 5 行“名称”为空。请填写名称。", "zh", ("第 5 行“名称”为空。", "请填写名称。")),
+    ("Row 5: 'Name' is empty. Fill in Name.", "en", ("Row 5: 'Name' is empty.", "Fill in Name.")),
+    ("只有一句", "zh", ("只有一句", "")),
+])
+def test_a_problem_message_splits_into_the_problem_and_how_to_fix_it(message, lang, expected):
+    assert views.split_message(message, lang) == expected
+
+
+def test_the_validation_report_lists_errors_first_in_workbook_order():
+    problems = [
+        Problem("bad_date", "warning", "日期不规范。请按 2025-06-30 填写。", "Odd date. Write 2025-06-30.",
+                sheet="成果清单", row=9, column="I", header="完成日期", value="2025.6"),
+        Problem("missing_value", "error", "名称为空。请填写名称。", "Name is empty. Fill it in.",
+                sheet="成果清单", row=12, column="C", header="名称"),
+        Problem("missing_value", "error", "名称为空。请填写名称。", "Name is empty. Fill it in.",
+                sheet="成果清单", row=4, column="C", header="名称"),
+    ]
+    table = views.problem_table(problems, "en")
+    assert list(table.columns) == ["severity", "sheet", "row", "column", "value", "problem", "fix", "code"]
+    assert table["row"].tolist() == [4, 12, 9]
+    assert table.loc[0, "column"] == "C (名称)" and table.loc[2, "value"] == "2025.6"
+    assert table.loc[0, "problem"] == "Name is empty." and table.loc[0, "fix"] == "Fill it in."
+
+
+def test_sheet_counts_keep_every_row_accounted_for():
+    table = views.sheet_count_table({"成果清单": SheetCount(total=10, valid=7, invalid=2, blank=1),
+                                     "指标汇总": SheetCount(total=3, valid=3)})
+    assert table.to_dict("records")[0] == {"sheet": "成果清单", "valid": 7, "invalid": 2, "blank": 1, "total": 10}
+    assert (table["valid"] + table["invalid"] + table["blank"] == table["total"]).all()
+
+
+DIFF = {
+    "items": {"added": [{"province": "江苏省", "metric": "tech", "key": "a", "name": "新技术"}],
+              "removed": [{"province": "江苏省", "metric": "tech", "key": "b", "name": "旧技术"}],
+              "changed": [{"province": "江苏省", "metric": "product", "key": "c", "name": "产品",
+                           "changes": {"status": ["in_progress", "achieved"], "date": [None, "2025-05-01"]}}]},
+    "totals": {"added": [], "removed": [], "changed": []},
+    "tasks": {"added": [{"province": "江苏省", "task": 3}], "removed": [], "changed": []},
+}
+
+
+def test_a_diff_becomes_one_table_of_rows_and_a_count_per_table():
+    rows = views.diff_rows(DIFF)
+    assert rows["change"].tolist() == ["added", "removed", "changed", "added"]
+    assert rows.loc[2, "fields"] == "date, status"
+    assert rows.loc[3, "table"] == "tasks" and rows.loc[3, "name"] == "3"
+    counts = views.diff_counts(DIFF)
+    assert counts.to_dict("records") == [{"table": "items", "added": 1, "removed": 1, "changed": 1},
+                                         {"table": "tasks", "added": 1, "removed": 0, "changed": 0}]
+
+
+def test_no_change_gives_empty_tables_with_their_columns():
+    assert views.diff_rows({}).empty and list(views.diff_rows({}).columns)[0] == "change"
+    assert views.diff_counts({"items": {"added": [], "removed": [], "changed": []}}).empty
+
+
+@pytest.mark.parametrize("query, names", [
+    ("", ["量子芯片", "人形机器人关节", "脑机接口电极"]),
+    ("量子", ["量子芯片"]),
+    ("苏州 证书", ["人形机器人关节"]),
+    ("HEFEI", ["量子芯片"]),
+    ("不存在", []),
+])
+def test_search_finds_items_containing_every_word(query, names):
+    items = pd.DataFrame({"name": ["量子芯片", "人形机器人关节", "脑机接口电极"],
+                          "code": ["91340100MA2XXXXX1", "", pd.NA],
+                          "province": ["安徽省", "江苏省", "上海市"],
+                          "lead_unit": ["Hefei Lab", "苏州某公司", ""],
+                          "evidence": ["", "认定证书", "新闻稿"]})
+    assert views.search_items(items, query)["name"].tolist() == names
+
+
+HISTORY = [
+    {"id": 1, "province": "江苏省", "as_of": "2025-03-31", "uploaded_at": "2025-04-02T08:00:00", "state": "superseded",
+     "sha256": "a" * 64, "sample": False, "uploader": "", "filename": "js1.xlsx"},
+    {"id": 2, "province": "江苏省", "as_of": "2025-06-30", "uploaded_at": "2025-07-02T08:00:00", "state": "current",
+     "sha256": "b" * 64, "sample": False, "uploader": "", "filename": "js2.xlsx"},
+    {"id": 3, "province": "广东省", "as_of": "2025-06-30", "uploaded_at": "2025-07-03T08:00:00", "state": "current",
+     "sha256": "c" * 64, "sample": False, "uploader": "", "filename": "gd.xlsx"},
+    {"id": 4, "province": "江苏省", "as_of": "2025-06-30", "uploaded_at": "2025-07-05T08:00:00", "state": "deleted",
+     "sha256": "d" * 64, "sample": False, "uploader": "", "filename": "js3.xlsx"},
+]
+
+
+def test_the_previous_submission_of_a_province_is_the_latest_earlier_one_not_deleted():
+    pairs = views.latest_pairs(HISTORY)
+    assert [(old["id"], new["id"]) for old, new in pairs] == [(1, 2)]
+
+
+def test_history_is_newest_first_with_short_hashes():
+    table = views.history_table(HISTORY)
+    assert table["id"].tolist() == [4, 3, 2, 1]
+    assert table.loc[0, "sha256"] == "d" * 12
+
+
+@pytest.mark.parametrize("sha, expected", [("b" * 64, 2), ("d" * 64, None), ("e" * 64, None)])
+def test_re_uploading_the_same_bytes_is_recognised_unless_that_upload_was_deleted(sha, expected):
+    hit = views.same_file(HISTORY, sha)
+    assert (hit["id"] if hit else None) == expected
+
+
+@pytest.mark.parametrize("name, size, expected", [
+    ("进展表.xlsx", 1000, None), ("DATA.CSV", 10, None), ("old.xls", 10, None),
+    ("report.pdf", 10, "app_upload_bad_type"), ("noext", 10, "app_upload_bad_type"),
+    ("big.xlsx", 51 * 2**20, "app_upload_too_big"), ("empty.xlsx", 0, "app_upload_empty"),
+])
+def test_files_are_refused_by_type_and_size_before_they_are_read(name, size, expected):
+    assert views.upload_refusal(name, size, 50 * 2**20) == expected
+
+
+@pytest.mark.parametrize("value, unit, lang, expected", [
+    (3.25, "项", "zh", "3.2 项/月"), (4.0, "technologies", "en", "4 technologies/month"),
+    (None, "项", "zh", "–"), (float("nan"), "项", "zh", "–"),
+])
+def test_required_rate_reads_per_month(value, unit, lang, expected):
+    assert views.rate_text(value, unit, lang) == expected
+
+
+def test_evidence_is_listed_best_level_first(catalog):
+    frame = pd.DataFrame({"province": ["广东省", "北京市", "江苏省"], "goal": ["q2025_model"] * 3,
+                          "level": ["in_progress", "achieved", "achieved"], "evidence": ["a", "b", pd.NA]})
+    table = views.evidence_table(frame, "goal", "q2025_model", catalog, "zh")
+    assert table["province"].tolist() == ["北京市", "江苏省", "广东省"]
+    assert table["evidence"].tolist() == ["b", "", "a"]
+    assert views.evidence_table(frame, "goal", "q2027_source", catalog).empty
+
+
+@pytest.mark.parametrize("scope, lang, fmt, expected", [
+    ("national", "zh", "pdf", "未来产业目标进展报告_全国_2025-06-30.pdf"),
+    ("江苏省", "zh", "xlsx", "未来产业目标进展报告_江苏省_2025-06-30.xlsx"),
+    ("national", "en", "html", "future-industries-status_national_2025-06-30_en.html"),
+])
+def test_report_file_names_say_scope_date_and_language(scope, lang, fmt, expected):
+    assert views.report_filename(scope, dt.date(2025, 6, 30), lang, fmt) == expected
