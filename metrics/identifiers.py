@@ -1,0 +1,172 @@
+"""Identifiers written in 编号: the 统一社会信用代码 (GB 32100-2015) and standard numbers.
+
+``classify_identifier`` says what an identifier is, whether it is well formed, and its normalised
+form; ``identifier_key`` is the de-duplication key built from it.
+"""
+from __future__ import annotations
+
+import re
+from operator import mul
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+
+from .text import fold_width, item_key
+
+# GB 32100-2015, 4.2 and annex: 31 characters (the digits and the capitals without I, O, S, V, Z),
+# weights 3^i mod 31 for the 17 leading characters, check = 31 - (sum mod 31), 31 -> 0.
+CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_CREDIT_VALUE = {ch: i for i, ch in enumerate(CREDIT_ALPHABET)}
+_CREDIT_CHARS = frozenset(CREDIT_ALPHABET)
+_CREDIT_SHAPE = re.compile(r"^[0-9A-Z]{15,20}$")
+_SEPARATORS = re.compile(r"[\s\-_.·]+")
+_DASHES = re.compile(r"[‐-―−－~～]")
+
+Kind = Literal["credit_code", "standard", "text"]
+
+
+@dataclass(frozen=True)
+class Identifier:
+    """What a 编号 is: its kind, whether it is well formed, its normalised form and why it is not valid."""
+
+    kind: Kind
+    normalised: str
+    valid: bool = True
+    reason: str = ""          # credit_length | credit_chars | credit_check | standard_format
+    expected: str = ""        # for credit_check: the check character the code should end with
+
+
+@lru_cache(maxsize=1)
+def _standard_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    data = yaml.safe_load((Path(__file__).parent / "data" / "standards.yaml").read_text(encoding="utf-8"))
+    national = sorted(data["national"], key=len, reverse=True)
+    industry = "|".join(sorted(data["industry"], key=len, reverse=True))
+    intl = sorted(data["international"], key=len, reverse=True)
+    cn_prefix = ("(?P<prefix>" + "|".join(re.escape(p) for p in national)
+                 + rf"|(?:{industry})(?:/[TZ])?|DB\d{{2}}(?:/T)?|T/[A-Z]+|Q/[A-Z0-9]+)")
+    intl_prefix = "(?P<prefix>" + "|".join(re.escape(p) for p in intl) + ")"
+    chinese = re.compile(rf"^{cn_prefix} ?(?P<num>\d+(?:\.\d+)*) ?- ?(?P<year>\d{{4}}|\d{{2}})$")
+    international = re.compile(rf"^{intl_prefix} ?(?P<num>\d+(?:[.-]\d+)*[A-Z]?) ?[:-] ?(?P<year>\d{{4}})$")
+    looks = re.compile(rf"^(?:{cn_prefix}|{intl_prefix.replace('?P<prefix>', '')}) ?\d")
+    return chinese, international, looks
+
+
+def credit_check_char(first17: str) -> str:
+    """The check character (18th) of a credit code from its first 17 characters."""
+    total = sum(map(mul, map(_CREDIT_VALUE.__getitem__, first17), CREDIT_WEIGHTS))
+    return CREDIT_ALPHABET[(31 - total % 31) % 31]
+
+
+def normalise_credit_code(text: str) -> str:
+    """A credit code in upper case, half width, without spaces or separators."""
+    text = str(text)
+    if text.isascii() and text.isalnum():
+        return text.upper()
+    return _SEPARATORS.sub("", fold_width(text)).upper()
+
+
+def is_valid_credit_code(text: str) -> bool:
+    """True for an 18-character 统一社会信用代码 whose check character is right."""
+    ident = classify_identifier(text)
+    return ident.kind == "credit_code" and ident.valid
+
+
+def _check_credit_code(code: str) -> Identifier:
+    if len(code) != 18:
+        return Identifier("credit_code", code, False, "credit_length")
+    if not set(code) <= _CREDIT_CHARS:
+        return Identifier("credit_code", code, False, "credit_chars")
+    expected = credit_check_char(code[:17])
+    if code[17] != expected:
+        return Identifier("credit_code", code, False, "credit_check", expected)
+    return Identifier("credit_code", code)
+
+
+def _standard_text(text: str) -> str:
+    s = fold_width(str(text)).upper().strip()
+    s = _DASHES.sub("-", s)
+    s = re.sub(r"\s+", " ", s)
+    s = re.sub(r"\s*/\s*", "/", s)
+    s = re.sub(r"^GB([TZ])(?=[\s\d])", r"GB/\1", s)  # GBT 12345-2024: the slash is often left out
+    return s
+
+
+def parse_standard_number(text: str) -> tuple[str, str, str] | None:
+    """(prefix, number, year) of a well-formed standard number, else None."""
+    s = _standard_text(text)
+    chinese, international, _ = _standard_patterns()
+    m = chinese.match(s) or international.match(s)
+    if not m:
+        return None
+    return m.group("prefix"), m.group("num"), m.group("year")
+
+
+def normalise_standard_number(text: str) -> str | None:
+    """The canonical spelling (``GB/T 12345-2024``, ``ISO/IEC 27001:2022``), or None when malformed."""
+    parts = parse_standard_number(text)
+    if parts is None:
+        return None
+    prefix, num, year = parts
+    _, international, _ = _standard_patterns()
+    sep = ":" if international.match(_standard_text(text)) and not prefix.startswith("IEEE") else "-"
+    return f"{prefix} {num}{sep}{year}"
+
+
+def looks_like_standard_number(text: str) -> bool:
+    """True when the text starts like a standard number (a known prefix followed by a number)."""
+    return bool(_standard_patterns()[2].match(_standard_text(text)))
+
+
+def looks_like_credit_code(text: str) -> bool:
+    """True when the text has the shape of a credit code attempt: 15–20 letters and digits, mostly digits."""
+    code = normalise_credit_code(text)
+    return bool(_CREDIT_SHAPE.match(code)) and sum(map(str.isdigit, code)) >= 10
+
+
+# Metrics whose 编号 is a credit code or a standard number when it has that shape.
+CREDIT_METRICS = frozenset({"enterprise", "eco_leader", "service_org"})
+STANDARD_METRICS = frozenset({"standard"})
+
+
+def classify_identifier(text: str, metric: str | None = None) -> Identifier:
+    """What an identifier is and whether it is well formed.
+
+    A standard number is checked when the metric is ``standard`` or the text starts like one;
+    a credit code when the text has its shape. Anything else is free text, always valid.
+    """
+    raw = str(text).strip()
+    if not raw:
+        return Identifier("text", "")
+    compact = normalise_credit_code(raw)
+    is_credit_shape = bool(_CREDIT_SHAPE.match(compact)) and sum(map(str.isdigit, compact)) >= 10
+    if metric not in STANDARD_METRICS and len(compact) == 18 and is_credit_shape and compact[:2].isdigit():
+        return _check_credit_code(compact)  # the common case, decided without the standard patterns
+    std = _standard_text(raw)
+    chinese, international, looks = _standard_patterns()
+    if metric in STANDARD_METRICS or looks.match(std):
+        m = chinese.match(std) or international.match(std)
+        if m:
+            sep = ":" if m.re is international and not m.group("prefix").startswith("IEEE") else "-"
+            return Identifier("standard", f"{m.group('prefix')} {m.group('num')}{sep}{m.group('year')}")
+        return Identifier("standard", std, False, "standard_format")
+    if is_credit_shape or (metric in CREDIT_METRICS and len(compact) == 18):
+        return _check_credit_code(compact)
+    return Identifier("text", fold_width(raw).strip())
+
+
+def identifier_key(text: str, metric: str | None = None) -> str:
+    """The de-duplication key of an identifier: its normalised form (free text through ``item_key``)."""
+    return identifier_key_of(classify_identifier(text, metric))
+
+
+def identifier_key_of(ident: Identifier) -> str:
+    """The de-duplication key of a classified identifier."""
+    if ident.kind == "standard" and ident.valid:
+        return ident.normalised.replace(" ", "")
+    if ident.kind == "credit_code":
+        return ident.normalised
+    return item_key(ident.normalised)

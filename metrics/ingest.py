@@ -1,0 +1,911 @@
+"""Read a provincial progress file into rows and validation problems: ``read_file``.
+
+Sheets are found by name or by their columns (``metrics/data/workbook.yaml``), wherever the header
+row is; every cell is normalised, every problem is a record (``metrics/data/problems.yaml``), and
+for every sheet total = valid + invalid + blank. Columns are normalised on their distinct values
+and the results mapped back, so a 60,000-row register costs little more than reading it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from .catalog import Catalog, load_catalog
+from .i18n import t
+from .identifiers import classify_identifier, identifier_key_of
+from .model import IngestResult, Problem, SheetCount, conform, empty_frame
+from .readers import MAX_BYTES, MAX_CELLS, ReadError, SheetGrid, read_workbook
+from .text import alias_key, item_key
+from .values import cell_text, is_blank, parse_date, parse_number, period_end
+from .workbook_spec import workbook_sheets
+
+PROBLEMS_FILE = Path(__file__).parent / "data" / "problems.yaml"
+HEADER_SCAN = 30           # rows searched for the header row (title rows above it are normal)
+MAX_MERGE_FILL = 2_000_000  # cells filled from merged ranges, at most
+# The template's example row: its first cell or its note starts with one of these (case ignored).
+EXAMPLE_MARK = re.compile(r"^\s*(示例|样例|例[:：]|例如|example|e\.g\.)", re.I)
+FRAME_OF = {"items": "items", "totals": "totals", "targets": "targets", "goals": "assessments", "tasks": "tasks"}
+TABLE_ORDER = ("targets", "items", "totals", "goals", "tasks")  # targets first: they define custom metrics
+
+
+# ---- problem records ------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def problem_specs() -> dict[str, dict[str, str]]:
+    """Every problem code: severity, message_zh, message_en, description."""
+    return yaml.safe_load(PROBLEMS_FILE.read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class Text:
+    """A message part that is translated: an i18n key and its values."""
+
+    key: str
+    values: tuple[tuple[str, Any], ...] = ()
+
+    def render(self, lang: str) -> str:
+        return t(self.key, lang, **dict(self.values))
+
+
+class _Defaults(dict):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def make_problem(code: str, *, sheet: str | None = None, row: int | None = None, column: str | None = None,
+                 header: str | None = None, value: Any = None, **params: Any) -> Problem:
+    """A problem record with its messages in Chinese and English filled from problems.yaml."""
+    spec = problem_specs()[code]
+    shown = cell_text(value) if value is not None else ""
+
+    def fill(lang: str) -> str:
+        vals = _Defaults(sheet=sheet or "", row=row or "", column=column or "", header=header or "",
+                         value=shown, header_en=params.get("header_en") or header or "")
+        for k, v in params.items():
+            if k != "header_en":
+                vals[k] = v.render(lang) if isinstance(v, Text) else v
+        return spec[f"message_{lang}"].format_map(vals)
+
+    return Problem(code=code, severity=spec["severity"], message=fill("zh"), message_en=fill("en"),
+                   sheet=sheet, row=row, column=column, header=header,
+                   value=(shown if value is not None else None))
+
+
+def column_letter(index: int) -> str:
+    """Excel column letter of a 0-based column index (0 -> A, 26 -> AA)."""
+    s = ""
+    n = index + 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+# ---- workbook definition --------------------------------------------------------------------
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header_zh: str
+    header_en: str
+    required: bool
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SheetDef:
+    key: str
+    name_zh: str
+    layout: str
+    names: frozenset[str]
+    columns: tuple[Column, ...]
+
+    @property
+    def lookup(self) -> dict[str, str]:
+        return _lookup(self)
+
+    def column(self, key: str) -> Column:
+        return next(c for c in self.columns if c.key == key)
+
+
+@lru_cache(maxsize=None)
+def _lookup(sheet: SheetDef) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for c in sheet.columns:
+        for n in (c.key, c.header_zh, c.header_en, *c.names):
+            out.setdefault(alias_key(n), c.key)
+    return out
+
+
+@lru_cache(maxsize=1)
+def sheet_defs() -> tuple[SheetDef, ...]:
+    """The sheets of metrics/data/workbook.yaml with alias keys ready for matching."""
+    out = []
+    for s in workbook_sheets():
+        cols = tuple(Column(c["key"], c["header_zh"], c["header_en"], bool(c.get("required")),
+                            tuple(c.get("aliases") or [])) for c in s.get("columns") or [])
+        names = frozenset(alias_key(n) for n in (s["key"], s["name_zh"], s["name_en"], *(s.get("aliases") or [])))
+        out.append(SheetDef(s["key"], s["name_zh"], s.get("layout", "table"), names, cols))
+    return tuple(out)
+
+
+def _def(key: str) -> SheetDef:
+    return next(d for d in sheet_defs() if d.key == key)
+
+
+# ---- finding sheets and headers -------------------------------------------------------------
+@dataclass
+class Header:
+    """Where a table's header is and which column holds which field."""
+
+    row: int                      # 0-based index of the last header row
+    columns: dict[str, int]       # field key -> 0-based column index
+    texts: dict[int, str]         # column index -> header text as written
+    unknown: list[int] = field(default_factory=list)     # columns with a header that maps to nothing
+    duplicate: list[int] = field(default_factory=list)   # columns repeating a field already mapped
+
+    def score(self, sheet: SheetDef) -> tuple[int, int]:
+        req = sum(1 for c in sheet.columns if c.required and c.key in self.columns)
+        return req, len(self.columns)
+
+
+def _header_from(cells: list[Any], lookup: dict[str, str], row: int, above: list[Any] | None = None) -> Header:
+    columns: dict[str, int] = {}
+    texts: dict[int, str] = {}
+    unknown, duplicate = [], []
+    for j, v in enumerate(cells):
+        text = cell_text(v)
+        key = lookup.get(alias_key(text)) if text else None
+        if key is None and above is not None and j < len(above):
+            up = cell_text(above[j])
+            key = lookup.get(alias_key(up)) if up else None
+            if key is not None:
+                text = up
+        if not text and above is not None and j < len(above):
+            text = cell_text(above[j])
+        if not text:
+            continue
+        texts[j] = text
+        if key is None:
+            unknown.append(j)
+        elif key in columns:
+            duplicate.append(j)
+        else:
+            columns[key] = j
+    return Header(row, columns, texts, unknown, duplicate)
+
+
+def find_header(rows: list[list[Any]], sheet: SheetDef) -> Header | None:
+    """The best header row for a sheet definition in the first rows (two-row headers allowed)."""
+    lookup = sheet.lookup
+    best: Header | None = None
+    best_score = (0, 0)
+    for r in range(min(HEADER_SCAN, len(rows))):
+        candidates = [_header_from(rows[r], lookup, r)]
+        if r > 0:
+            candidates.append(_header_from(rows[r], lookup, r, above=rows[r - 1]))
+        for h in candidates:
+            s = h.score(sheet)
+            # A two-row header must add something over the single row it ends on.
+            if s > best_score:
+                best, best_score = h, s
+    if best is None or best_score[1] == 0:
+        return None
+    return best
+
+
+def sheet_by_name(name: str) -> SheetDef | None:
+    """The sheet definition a sheet's name stands for (exact alias, else a template name inside it)."""
+    key = alias_key(name)
+    for d in sheet_defs():
+        if key in d.names:
+            return d
+    for d in sheet_defs():
+        if alias_key(d.name_zh) in key:
+            return d
+    return None
+
+
+def sheet_by_columns(rows: list[list[Any]]) -> tuple[SheetDef, Header] | None:
+    """The table definition whose required columns a sheet's header row matches best."""
+    best = None
+    best_score = (0, 0)
+    for d in sheet_defs():
+        if d.layout != "table":
+            continue
+        h = find_header(rows, d)
+        if h is None:
+            continue
+        req = sum(1 for c in d.columns if c.required)
+        s = h.score(d)
+        if s[0] == req and s[1] >= 2 and s > best_score:
+            best, best_score = (d, h), s
+    if best is None and _info_fields(rows):
+        return _def("info"), Header(0, {}, {})
+    return best
+
+
+def _fill_merged(grid: SheetGrid) -> None:
+    """Give every cell of a merged range the value of its top-left cell, as the user sees it."""
+    rows = grid.rows
+    budget = MAX_MERGE_FILL
+    for r0, c0, r1, c1 in grid.merged:
+        if r0 >= len(rows):
+            continue
+        r1 = min(r1, len(rows) - 1)
+        area = (r1 - r0 + 1) * (c1 - c0 + 1)
+        if area > budget:
+            break
+        budget -= area
+        value = rows[r0][c0] if c0 < len(rows[r0]) else ""
+        if is_blank(value):
+            continue
+        for r in range(r0, r1 + 1):
+            row = rows[r]
+            for c in range(c0, min(c1, len(row) - 1) + 1):
+                if is_blank(row[c]):
+                    row[c] = value
+
+
+# ---- vectorised column helpers ----------------------------------------------------------------
+def map_unique(values: Iterable[Any], fn: Callable[[Any], Any]) -> np.ndarray:
+    """fn applied once per distinct value, the results laid out like ``values`` (object array)."""
+    values = values if isinstance(values, (list, tuple, np.ndarray)) else list(values)
+    arr = np.empty(len(values), dtype=object)
+    arr[:] = values
+    try:
+        codes, uniques = pd.factorize(arr, use_na_sentinel=True)
+    except TypeError:  # unhashable or incomparable mixtures: fall back to one call per cell
+        return np.array([fn(v) for v in arr] + [None], dtype=object)[:-1]
+    results = np.empty(len(uniques) + 1, dtype=object)
+    for i, u in enumerate(uniques):
+        results[i] = fn(u)
+    results[-1] = fn(None)
+    return results[codes]
+
+
+def _texts(values: Any) -> np.ndarray:
+    """Cells as text; strings (nearly every cell) take a fast path without a function call."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = [v.replace("\u3000", " ").strip() if type(v) is str else cell_text(v) for v in values]
+    return out
+
+
+# ---- the reader -----------------------------------------------------------------------------
+@dataclass
+class _Context:
+    catalog: Catalog
+    label: str
+    province: str | None           # from 基本信息 or the caller
+    as_of: dt.date | None
+    today: dt.date
+    problems: list[Problem] = field(default_factory=list)
+    sheets: dict[str, SheetCount] = field(default_factory=dict)
+    custom: dict[str, tuple[str, str]] = field(default_factory=dict)  # alias key -> (custom id, name)
+    item_keys: pd.DataFrame | None = None  # province, metric, key and row of every item read so far
+    frames: dict[str, list[pd.DataFrame]] = field(default_factory=dict)
+
+    def add(self, code: str, **kw: Any) -> None:
+        self.problems.append(make_problem(code, **kw))
+
+    @property
+    def limit(self) -> dt.datetime:
+        day = min(self.as_of, self.today) if self.as_of else self.today
+        return dt.datetime(day.year, day.month, day.day)
+
+
+def read_file(source: str | Path | bytes, filename: str | None = None, province: str | None = None, *,
+              catalog: Catalog | None = None, today: dt.date | None = None,
+              max_bytes: int = MAX_BYTES) -> IngestResult:
+    """Read one uploaded file into rows and problems; never raises on bad input."""
+    label = filename or (Path(source).name if isinstance(source, (str, Path)) else "upload")
+    try:
+        content = _content(source, max_bytes)
+        wb = read_workbook(content, max_bytes=max_bytes)
+    except ReadError as exc:
+        return _unreadable(label, exc)
+    except (MemoryError, RecursionError, OSError, ValueError, TypeError, KeyError, IndexError) as exc:
+        return _unreadable(label, ReadError("unreadable_file", "ingest_reason_unexpected", kind=type(exc).__name__))
+    catalog = catalog or load_catalog()
+    return ingest_grids(wb.sheets, label, province, catalog=catalog, today=today or dt.date.today())
+
+
+def _content(source: str | Path | bytes, max_bytes: int) -> bytes:
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return bytes(source)
+    path = Path(source)
+    if not path.is_file():
+        raise ReadError("unreadable_file", "ingest_reason_missing_file", path=str(path))
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise ReadError("too_large", "", size_mb=round(size / 2**20, 1), limit_mb=round(max_bytes / 2**20, 1))
+    return path.read_bytes()
+
+
+def _unreadable(label: str, exc: ReadError) -> IngestResult:
+    params: dict[str, Any] = dict(exc.params)
+    if exc.reason:
+        params["reason"] = Text(exc.reason, tuple(exc.params.items()))
+    problem = make_problem(exc.code, **params)
+    return IngestResult(file=label, readable=False, problems=[problem])
+
+
+def ingest_grids(grids: list[SheetGrid], label: str, province: str | None = None, *,
+                 catalog: Catalog | None = None, today: dt.date | None = None) -> IngestResult:
+    """Rows and problems from raw sheet grids (the part of ``read_file`` after the bytes are read)."""
+    catalog = catalog or load_catalog()
+    today = today or dt.date.today()
+    caller = catalog.resolve_province(province) if province else None
+    ctx = _Context(catalog, label, caller, None, today)
+    order = {g.name: i for i, g in enumerate(grids)}
+    plan: list[tuple[SheetDef, SheetGrid, Header | None]] = []
+    for grid in grids:
+        if grid.too_large:
+            ctx.add("sheet_too_large", sheet=grid.name, limit=f"{MAX_CELLS:,}")
+            continue
+        if not any(any(not is_blank(v) for v in row) for row in grid.rows[:HEADER_SCAN + 1]) and \
+                not _any_data(grid.rows):
+            continue
+        _fill_merged(grid)
+        d = sheet_by_name(grid.name)
+        header = None
+        if d is None:
+            found = sheet_by_columns(grid.rows)
+            if found is None:
+                ctx.add("unknown_sheet", sheet=grid.name)
+                continue
+            d, header = found
+        if d.key == "guide":
+            continue
+        if grid.visible != "visible":
+            ctx.add("hidden_sheet", sheet=grid.name)
+        plan.append((d, grid, header))
+    for d, grid, _ in plan:
+        if d.key == "info":
+            _read_info(ctx, grid)
+    if caller and not ctx.province:
+        ctx.province = caller
+    for key in TABLE_ORDER:
+        for d, grid, header in plan:
+            if d.key == key:
+                _read_table(ctx, d, grid, header)
+    frames = {FRAME_OF[k]: conform(pd.concat(v, ignore_index=True), FRAME_OF[k]) for k, v in ctx.frames.items()}
+    if not any(c.total for c in ctx.sheets.values()) and not any(p.code in ("missing_column", "no_province")
+                                                                 for p in ctx.problems):
+        ctx.add("no_data")
+    ctx.problems.sort(key=lambda p: (order.get(p.sheet or "", -1), p.row or 0))
+    result = IngestResult(file=label, readable=True, province=ctx.province, as_of=ctx.as_of,
+                          problems=ctx.problems, sheets=ctx.sheets, **frames)
+    result.contact = getattr(ctx, "contact", None)
+    if result.province is None:
+        names = result.provinces()
+        result.province = names[0] if len(names) == 1 else None
+    return result
+
+
+def _any_data(rows: list[list[Any]]) -> bool:
+    return any(any(not is_blank(v) for v in row) for row in rows)
+
+
+# ---- 基本信息 -----------------------------------------------------------------------------------
+def _info_fields(rows: list[list[Any]]) -> list[tuple[int, int, str, Any]]:
+    """(row, value column, field key, value) of a label/value form: label in one cell, value in the next."""
+    lookup = _def("info").lookup
+    out = []
+    for r, row in enumerate(rows[:60]):
+        cells = [(j, v) for j, v in enumerate(row) if not is_blank(v)]
+        for i, (j, v) in enumerate(cells[:-1]):
+            key = lookup.get(alias_key(cell_text(v).rstrip(":：")))
+            if key:
+                out.append((r, cells[i + 1][0], key, cells[i + 1][1]))
+                break
+    return out
+
+
+def _read_info(ctx: _Context, grid: SheetGrid) -> None:
+    d = _def("info")
+    for r, j, key, value in _info_fields(grid.rows):
+        loc = dict(sheet=grid.name, row=r + 1, column=column_letter(j), header=d.column(key).header_zh,
+                   header_en=d.column(key).header_en, value=value)
+        if key == "province":
+            name = ctx.catalog.resolve_province(cell_text(value))
+            if name is None:
+                ctx.add("unknown_province", **loc)
+            else:
+                ctx.province = name
+        elif key == "as_of":
+            date, _ = parse_date(value)
+            if date is None:
+                ctx.add("bad_date", **loc)
+            else:
+                ctx.as_of = date.date()
+                if ctx.as_of > ctx.today:
+                    ctx.add("future_as_of", **{**loc, "value": ctx.as_of.isoformat()},
+                            limit=ctx.today.isoformat())
+        elif key == "contact":
+            ctx.contact = cell_text(value)  # type: ignore[attr-defined]
+
+
+# ---- tables -----------------------------------------------------------------------------------
+class _Table:
+    """One table sheet's data rows as columns, with a per-row error flag and the problems found."""
+
+    def __init__(self, ctx: _Context, d: SheetDef, grid: SheetGrid, header: Header):
+        self.ctx, self.d, self.grid, self.header = ctx, d, grid, header
+        rows = grid.rows[header.row + 1:]
+        last = len(rows)
+        while last and all(is_blank(v) for v in rows[last - 1]):
+            last -= 1  # trailing blank (formatted) rows are not rows the user wrote
+        self.rows = rows[:last]
+        self.n = last
+        self.first_excel_row = header.row + 2
+        width = max(map(len, self.rows), default=0)
+        if len(set(map(len, self.rows))) > 1:  # CSV and xlrd rows may be ragged
+            self.rows = [r if len(r) == width else list(r) + [""] * (width - len(r)) for r in self.rows]
+        self.cols = list(zip(*self.rows)) if self.n else []
+        self.invalid = np.zeros(self.n, dtype=bool)
+        self._texts: dict[str, np.ndarray] = {}
+        mapped = {j: k for k, j in header.columns.items()}
+        blank = np.ones(self.n, dtype=bool)
+        for j, col in enumerate(self.cols):
+            if j in mapped:
+                blank &= self.text(mapped[j]) == ""
+            else:
+                blank &= map_unique(col, is_blank).astype(bool)
+        self.blank = blank
+        self._mark_example()
+
+    def _mark_example(self) -> None:
+        """The template's example row (first filled row, first cell or note starting 示例) counts as blank."""
+        nonblank = np.flatnonzero(~self.blank)
+        if not len(nonblank):
+            return
+        i = int(nonblank[0])
+        row = self.rows[i]
+        first = next((v for v in row if not is_blank(v)), "")
+        note_col = self.header.columns.get("note")
+        note = row[note_col] if note_col is not None and note_col < len(row) else ""
+        if EXAMPLE_MARK.match(cell_text(first)) or EXAMPLE_MARK.match(cell_text(note)):
+            self.blank[i] = True
+
+    def text(self, key: str) -> np.ndarray:
+        """The column's cells as text (computed once per column)."""
+        if key not in self._texts:
+            self._texts[key] = _texts(self.raw(key))
+        return self._texts[key]
+
+    def has(self, key: str) -> bool:
+        return key in self.header.columns
+
+    def raw(self, key: str) -> Any:
+        j = self.header.columns.get(key)
+        if j is None or j >= len(self.cols):
+            return [""] * self.n
+        return self.cols[j]
+
+    def loc(self, key: str, i: int) -> dict[str, Any]:
+        j = self.header.columns.get(key)
+        c = self.d.column(key)
+        return dict(sheet=self.grid.name, row=self.first_excel_row + i,
+                    column=column_letter(j) if j is not None else None,
+                    header=self.header.texts.get(j, c.header_zh) if j is not None else c.header_zh,
+                    header_en=c.header_en)
+
+    def flag(self, mask: np.ndarray, code: str, key: str, values: Any = None, **params: Any) -> None:
+        """Record a problem on every live row where ``mask`` is set (errors make the row invalid)."""
+        mask = mask & ~self.blank
+        idx = np.flatnonzero(mask)
+        if not len(idx):
+            return
+        raw = self.raw(key) if values is None else values
+        per_row = {k: v for k, v in params.items() if isinstance(v, np.ndarray)}
+        fixed = {k: v for k, v in params.items() if not isinstance(v, np.ndarray)}
+        for i in idx:
+            extra = {k: v[i] for k, v in per_row.items()}
+            self.ctx.add(code, **self.loc(key, int(i)), value=raw[i], **fixed, **extra)
+        if problem_specs()[code]["severity"] == "error":
+            self.invalid[idx] = True
+
+    def require(self, key: str, present: np.ndarray) -> None:
+        self.flag(~present, "missing_value", key, values=[None] * self.n)
+
+    def provinces(self) -> np.ndarray:
+        """Canonical province per row: the row's own, else 基本信息's or the caller's."""
+        cat = self.ctx.catalog
+        text = _texts(self.raw("province"))
+        names = map_unique(text, lambda s: cat.resolve_province(s) if s else "")
+        unknown = np.array([n is None for n in names], dtype=bool)
+        self.flag(unknown, "unknown_province", "province")
+        empty = np.array([n == "" for n in names], dtype=bool)
+        if self.ctx.province:
+            names[empty] = self.ctx.province
+        elif (empty & ~self.blank).any():
+            self.ctx.add("no_province", sheet=self.grid.name)
+            self.invalid |= empty & ~self.blank
+        names[unknown] = None
+        return names
+
+    def dates(self, key: str, required: np.ndarray | bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """(datetime per row or None, precision per row) with bad dates and missing ones flagged."""
+        parsed = map_unique(self.raw(key), parse_date)
+        dates = np.array([p[0] for p in parsed], dtype=object)
+        precision = np.array([p[1] for p in parsed], dtype=object)
+        blank = self.text(key) == ""
+        self.flag(~blank & (precision == ""), "bad_date", key)
+        self.flag(blank & required, "missing_value", key, values=[None] * self.n)
+        return dates, precision
+
+    def future(self, key: str, dates: np.ndarray, which: np.ndarray) -> None:
+        """Flag dates after the as-of date or today on the rows in ``which``."""
+        ctx = self.ctx
+        limit = ctx.limit
+        late = np.array([d is not None and d > limit for d in dates], dtype=bool) & which
+        if not late.any():
+            return
+        by_as_of = ctx.as_of is not None and ctx.as_of <= ctx.today
+        self.flag(late, "future_date", key, values=[d.date().isoformat() if d else None for d in dates],
+                  limit=limit.date().isoformat(),
+                  limit_zh=Text("ingest_limit_as_of" if by_as_of else "ingest_limit_today"),
+                  limit_en=Text("ingest_limit_as_of" if by_as_of else "ingest_limit_today"))
+
+    def live(self) -> np.ndarray:
+        return ~self.blank & ~self.invalid
+
+    def count(self) -> None:
+        blank = int(self.blank.sum())
+        invalid = int((self.invalid & ~self.blank).sum())
+        name = self.grid.name
+        prev = self.ctx.sheets.get(name, SheetCount())
+        self.ctx.sheets[name] = SheetCount(prev.total + self.n, prev.valid + self.n - blank - invalid,
+                                           prev.invalid + invalid, prev.blank + blank)
+
+    def source(self, keep: np.ndarray) -> dict[str, Any]:
+        idx = np.flatnonzero(keep)
+        return {"source": self.ctx.label, "sheet": self.grid.name, "row": idx + self.first_excel_row}
+
+
+def _read_table(ctx: _Context, d: SheetDef, grid: SheetGrid, header: Header | None) -> None:
+    header = header or find_header(grid.rows, d)
+    if header is None:
+        rows = [r for r in grid.rows if any(not is_blank(v) for v in r)]
+        for c in d.columns:
+            if c.required:
+                ctx.add("missing_column", sheet=grid.name, header=c.header_zh, header_en=c.header_en,
+                        aliases="、".join((c.header_zh, *c.names[:5])))
+        ctx.sheets[grid.name] = SheetCount(len(rows), 0, len(rows), 0)
+        return
+    for j in header.unknown:
+        if j < len(grid.rows[header.row]) and _column_has_data(grid.rows, header.row, j):
+            ctx.add("unknown_column", sheet=grid.name, column=column_letter(j), header=header.texts[j])
+    for j in header.duplicate:
+        ctx.add("duplicate_column", sheet=grid.name, column=column_letter(j), header=header.texts[j])
+    table = _Table(ctx, d, grid, header)
+    missing = [c for c in d.columns if c.required and c.key not in header.columns]
+    for c in missing:
+        ctx.add("missing_column", sheet=grid.name, header=c.header_zh, header_en=c.header_en,
+                aliases="、".join((c.header_zh, *c.names[:5])))
+    if missing:
+        table.invalid[:] = True
+        table.count()
+        return
+    frame = READERS[d.key](table)
+    table.count()
+    if frame is not None and len(frame):
+        ctx.frames.setdefault(d.key, []).append(frame)
+
+
+def _column_has_data(rows: list[list[Any]], header_row: int, j: int) -> bool:
+    return any(j < len(r) and not is_blank(r[j]) for r in rows[header_row + 1:])
+
+
+def _mask(values: np.ndarray, fn: Callable[[Any], bool]) -> np.ndarray:
+    return np.fromiter((fn(v) for v in values), dtype=bool, count=len(values))
+
+
+def _none(values: np.ndarray) -> np.ndarray:
+    """Elementwise ``is None`` of an object array (unresolved values)."""
+    return np.asarray(values == None, dtype=bool)  # noqa: E711 (elementwise on object arrays)
+
+
+def _metric_ids(table: _Table, allow_custom: bool, kinds: tuple[str, ...] = ("count", "value")) -> np.ndarray:
+    """Metric id per row (catalog ids, or custom ids named in this file's targets); unknown flagged."""
+    ctx = table.ctx
+    cat = ctx.catalog
+
+    def resolve(text: str) -> str | None:
+        if not text:
+            return ""
+        mid = cat.resolve_metric(text)
+        if mid is not None:
+            return mid if cat.metric(mid).kind in kinds else None
+        custom = ctx.custom.get(alias_key(text))
+        if custom:
+            return custom[0]
+        if allow_custom:
+            return cat.custom_metric_id(text)
+        return None
+
+    text = table.text("metric")
+    ids = map_unique(text, resolve)
+    examples = "、".join(m.name_zh for m in cat.countable_metrics[:4])
+    table.flag(_none(ids), "unknown_metric", "metric", examples=examples)
+    table.require("metric", ids != "")
+    return ids
+
+
+def _read_items(table: _Table) -> pd.DataFrame | None:
+    ctx, cat = table.ctx, table.ctx.catalog
+    provinces = table.provinces()
+    metrics = _metric_ids(table, allow_custom=False)
+    names = table.text("name")
+    table.require("name", names != "")
+    status_text = table.text("status")
+    status = map_unique(status_text, lambda s: cat.resolve("status", s) if s else "achieved")
+    table.flag(_none(status), "unknown_status", "status")
+    achieved = status == "achieved"
+    dates, precision = table.dates("date", required=achieved)
+    table.future("date", dates, achieved)
+    codes = table.text("code")
+    keys = _check_codes(table, codes, names, metrics)
+    flagship = map_unique(table.text("flagship"), lambda s: cat.resolve("flagship", s) if s else "")
+    table.flag(_none(flagship), "unknown_flagship", "flagship")
+    flagship[_none(flagship)] = ""
+    direction = map_unique(table.text("direction"), lambda s: cat.resolve("direction", s) if s else "")
+    table.flag(_none(direction), "unknown_direction", "direction")
+    direction[_none(direction)] = ""
+    # A flagship category belongs to one direction: fill the direction the row left empty.
+    fill = (direction == "") & (flagship != "")
+    if fill.any():
+        direction[fill] = [cat.flagship_by_id[f].direction for f in flagship[fill]]
+    _flag_duplicates(table, provinces, metrics, keys, codes)
+    keep = table.live()
+    if not keep.any():
+        return None
+    date_col = pd.to_datetime(pd.Series(dates[keep], dtype=object), errors="coerce")
+    frame = pd.DataFrame({
+        "province": provinces[keep], "metric": metrics[keep], "name": names[keep], "code": codes[keep],
+        "direction": direction[keep], "flagship": flagship[keep],
+        "lead_unit": table.text("lead_unit")[keep], "status": status[keep], "date": date_col.to_numpy(),
+        "date_precision": precision[keep], "evidence": table.text("evidence")[keep],
+        "note": table.text("note")[keep], "key": keys[keep], **table.source(keep)})
+    return frame
+
+
+def _check_codes(table: _Table, codes: np.ndarray, names: np.ndarray, metrics: np.ndarray) -> np.ndarray:
+    """Flag malformed identifiers; return the de-duplication key of every row (code, else name)."""
+    keys = map_unique(names, lambda s: item_key(s) if s else "")
+    memo: dict[tuple[str, str], Any] = {}
+    bad = np.zeros(table.n, dtype=bool)
+    reasons = np.empty(table.n, dtype=object)
+    for i in np.flatnonzero(codes != ""):
+        k = (codes[i], metrics[i] or "")
+        ident = memo.get(k)
+        if ident is None:
+            ident = memo[k] = classify_identifier(*k)
+        if ident.valid:
+            keys[i] = identifier_key_of(ident)
+        else:
+            bad[i] = True
+            reasons[i] = Text(f"ingest_id_{ident.reason}", (("expected", ident.expected),))
+    table.flag(bad, "bad_identifier", "code", reason=reasons)
+    return keys
+
+
+def _flag_duplicates(table: _Table, provinces: np.ndarray, metrics: np.ndarray, keys: np.ndarray,
+                     codes: np.ndarray) -> None:
+    """Flag the second and later copies of an item (same province, metric and key), across sheets too."""
+    idx = np.flatnonzero(table.live() & (keys != ""))
+    if not len(idx):
+        return
+    cur = pd.DataFrame({"p": provinces[idx], "m": metrics[idx], "k": keys[idx],
+                        "row": idx + table.first_excel_row, "i": idx}, copy=False)
+    prev = table.ctx.item_keys
+    both = pd.concat([prev, cur], ignore_index=True) if prev is not None else cur
+    dup = both.duplicated(["p", "m", "k"], keep="first").to_numpy()
+    table.ctx.item_keys = both.loc[~dup, ["p", "m", "k", "row"]].assign(i=-1)
+    cur_dup = dup[len(both) - len(cur):]
+    if not cur_dup.any():
+        return
+    first = table.ctx.item_keys.set_index(["p", "m", "k"])["row"]
+    mask = np.zeros(table.n, dtype=bool)
+    first_rows = np.empty(table.n, dtype=object)
+    basis = np.empty(table.n, dtype=object)
+    for i in cur["i"].to_numpy()[cur_dup]:
+        mask[i] = True
+        first_rows[i] = int(first.loc[(provinces[i], metrics[i], keys[i])])
+        basis[i] = Text("ingest_basis_code" if codes[i] else "ingest_basis_name")
+    table.flag(mask, "duplicate_item", "name", first_row=first_rows, basis=basis)
+
+
+def _read_totals(table: _Table) -> pd.DataFrame | None:
+    provinces = table.provinces()
+    metrics = _metric_ids(table, allow_custom=False)
+    dates, _ = table.dates("as_of", required=True)
+    table.future("as_of", dates, np.ones(table.n, dtype=bool))
+    values = _numbers(table, "value", required=True)
+    keep = table.live()
+    if not keep.any():
+        return None
+    return pd.DataFrame({"province": provinces[keep], "metric": metrics[keep],
+                         "as_of": pd.to_datetime(pd.Series(dates[keep], dtype=object)).to_numpy(),
+                         "value": np.array([q.value for q in values[keep]], dtype=float),
+                         "note": table.text("note")[keep], **table.source(keep)})
+
+
+def _numbers(table: _Table, key: str, required: bool, units: np.ndarray | None = None,
+             batch_ok: bool = False) -> np.ndarray:
+    """Quantity per row (None where empty or bad), flagging bad, missing and negative numbers."""
+    raw = table.raw(key)
+    if units is None:
+        parsed = map_unique(raw, lambda v: None if is_blank(v) else parse_number(v))
+    else:
+        memo: dict[tuple[Any, str], Any] = {}
+        parsed = np.empty(table.n, dtype=object)
+        for i, (v, u) in enumerate(zip(raw, units)):
+            k = (v if not isinstance(v, float) else float(v), u)
+            if k not in memo:
+                memo[k] = None if is_blank(v) else parse_number(v, u)
+            parsed[i] = memo[k]
+    blank = table.text(key) == ""
+    batch = np.isin(table.text(key), ["一批", "若干"]) if batch_ok else np.zeros(table.n, bool)
+    none = _mask(parsed, lambda q: q is None)
+    table.flag(~blank & none & ~batch, "bad_number", key)
+    if required:
+        table.flag(blank, "missing_value", key, values=[None] * table.n)
+    table.flag(_mask(parsed, lambda q: q is not None and q.value < 0), "negative_value", key)
+    return parsed
+
+
+def _read_targets(table: _Table) -> pd.DataFrame | None:
+    ctx, cat = table.ctx, table.ctx.catalog
+    provinces = table.provinces()
+    metric_text = table.text("metric")
+    metrics = _metric_ids(table, allow_custom=True)
+    for text, mid in zip(metric_text, metrics):
+        if mid and mid not in cat.metric_by_id:
+            ctx.custom.setdefault(alias_key(text), (mid, text))
+    unit_text = table.text("unit")
+    metric_units = np.array([cat.metric(m).unit if m in cat.metric_by_id else "" for m in metrics], dtype=object)
+    units = np.where(unit_text != "", unit_text, metric_units)
+    values = _numbers(table, "value", required=True, units=units, batch_ok=True)
+    dates, precision = table.dates("deadline", required=True)
+    deadlines = np.array([period_end(d, p) if d is not None else None for d, p in zip(dates, precision)],
+                         dtype=object)
+    # One target per metric and deadline.
+    seen: dict[tuple[Any, Any, Any], int] = {}
+    dup = np.zeros(table.n, dtype=bool)
+    first = np.empty(table.n, dtype=object)
+    for i in np.flatnonzero(table.live()):
+        k = (provinces[i], metrics[i], deadlines[i])
+        if k in seen:
+            dup[i], first[i] = True, seen[k]
+        else:
+            seen[k] = int(i) + table.first_excel_row
+    table.flag(dup, "duplicate_target", "metric", first_row=first)
+    keep = table.live()
+    if not keep.any():
+        return None
+    idx = np.flatnonzero(keep)
+    rows = []
+    for i in idx:
+        m, q = metrics[i], values[i]
+        known = cat.metric_by_id.get(m)
+        unit = unit_text[i] or (known.unit if known else (q.unit if q else ""))
+        kind = known.kind if known else ("value" if unit.endswith("元") else "count")
+        rows.append({"province": provinces[i], "metric": m,
+                     "name_zh": known.name_zh if known else metric_text[i], "unit": unit, "kind": kind,
+                     "value": q.value if q else np.nan, "qualifier": q.qualifier if q else "eq",
+                     "text": cell_text(table.raw("value")[i]), "deadline": deadlines[i],
+                     "note": table.text("note")[i]})
+    frame = pd.DataFrame(rows)
+    for k, v in table.source(keep).items():
+        frame[k] = v
+    return frame
+
+
+def _goal_index(catalog: Catalog) -> list[tuple[str, list[str]]]:
+    return [(m.id, [alias_key(x) for x in (m.id, m.name_zh, m.name_en, *m.aliases)])
+            for m in catalog.qualitative_metrics]
+
+
+def resolve_goal(catalog: Catalog, text: str) -> str | None:
+    """The qualitative goal a text names: by id or name, or loosely (one contains the other)."""
+    key = alias_key(text)
+    if not key:
+        return None
+    index = _goal_index(catalog)
+    for gid, names in index:
+        if key in names:
+            return gid
+    hits = [gid for gid, names in index if len(key) >= 4 and any(key in n or (len(n) >= 4 and n in key)
+                                                                    for n in names[1:3])]
+    return hits[0] if len(hits) == 1 else None
+
+
+_TASK_NUMBER = re.compile(r"^\D{0,6}?(\d{1,2})(?!\d)")
+_CN_NUMBERS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
+
+
+def resolve_task(catalog: Catalog, value: Any) -> int | None:
+    """The key task (1–16) a cell names: by number ("3", "任务3", "3.促进成果转化") or by name."""
+    text = cell_text(value)
+    if not text:
+        return None
+    found = catalog.resolve("task", text)
+    if found:
+        return int(found)
+    m = _TASK_NUMBER.match(text)
+    if m and 1 <= int(m.group(1)) <= 16:
+        return int(m.group(1))
+    key = alias_key(text)
+    hits = [t.number for t in catalog.tasks
+            if len(key) >= 4 and (alias_key(t.name_zh) in key or key in alias_key(t.name_zh))]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _levels(table: _Table) -> np.ndarray:
+    cat = table.ctx.catalog
+    levels = map_unique(table.text("level"), lambda s: cat.resolve("level", s) if s else "")
+    table.flag(_none(levels), "unknown_level", "level")
+    table.require("level", (levels != ""))
+    return levels
+
+
+def _read_goals(table: _Table) -> pd.DataFrame | None:
+    cat = table.ctx.catalog
+    provinces = table.provinces()
+    goals = map_unique(table.text("goal"), lambda s: resolve_goal(cat, s) if s else "")
+    table.flag(_none(goals), "unknown_goal", "goal")
+    table.require("goal", (goals != ""))
+    levels = _levels(table)
+    keep = table.live()
+    if not keep.any():
+        return None
+    return pd.DataFrame({"province": provinces[keep], "goal": goals[keep], "level": levels[keep],
+                         "evidence": table.text("evidence")[keep], **table.source(keep)})
+
+
+def _read_tasks(table: _Table) -> pd.DataFrame | None:
+    cat = table.ctx.catalog
+    provinces = table.provinces()
+    tasks = map_unique(table.raw("task"), lambda v: "" if is_blank(v) else resolve_task(cat, v))
+    table.flag(_none(tasks), "unknown_task", "task")
+    table.require("task", (tasks != ""))
+    levels = _levels(table)
+    keep = table.live()
+    if not keep.any():
+        return None
+    return pd.DataFrame({"province": provinces[keep], "task": np.array(list(tasks[keep]), dtype="int64"),
+                         "level": levels[keep], "evidence": table.text("evidence")[keep],
+                         **table.source(keep)})
+
+
+READERS: dict[str, Callable[[_Table], pd.DataFrame | None]] = {
+    "items": _read_items, "totals": _read_totals, "targets": _read_targets,
+    "goals": _read_goals, "tasks": _read_tasks,
+}
+
+
+def result_records(result: IngestResult, lang: str = "zh") -> dict[str, Any]:
+    """The JSON object of ``python -m metrics validate --json``."""
+    items = result.items.copy()
+    items["date"] = items["date"].dt.strftime("%Y-%m-%d")
+    records = [{k: (None if (v is pd.NA or v is pd.NaT or (isinstance(v, float) and np.isnan(v))) else v)
+                for k, v in r.items()} for r in items.astype(object).to_dict("records")]
+    return {
+        "file": result.file,
+        "readable": result.readable,
+        "province": result.province,
+        "as_of": result.as_of.isoformat() if result.as_of else None,
+        "items": records,
+        "rows": result.row_counts.to_dict(),
+        "errors": [{"sheet": p.sheet, "row": p.row, "column": p.column, "header": p.header, "value": p.value,
+                    "code": p.code, "severity": p.severity,
+                    "message": p.message_en if lang == "en" else p.message} for p in result.problems],
+    }

@@ -1,0 +1,313 @@
+"""Raw sheet grids from the bytes of an uploaded file, safely.
+
+The file's real type is sniffed from its bytes (never from its name); zip containers are checked
+for bombs and XML parts for DTDs (entity bombs) before any parser opens them; sheets are read with
+python-calamine (xlrd for an .xls calamine rejects); CSV text has its encoding detected. The only
+exception raised is ``ReadError``, which carries a problem code and a reason key for the message.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from typing import Any
+
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+# Types people rename to .xlsx by mistake: name them in the message.
+OTHER_MAGIC = (
+    (b"%PDF", "PDF"), (b"\x89PNG", "PNG"), (b"\xff\xd8\xff", "JPEG"), (b"GIF8", "GIF"), (b"BM", "BMP"),
+    (b"II*\x00", "TIFF"), (b"MM\x00*", "TIFF"), (b"Rar!", "RAR"), (b"7z\xbc\xaf", "7z"), (b"\x1f\x8b", "gzip"),
+    (b"{\\rtf", "RTF"), (b"<?xml", "XML"), (b"<html", "HTML"), (b"<!DOCTYPE", "HTML"), (b"<HTML", "HTML"),
+)
+
+MAX_BYTES = 50 * 2**20          # upload size limit (configurable per call)
+MAX_UNZIPPED = 1024 * 2**20     # total decompressed size of a workbook's zip entries
+MAX_RATIO = 400                 # decompressed : compressed, per entry larger than RATIO_FLOOR
+RATIO_FLOOR = 2**20             # small entries may compress extremely well (empty styles …)
+MAX_CELLS = 20_000_000          # used range of one sheet (rows × columns)
+_CHUNK = 2**20
+
+
+class ReadError(Exception):
+    """The file cannot be read: ``code`` is a problem code, ``reason`` an i18n key explaining why."""
+
+    def __init__(self, code: str, reason: str = "", **params: Any):
+        super().__init__(f"{code}: {reason} {params}")
+        self.code, self.reason, self.params = code, reason, params
+
+
+@dataclass
+class SheetGrid:
+    """One sheet as read: ``rows[i][j]`` is Excel row i+1, column j+1 (values as stored, cached for formulas)."""
+
+    name: str
+    rows: list[list[Any]]
+    visible: str = "visible"                  # visible | hidden | very_hidden
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # 0-based (r0, c0, r1, c1) inclusive
+    too_large: bool = False                   # used range over MAX_CELLS: not read
+
+
+@dataclass
+class Workbook:
+    """Every sheet of one file, with the detected file type (xlsx, xls, csv) and text encoding."""
+
+    kind: str
+    sheets: list[SheetGrid]
+    encoding: str | None = None
+
+
+def sniff_kind(content: bytes) -> str:
+    """The real type of a file from its first bytes: xlsx (any zip), xls (OLE2), csv (text), or raises."""
+    if not content:
+        raise ReadError("unreadable_file", "ingest_reason_empty")
+    head = content[:16]
+    if head.startswith(ZIP_MAGIC):
+        return "xlsx"
+    if head.startswith(OLE2_MAGIC):
+        return "xls"
+    for magic, name in OTHER_MAGIC:
+        if head.startswith(magic):
+            raise ReadError("unreadable_file", "ingest_reason_other_type", kind=name)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "csv"  # UTF-16 text (Excel's "Unicode text")
+    if b"\x00" in content[:8192]:
+        raise ReadError("unreadable_file", "ingest_reason_binary")
+    return "csv"
+
+
+# ---- zip containers (xlsx, xlsm) ----------------------------------------------------------------
+_PROLOG_SKIP = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->)", re.S)
+
+
+def check_zip(content: bytes, max_unzipped: int = MAX_UNZIPPED, max_ratio: int = MAX_RATIO) -> None:
+    """Raise ReadError for a zip that is corrupt, encrypted, a bomb, or carries a DTD in an XML part.
+
+    Declared sizes are checked first (cheap); then every entry is inflated in bounded chunks,
+    counting real bytes against the cap (declared sizes can lie) and reading each XML prolog.
+    """
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(content))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        raise ReadError("unreadable_file", "ingest_reason_corrupt") from None
+    names = {i.filename for i in infos}
+    if "EncryptedPackage" in names or any(i.flag_bits & 0x1 for i in infos):
+        raise ReadError("encrypted_file")
+    if "[Content_Types].xml" not in names:
+        raise ReadError("unreadable_file", "ingest_reason_not_workbook")
+    declared = 0
+    for info in infos:
+        declared += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if declared > max_unzipped or (info.file_size > RATIO_FLOOR and ratio > max_ratio):
+            raise ReadError("unreadable_file", "ingest_reason_bomb")
+    total = 0
+    for info in infos:
+        try:
+            with zf.open(info) as fh:
+                first = True
+                while True:
+                    chunk = fh.read(_CHUNK)
+                    if not chunk:
+                        break
+                    total += len(chunk)
+                    if total > max_unzipped:
+                        raise ReadError("unreadable_file", "ingest_reason_bomb")
+                    if first and info.filename.endswith((".xml", ".rels", ".vml")):
+                        _check_prolog(chunk)
+                    first = False
+        except ReadError:
+            raise
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, ValueError):
+            raise ReadError("unreadable_file", "ingest_reason_corrupt") from None
+
+
+def _check_prolog(chunk: bytes) -> None:
+    """Office XML never carries a DTD: one in the prolog is an entity bomb or an external-entity attack."""
+    text = chunk.lstrip(b"\xef\xbb\xbf")
+    pos = 0
+    while True:
+        m = _PROLOG_SKIP.match(text, pos)
+        if not m or m.end() == pos:
+            break
+        pos = m.end()
+    if text[pos:pos + 9].upper().startswith(b"<!DOCTYPE") or b"<!ENTITY" in text[:pos + 4096]:
+        raise ReadError("unreadable_file", "ingest_reason_dtd")
+
+
+# ---- spreadsheets through calamine ------------------------------------------------------------
+def _visibility(meta: Any) -> str:
+    name = str(getattr(meta, "visible", "Visible")).rsplit(".", 1)[-1].lower()
+    return {"hidden": "hidden", "veryhidden": "very_hidden"}.get(name, "visible")
+
+
+def read_calamine(content: bytes) -> list[SheetGrid]:
+    """Every worksheet of an xlsx/xlsm/xls as a grid anchored at A1 (cached values for formulas)."""
+    import python_calamine as pc
+
+    try:
+        wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(content))
+    except pc.PasswordError:
+        raise ReadError("encrypted_file") from None
+    except Exception:  # calamine raises its own and plain errors for corrupt parts
+        raise ReadError("unreadable_file", "ingest_reason_corrupt") from None
+    grids: list[SheetGrid] = []
+    try:
+        for meta in wb.sheets_metadata:
+            if "work" not in str(getattr(meta, "typ", "WorkSheet")).lower():
+                continue  # chart sheets and macro sheets hold no rows
+            sheet = wb.get_sheet_by_name(meta.name)
+            end = sheet.end
+            if end is None:
+                grids.append(SheetGrid(meta.name, [], _visibility(meta)))
+                continue
+            if (end[0] + 1) * (end[1] + 1) > MAX_CELLS:
+                grids.append(SheetGrid(meta.name, [], _visibility(meta), too_large=True))
+                continue
+            rows = sheet.to_python(skip_empty_area=False)
+            merged = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
+            grids.append(SheetGrid(meta.name, rows, _visibility(meta), merged))
+    except ReadError:
+        raise
+    except pc.PasswordError:
+        raise ReadError("encrypted_file") from None
+    except Exception:
+        raise ReadError("unreadable_file", "ingest_reason_corrupt") from None
+    finally:
+        wb.close()
+    return grids
+
+
+def read_xlrd(content: bytes) -> list[SheetGrid]:
+    """An .xls through xlrd, for the files calamine rejects (dates converted, merged ranges kept)."""
+    import datetime as dt
+
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(file_contents=content, formatting_info=False, on_demand=True)
+    except xlrd.biffh.XLRDError as exc:
+        if "encrypt" in str(exc).lower():
+            raise ReadError("encrypted_file") from None
+        raise ReadError("unreadable_file", "ingest_reason_corrupt") from None
+    except Exception:
+        raise ReadError("unreadable_file", "ingest_reason_corrupt") from None
+    grids = []
+    for idx in range(book.nsheets):
+        sh = book.sheet_by_index(idx)
+        if sh.nrows * max(sh.ncols, 1) > MAX_CELLS:
+            grids.append(SheetGrid(sh.name, [], too_large=True))
+            continue
+        rows = []
+        for r in range(sh.nrows):
+            row = []
+            for cell in sh.row(r):
+                v: Any = cell.value
+                if cell.ctype == xlrd.XL_CELL_DATE:
+                    try:
+                        v = xlrd.xldate.xldate_as_datetime(v, book.datemode)
+                        if v.time() == dt.time(0):
+                            v = v.date()
+                    except (ValueError, OverflowError):
+                        pass
+                elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
+                    v = bool(v)
+                elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
+                    v = ""
+                row.append(v)
+            rows.append(row)
+        visible = {0: "visible", 1: "hidden", 2: "very_hidden"}.get(getattr(sh, "visibility", 0), "visible")
+        grids.append(SheetGrid(sh.name, rows, visible))
+    return grids
+
+
+def is_encrypted_ole2(content: bytes) -> bool:
+    """An OLE2 container holding an encrypted OOXML package (EncryptionInfo stream) or a BIFF FILEPASS."""
+    # Directory entry names are UTF-16LE; an encrypted OOXML package always has these two streams.
+    return "EncryptionInfo".encode("utf-16-le") in content or "EncryptedPackage".encode("utf-16-le") in content
+
+
+# ---- CSV text -----------------------------------------------------------------------------------
+_CJK_ENCODINGS = {"gbk", "gb2312", "gb18030", "hz", "cp936"}
+
+
+def detect_encoding(content: bytes) -> str:
+    """The text encoding of CSV bytes: BOMs, then strict UTF-8, then GB18030 when the detector agrees."""
+    if content.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    try:
+        content.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(content[:200_000]).best()
+    guess = (best.encoding if best else "").lower().replace("_", "")
+    candidates = (["gb18030"] if guess in _CJK_ENCODINGS or not guess else [guess, "gb18030"])
+    for enc in candidates:
+        try:
+            content.decode(enc)
+            return "gbk" if enc == "gb18030" and _is_gbk(content) else enc
+        except (UnicodeDecodeError, LookupError):
+            continue
+    raise ReadError("unreadable_file", "ingest_reason_encoding")
+
+
+def _is_gbk(content: bytes) -> bool:
+    try:
+        content.decode("gbk")
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def read_csv(content: bytes) -> tuple[list[SheetGrid], str]:
+    """CSV (or tab-separated) text as one grid named after nothing ('CSV'), with its encoding."""
+    encoding = detect_encoding(content)
+    text = content.decode("gb18030" if encoding == "gbk" else encoding)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    sample = text[:65536]
+    try:
+        delimiter = csv.Sniffer().sniff(sample, delimiters=",\t;|").delimiter
+    except csv.Error:
+        delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+    try:
+        rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    except csv.Error:
+        raise ReadError("unreadable_file", "ingest_reason_corrupt") from None
+    width = max((len(r) for r in rows), default=0)
+    if len(rows) * max(width, 1) > MAX_CELLS:
+        raise ReadError("too_large", "ingest_reason_cells")
+    for r in rows:
+        if len(r) < width:
+            r.extend([""] * (width - len(r)))
+    return [SheetGrid("CSV", rows)], encoding
+
+
+def read_workbook(content: bytes, max_bytes: int = MAX_BYTES) -> Workbook:
+    """Every sheet of a spreadsheet file as raw grids; raises ReadError when the file cannot be read."""
+    if len(content) > max_bytes:
+        raise ReadError("too_large", "", size_mb=round(len(content) / 2**20, 1), limit_mb=round(max_bytes / 2**20, 1))
+    kind = sniff_kind(content)
+    if kind == "xlsx":
+        check_zip(content, max_unzipped=max(MAX_UNZIPPED, 20 * max_bytes))
+        return Workbook("xlsx", read_calamine(content))
+    if kind == "xls":
+        if is_encrypted_ole2(content):
+            raise ReadError("encrypted_file")
+        try:
+            return Workbook("xls", read_calamine(content))
+        except ReadError as exc:
+            if exc.code == "encrypted_file":
+                raise
+            return Workbook("xls", read_xlrd(content))
+    grids, encoding = read_csv(content)
+    return Workbook("csv", grids, encoding)
