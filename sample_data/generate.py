@@ -176,14 +176,15 @@ class ItemMaker:
             code = self.unique_code(lambda: standard_number(rng, year))
             lead = f"{brand}{rng.choice(INSTITUTES)}"
         elif metric == "tech":
-            name = f"{field}{rng.choice(TECH_WORDS)}"
+            # Provinces name their projects after the team that does them: names do not repeat across provinces.
+            name = f"{field}{rng.choice(TECH_WORDS)}攻关项目({self.region.short}{brand})"
             lead = rng.choice([f"{brand}{rng.choice(INSTITUTES)}", rng.choice(UNIVERSITIES), f"{brand}科技有限公司"])
         elif metric == "product":
             base = flagship.name_zh if flagship else field
-            name = f"{brand}{base}{rng.choice(PRODUCT_WORDS)}"
+            name = f"{self.region.short}{brand}{base}{rng.choice(PRODUCT_WORDS)}"
             lead = f"{brand}科技有限公司"
         elif metric == "scenario":
-            name = f"{field}在{rng.choice(SCENARIO_SECTORS)}领域的应用场景"
+            name = f"{self.region.short}{brand}{field}在{rng.choice(SCENARIO_SECTORS)}领域的应用场景"
             lead = f"{brand}科技有限公司"
         elif metric == "incubator":
             name = f"{self.place()}{field}未来产业孵化器"
@@ -385,15 +386,15 @@ def _province_targets(province: str, n: int) -> list[dict[str, Any]]:
     """目标设定 rows of a sample province, as its plan would word them."""
     if province == "江苏省":
         return [
-            {"指标": "前沿关键核心技术", "目标值": "100项", "单位": "项", "截止日期": 2026, "说明": "示例:省未来产业行动方案"},
-            {"指标": "标志性产品", "目标值": "100项", "单位": "项", "截止日期": 2026, "说明": "示例:省未来产业行动方案"},
+            {"指标": "前沿关键核心技术", "目标值": "100项", "单位": "项", "截止日期": 2026, "说明": "省未来产业行动方案(虚构)"},
+            {"指标": "标志性产品", "目标值": "100项", "单位": "项", "截止日期": 2026, "说明": "省未来产业行动方案(虚构)"},
             {"指标": "科技园区和先导区", "目标值": "10个", "单位": "个", "截止日期": 2026, "说明": "自定义指标"},
-            {"指标": "产业规模", "目标值": "1000亿元", "单位": "亿元", "截止日期": 2026, "说明": "示例:省未来产业行动方案"},
-            {"指标": "产业规模", "目标值": "2000亿元以上", "单位": "亿元", "截止日期": 2030, "说明": "示例:远景目标"},
+            {"指标": "产业规模", "目标值": "1000亿元", "单位": "亿元", "截止日期": 2026, "说明": "省未来产业行动方案(虚构)"},
+            {"指标": "产业规模", "目标值": "2000亿元以上", "单位": "亿元", "截止日期": 2030, "说明": "远景目标(虚构)"},
         ]
     if province == "浙江省":
         return [
-            {"指标": "创新平台", "目标值": "80个左右", "单位": "个", "截止日期": 2027, "说明": "示例:省未来产业先导区建设方案"},
+            {"指标": "创新平台", "目标值": "80个左右", "单位": "个", "截止日期": 2027, "说明": "省未来产业先导区建设方案(虚构)"},
             {"指标": "创新平台", "目标值": "150个以上", "单位": "个", "截止日期": 2030, "说明": ""},
             {"指标": "人才团队", "目标值": "约80", "单位": "个", "截止日期": 2027, "说明": ""},
             {"指标": "人才团队", "目标值": "≥150", "单位": "个", "截止日期": "2030-12-31", "说明": ""},
