@@ -213,12 +213,20 @@ def _first_rows(order: np.ndarray, combo: np.ndarray) -> np.ndarray:
 
 
 # ---- items: which rows count, under which key ---------------------------------------------------------
+def _arrow_text(values: pd.Series) -> Any:
+    """A text column as one contiguous Arrow array (concatenated frames arrive in chunks)."""
+    import pyarrow as pa
+
+    arr = pa.array(values, type=pa.large_string(), from_pandas=True)
+    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+
+
 def _encode(values: pd.Series) -> tuple[np.ndarray, list[str]]:
     """Integer codes of a text column and the distinct texts (missing counts as ""), via Arrow."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    arr = pc.fill_null(pa.array(values, type=pa.large_string(), from_pandas=True), "")
+    arr = pc.fill_null(_arrow_text(values), "")
     enc = pc.dictionary_encode(arr)
     return enc.indices.to_numpy(zero_copy_only=False).astype(np.int64), enc.dictionary.to_pylist()
 
@@ -228,7 +236,7 @@ def _name_keys(names: pd.Series) -> Any:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    arr = pc.fill_null(pa.array(names, type=pa.large_string(), from_pandas=True), "")
+    arr = pc.fill_null(_arrow_text(names), "")
     folded = pc.utf8_lower(pc.utf8_normalize(arr, "NFKC"))
     # Python's [\W_]+ after NFKC: everything that is neither a letter nor a digit.
     return pc.replace_substring_regex(folded, r"[^\pL\pN]+", "")
@@ -425,8 +433,10 @@ def _row_specs(data: Dataset, catalog: Catalog, info: dict[str, dict[str, Any]],
             if own_target:
                 specs.append({"scope_type": scope_type, "scope": scope, "metric": mid, **s, "target_source": "national"})
             else:
+                # No target of its own: the national deadline gives the time frame, the national
+                # target only the contribution share.
                 specs.append({"scope_type": scope_type, "scope": scope, "metric": mid, **s, "target": np.nan,
-                              "target_source": "none"})
+                              "qualifier": "", "target_text": "", "target_source": "none"})
 
     def untargeted(scope_type: str, scope: str, mid: str) -> None:
         i = info.get(mid, {})
