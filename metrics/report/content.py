@@ -86,6 +86,9 @@ def target_sentence(row: Any, catalog: Catalog, scope_type: str, scope: str, as_
               "actual": fmt_number(row["actual"]), "unit": unit, "year": pd.Timestamp(row["deadline"]).year,
               "percent": fmt_number(row["percent"]), "status": status_label(row["status"], lang),
               "target": row["target_text"] if not is_missing(row["target_text"]) else ""}
+    if is_missing(row["target"]) and row["target_source"] == "none" and scope_type == "province":
+        return t("report_sentence_no_local_target", lang, contribution=fmt_number(row["contribution_percent"]),
+                 **values)
     if is_missing(row["target"]):
         return t("report_sentence_no_target", lang, **values)
     gap = row["gap_pp"]
@@ -126,7 +129,8 @@ def targets_table(rows: pd.DataFrame, catalog: Catalog, lang: str) -> pd.DataFra
             "metric": r["metric"], "name": _name(r, lang), "unit": unit,
             "target": None if not has_target else float(r["target"]),
             "target_text": (fmt_number(r["target"]) if has_target else
-                            (r["target_text"] if not is_missing(r["target_text"]) else t("target_batch", lang))),
+                            t("report_no_local_target", lang) if r["target_source"] == "none" and r["scope_type"] == "province"
+                            else (r["target_text"] if not is_missing(r["target_text"]) else t("target_batch", lang))),
             "deadline": pd.Timestamp(r["deadline"]).date(),
             "actual": float(r["actual"]) if not is_missing(r["actual"]) else 0.0,
             "percent": None if is_missing(r["percent"]) else float(r["percent"]),

@@ -92,6 +92,35 @@ def overview_bullets(progress: Any, *, scope_type: str = "national", scope: str 
     return _finish(fig, ax, title, progress, lang)
 
 
+def bullet_chart(progress: Any, metric: str, *, scope_type: str = "national", scope: str = "national",
+                 deadline: Any = None, lang: str = "zh", catalog: Catalog | None = None) -> bytes:
+    """One target: actual bar in its status colour, pace tick, target line."""
+    catalog = catalog or load_catalog()
+    rows = charts.scope_rows(progress, scope_type, scope)
+    rows = rows[rows["metric"] == metric]
+    if deadline is not None:
+        rows = rows[pd.to_datetime(rows["deadline"]) == pd.Timestamp(deadline)]
+    if rows.empty:
+        return _empty(progress, lang)
+    r = rows.iloc[0]
+    style = charts.chart_style()
+    unit = charts.unit_label(catalog, metric, r["unit"], lang)
+    fig, ax = _figure(1.9)
+    if not charts.is_missing(r["target"]):
+        ax.barh([0], [float(r["target"])], color=style["target_band"], height=0.8)
+        ax.axvline(float(r["target"]), color=style["target_line"], lw=2, label=t("chart_target", lang))
+        if not charts.is_missing(r["pace_value"]):
+            ax.plot([r["pace_value"]] * 2, [-0.4, 0.4], color=style["pace_line"], lw=3, label=t("chart_pace", lang))
+    ax.barh([0], [float(r["actual"])], color=charts.status_color(r["status"]), height=0.35,
+            label=f"{t('chart_actual', lang)} · {charts.status_label(r['status'], lang)}")
+    ax.text(float(r["actual"]), 0, f" {charts.fmt_number(r['actual'])} {unit}", va="center", fontsize=9)
+    ax.set_yticks([0], [charts.metric_name(r, lang)])
+    ax.set_xlabel(f"{t('chart_count_axis', lang)} ({unit})")
+    ax.legend(loc="upper right", fontsize=8, frameon=False, ncol=3, bbox_to_anchor=(1, 1.35))
+    title = t("chart_bullet_title", lang, metric=charts.metric_name(r, lang), year=pd.Timestamp(r["deadline"]).year)
+    return _finish(fig, ax, title, progress, lang)
+
+
 def trajectory_chart(progress: Any, metric: str, *, scope_type: str = "national", scope: str = "national",
                      deadline: Any = None, lang: str = "zh", catalog: Catalog | None = None) -> bytes:
     """Monthly cumulative series, target line, linear pace line, projection and as-of marker."""
@@ -126,7 +155,7 @@ def trajectory_chart(progress: Any, metric: str, *, scope_type: str = "national"
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
     ax.set_xlabel(t("chart_month_axis", lang))
     ax.set_ylabel(f"{t('chart_cumulative_axis', lang)} ({unit})")
-    ax.legend(loc="upper left", fontsize=8, frameon=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=4, fontsize=8, frameon=False)
     ax.grid(axis="y", color="#eeeeee")
     title = t("chart_trajectory_title", lang, metric=charts.metric_name(r, lang),
               scope=charts.scope_label(catalog, scope_type, scope, lang))
