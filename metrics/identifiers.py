@@ -26,6 +26,10 @@ _CREDIT_SHAPE = re.compile(r"^[0-9A-Z]{15,20}$")
 _SEPARATORS = re.compile(r"[\s\-_.·]+")
 _DASHES = re.compile(r"[‐-―−－~～]")
 
+_SPACES = re.compile(r"\s+")
+_SLASH = re.compile(r"\s*/\s*")
+_GBT = re.compile(r"^GB([TZ])(?=[\s\d])")
+
 Kind = Literal["credit_code", "standard", "text"]
 
 
@@ -87,11 +91,14 @@ def _check_credit_code(code: str) -> Identifier:
 
 
 def _standard_text(text: str) -> str:
-    s = fold_width(str(text)).upper().strip()
-    s = _DASHES.sub("-", s)
-    s = re.sub(r"\s+", " ", s)
-    s = re.sub(r"\s*/\s*", "/", s)
-    s = re.sub(r"^GB([TZ])(?=[\s\d])", r"GB/\1", s)  # GBT 12345-2024: the slash is often left out
+    s = str(text)
+    if not s.isascii():
+        s = _DASHES.sub("-", fold_width(s))
+    s = _SPACES.sub(" ", s.upper().strip())
+    if " /" in s or "/ " in s:
+        s = _SLASH.sub("/", s)
+    if s.startswith(("GBT", "GBZ")):
+        s = _GBT.sub(r"GB/\1", s)  # GBT 12345-2024: the slash is often left out
     return s
 
 
@@ -142,8 +149,10 @@ def classify_identifier(text: str, metric: str | None = None) -> Identifier:
     if not raw:
         return Identifier("text", "")
     compact = normalise_credit_code(raw)
-    is_credit_shape = bool(_CREDIT_SHAPE.match(compact)) and sum(map(str.isdigit, compact)) >= 10
-    if metric not in STANDARD_METRICS and len(compact) == 18 and is_credit_shape and compact[:2].isdigit():
+    # 18 characters with the 6-digit administrative division in place, or a near miss (mostly digits).
+    full_shape = len(compact) == 18 and compact.isalnum() and compact.isascii() and compact[2:8].isdigit()
+    is_credit_shape = full_shape or (bool(_CREDIT_SHAPE.match(compact)) and sum(map(str.isdigit, compact)) >= 10)
+    if metric not in STANDARD_METRICS and full_shape and compact[:2].isalnum() and not compact[:2].isalpha():
         return _check_credit_code(compact)  # the common case, decided without the standard patterns
     std = _standard_text(raw)
     chinese, international, looks = _standard_patterns()

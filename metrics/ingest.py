@@ -273,7 +273,7 @@ def map_unique(values: Iterable[Any], fn: Callable[[Any], Any]) -> np.ndarray:
 def _texts(values: Any) -> np.ndarray:
     """Cells as text; strings (nearly every cell) take a fast path without a function call."""
     out = np.empty(len(values), dtype=object)
-    out[:] = [v.replace("\u3000", " ").strip() if type(v) is str else cell_text(v) for v in values]
+    out[:] = [v.strip() if type(v) is str else cell_text(v) for v in values]
     return out
 
 
@@ -380,6 +380,7 @@ def ingest_grids(grids: list[SheetGrid], label: str, province: str | None = None
                                                                  for p in ctx.problems):
         ctx.add("no_data")
     ctx.problems.sort(key=lambda p: (order.get(p.sheet or "", -1), p.row or 0))
+    ctx.sheets = dict(sorted(ctx.sheets.items(), key=lambda kv: order.get(kv[0], 0)))
     result = IngestResult(file=label, readable=True, province=ctx.province, as_of=ctx.as_of,
                           problems=ctx.problems, sheets=ctx.sheets, **frames)
     result.contact = getattr(ctx, "contact", None)
@@ -582,9 +583,11 @@ def _read_table(ctx: _Context, d: SheetDef, grid: SheetGrid, header: Header | No
         return
     for j in header.unknown:
         if j < len(grid.rows[header.row]) and _column_has_data(grid.rows, header.row, j):
-            ctx.add("unknown_column", sheet=grid.name, column=column_letter(j), header=header.texts[j])
+            ctx.add("unknown_column", sheet=grid.name, row=header.row + 1, column=column_letter(j),
+                    header=header.texts[j])
     for j in header.duplicate:
-        ctx.add("duplicate_column", sheet=grid.name, column=column_letter(j), header=header.texts[j])
+        ctx.add("duplicate_column", sheet=grid.name, row=header.row + 1, column=column_letter(j),
+                header=header.texts[j])
     table = _Table(ctx, d, grid, header)
     missing = [c for c in d.columns if c.required and c.key not in header.columns]
     for c in missing:
@@ -668,13 +671,19 @@ def _read_items(table: _Table) -> pd.DataFrame | None:
     if not keep.any():
         return None
     date_col = pd.to_datetime(pd.Series(dates[keep], dtype=object), errors="coerce")
-    frame = pd.DataFrame({
+    frame = _frame({
         "province": provinces[keep], "metric": metrics[keep], "name": names[keep], "code": codes[keep],
         "direction": direction[keep], "flagship": flagship[keep],
         "lead_unit": table.text("lead_unit")[keep], "status": status[keep], "date": date_col.to_numpy(),
         "date_precision": precision[keep], "evidence": table.text("evidence")[keep],
         "note": table.text("note")[keep], "key": keys[keep], **table.source(keep)})
     return frame
+
+
+def _frame(columns: dict[str, Any]) -> pd.DataFrame:
+    """A frame of object columns (no string inference: ``conform`` sets the dtypes once)."""
+    return pd.DataFrame({k: pd.Series(v, dtype=object) if isinstance(v, np.ndarray) and v.dtype == object else v
+                         for k, v in columns.items()})
 
 
 def _check_codes(table: _Table, codes: np.ndarray, names: np.ndarray, metrics: np.ndarray) -> np.ndarray:

@@ -1,0 +1,92 @@
+"""An annotated copy of the user's own workbook: problem cells filled and commented, so they fix it there."""
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from typing import Any
+
+from .i18n import t
+from .model import IngestResult, Problem
+from .readers import ReadError, read_workbook
+from .xlsx_safe import safe_cell_text
+
+ERROR_FILL = "FFC7CE"    # light red, as Excel's "bad" cell style
+WARNING_FILL = "FFEB9C"  # light yellow, as Excel's "neutral" cell style
+
+
+def annotate_workbook(content: bytes, filename: str, result: IngestResult) -> bytes:
+    """An .xlsx copy of the file with every located problem's cell (or row) filled and commented.
+
+    .xlsx/.xlsm keep the user's own workbook (formatting, other sheets); .xls and CSV become an
+    .xlsx of the same grid. Problems without a row are listed on the sheet's first cell.
+    """
+    from openpyxl import Workbook, load_workbook
+
+    try:
+        wb = read_workbook(content)
+    except ReadError:
+        wb = None
+    if wb is not None and wb.kind == "xlsx":
+        book = load_workbook(io.BytesIO(content), rich_text=False)
+    else:
+        book = Workbook()
+        book.remove(book.active)
+        for grid in (wb.sheets if wb is not None else []):
+            ws = book.create_sheet(_sheet_title(grid.name))
+            for row in grid.rows:
+                ws.append([safe_cell_text(v) if v != "" else None for v in row])
+        if wb is not None and wb.kind == "csv" and book.worksheets:
+            book.worksheets[0].title = _sheet_title(filename.rsplit(".", 1)[0] or "CSV")
+            renamed = {"CSV": book.worksheets[0].title}
+        else:
+            renamed = {}
+        if not book.worksheets:
+            book.create_sheet("Sheet1")
+        result = _renamed(result, renamed)
+    _mark(book, result.problems)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _sheet_title(name: str) -> str:
+    for ch in "[]:*?/\\":
+        name = name.replace(ch, "_")
+    return name[:31] or "Sheet"
+
+
+def _renamed(result: IngestResult, names: dict[str, str]) -> IngestResult:
+    if not names:
+        return result
+    from dataclasses import replace
+
+    problems = [replace(p, sheet=names.get(p.sheet, p.sheet)) if p.sheet else p for p in result.problems]
+    return replace(result, problems=problems)
+
+
+def _mark(book: Any, problems: list[Problem]) -> None:
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+
+    fills = {"error": PatternFill("solid", fgColor=ERROR_FILL), "warning": PatternFill("solid", fgColor=WARNING_FILL)}
+    by_cell: dict[tuple[str, int, str | None], list[Problem]] = defaultdict(list)
+    for p in problems:
+        sheet = p.sheet if p.sheet in book.sheetnames else (book.sheetnames[0] if book.sheetnames else None)
+        if sheet is None:
+            continue
+        by_cell[(sheet, p.row or 1, p.column or ("A" if not p.row else None))].append(p)
+    for (sheet, row, column), found in by_cell.items():
+        ws = book[sheet]
+        severity = "error" if any(p.severity == "error" for p in found) else "warning"
+        text = "\n".join(f"[{p.code}] {p.message}\n{p.message_en}" for p in found)
+        if column:
+            cell = ws[f"{column}{row}"]
+            cell.fill = fills[severity]
+        else:
+            width = max(ws.max_column, 1)
+            for c in range(1, width + 1):
+                ws.cell(row=row, column=c).fill = fills[severity]
+            cell = ws.cell(row=row, column=1)
+        old = cell.comment.text + "\n" if cell.comment else ""
+        # A comment is never a formula; its text is the messages only.
+        cell.comment = Comment(old + text, t("ingest_comment_author"), width=360, height=160)

@@ -1,0 +1,44 @@
+"""``python -m metrics validate FILE [--province NAME] [--json] [--lang zh|en]``"""
+from __future__ import annotations
+
+import argparse
+
+HELP = "校验进展表并逐行报告问题 / validate a progress spreadsheet row by row"
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", metavar="FILE", help="the .xlsx, .xlsm, .xls or .csv file to check")
+    p.add_argument("--province", metavar="NAME", help="the province of the file when the file names none")
+    p.add_argument("--json", action="store_true", help="one JSON object: file, readable, province, as_of, items, rows, errors")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the messages")
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..i18n import t
+    from ..ingest import read_file, result_records
+    from ._common import print_json, print_table
+
+    result = read_file(args.file, province=args.province)
+    lang = args.lang
+    if args.json:
+        print_json(result_records(result, lang))
+        return result.exit_code
+    lines = [f"{t('ingest_report_title', lang)}", f"{t('ingest_file', lang)}: {result.file}"]
+    if result.readable:
+        lines.append(f"{t('ingest_province', lang)}: {result.province or '-'}    "
+                     f"{t('ingest_as_of', lang)}: {result.as_of.isoformat() if result.as_of else '-'}")
+        for sheet, c in result.sheets.items():
+            lines.append(t("ingest_sheet_rows", lang, sheet=sheet, **c.to_dict()))
+        lines.append(t("ingest_rows", lang, **result.row_counts.to_dict()))
+    else:
+        lines.append(t("ingest_unreadable", lang))
+    print("\n".join(lines) + "\n")
+    if not result.problems:
+        print(t("ingest_no_problems", lang))
+        return result.exit_code
+    rows = [{"sheet": p.sheet or "", "row": p.row or "", "column": p.column or "",
+             "severity": t(f"ingest_severity_{p.severity}", lang),
+             "code": p.code, "message": p.message_en if lang == "en" else p.message} for p in result.problems]
+    cols = ["sheet", "row", "column", "severity", "code", "message"]
+    print_table(rows, cols, [t(f"ingest_col_{c}", lang) for c in cols])
+    return result.exit_code
