@@ -27,6 +27,11 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in [
             "postgresql+psycopg://user:password@host/db for shared deployments"),
     Setting("TRACKER_MAX_UPLOAD_MB", "50", "largest accepted upload, in megabytes"),
     Setting("TRACKER_AUTH", "off", "on: login and province-scoped accounts (shared deployments); off: no login"),
+    Setting("TRACKER_SECRET", "", "secret that signs login session cookies (required when TRACKER_AUTH is on; "
+            "or auth.secret in .streamlit/secrets.toml); at least 32 characters"),
+    Setting("TRACKER_LOGIN_MAX_FAILURES", "5", "failed logins in a row that lock an account"),
+    Setting("TRACKER_LOGIN_LOCK_MINUTES", "15", "minutes a locked account stays locked"),
+    Setting("TRACKER_SESSION_HOURS", "12", "hours a login stays valid (across page reloads)"),
     Setting("TRACKER_DB_BUSY_TIMEOUT_S", "60",
             "seconds a SQLite writer waits for another writer before giving up"),
 ]}

@@ -29,6 +29,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
 from . import schema
+from .access import Principal, actor_name, check_can_manage, check_can_write
 from .model import FRAMES, Dataset, IngestResult, Problem, conform, empty_frame
 from .schema import ROW_TABLES, audit_log, originals, submissions, users
 from .settings import busy_timeout_seconds, database_url
@@ -311,17 +312,23 @@ class Store:
 
     # -- writing
     def save_submission(self, result: IngestResult, content: bytes, filename: str, uploader: str = "", *,
-                        actor: str | None = None, sample: bool = False, strict: bool = False) -> SaveOutcome:
+                        actor: str | None = None, sample: bool = False, strict: bool = False,
+                        user: Principal | None = None) -> SaveOutcome:
         """Store the valid rows of one read file with its original bytes and report.
 
         Nothing is stored for an unreadable file, or in strict mode when any row is invalid; the same
-        bytes for the same province again store nothing new (``duplicate_of``).
+        bytes for the same province again store nothing new (``duplicate_of``). With ``user`` (accounts
+        on), ``access.AccessDenied`` is raised before anything is stored unless the user may write every
+        province any row names; the audit log then records the user's name.
         """
         if not result.readable:
             return SaveOutcome(reason="unreadable")
         if strict and result.errors:
             return SaveOutcome(reason="strict")
         parts = split_by_province(result)
+        if user is not None:
+            check_can_write(user, set(parts) | set(result.provinces()), "upload")
+            actor, uploader = user.username, uploader or user.username
         if not parts:
             return SaveOutcome(reason="empty")
         sha = hashlib.sha256(content).hexdigest()
@@ -425,12 +432,15 @@ class Store:
                      .values(state="current", replaced_by=None, deleted_from=None))
         return list(other)
 
-    def rollback(self, submission_id: int, actor: str | None = None) -> dict[str, Any]:
+    def rollback(self, submission_id: int, actor: str | None = None, *,
+                 user: Principal | None = None) -> dict[str, Any]:
         """Make an earlier submission the one used for its province again (recorded in the audit log).
 
         Every current submission of the province with the same or a later as-of date is superseded by it.
         """
         province = self._province_of(submission_id)
+        check_can_write(user, [province], "rollback")  # accounts on: only the province's editors and admins
+        actor = actor_name(user, actor or "")
         with self._write(province) as conn:
             sub = self._submission_row(conn, submission_id)
             if sub.state == "deleted":
@@ -449,9 +459,12 @@ class Store:
                         {"superseded": newer, "previous_state": sub.state})
         return {"submission_id": submission_id, "province": province, "superseded": newer}
 
-    def delete(self, submission_id: int, actor: str | None = None) -> dict[str, Any]:
+    def delete(self, submission_id: int, actor: str | None = None, *,
+               user: Principal | None = None) -> dict[str, Any]:
         """Soft-delete a submission (``restore`` undoes it); what it had replaced is used again."""
         province = self._province_of(submission_id)
+        check_can_write(user, [province], "delete")  # accounts on: only the province's editors and admins
+        actor = actor_name(user, actor or "")
         revived: list[int] = []
         with self._write(province) as conn:
             sub = self._submission_row(conn, submission_id)
@@ -470,9 +483,12 @@ class Store:
                         {"previous_state": sub.state, "revived": revived})
         return {"submission_id": submission_id, "province": province, "revived": revived, "changed": True}
 
-    def restore(self, submission_id: int, actor: str | None = None) -> dict[str, Any]:
+    def restore(self, submission_id: int, actor: str | None = None, *,
+                user: Principal | None = None) -> dict[str, Any]:
         """Undo a soft delete: the submission returns to the state it had, unless a later upload replaced it."""
         province = self._province_of(submission_id)
+        check_can_write(user, [province], "restore")  # accounts on: only the province's editors and admins
+        actor = actor_name(user, actor or "")
         with self._write(province) as conn:
             sub = self._submission_row(conn, submission_id)
             if sub.state != "deleted":
@@ -497,8 +513,10 @@ class Store:
             self._audit(conn, actor, "restore", sub.id, sub.province, sub.sha256, {"superseded": superseded})
         return {"submission_id": submission_id, "province": province, "superseded": superseded, "changed": True}
 
-    def clear_samples(self, actor: str | None = None) -> int:
+    def clear_samples(self, actor: str | None = None, *, user: Principal | None = None) -> int:
         """Remove the sample submissions (and their rows and files) for good; returns how many."""
+        check_can_manage(user, "clear_samples")  # accounts on: administrators only
+        actor = actor_name(user, actor or "")
         with self._write(_GLOBAL_LOCK) as conn:
             ids = list(conn.execute(sa.select(submissions.c.id).where(submissions.c.sample.is_(True))).scalars())
             if not ids:
