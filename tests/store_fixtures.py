@@ -78,3 +78,41 @@ def upload_worker(url: str, province: str, salt: str, n_items: int = 20) -> dict
         return {"ok": True, "outcome": outcome.to_dict(), "sha256": hashlib.sha256(content_of(result, salt)).hexdigest()}
     except Exception:  # noqa: BLE001 - the test asserts that no user ever saw an error
         return {"ok": False, "error": traceback.format_exc()}
+
+
+def upload_at_once(url: str, province: str, salt: str, barrier: Any, queue: Any) -> None:
+    """Open the store, wait until every sibling process is ready, then upload (for the concurrency tests)."""
+    from metrics.store import Store
+
+    try:
+        Store(url).close()  # migrations (on a fresh store) race here too
+        barrier.wait(timeout=120)
+    except Exception:  # noqa: BLE001
+        queue.put({"ok": False, "error": traceback.format_exc()})
+        return
+    queue.put(upload_worker(url, province, salt))
+
+
+def import_until_killed(url: str, n_items: int) -> None:
+    """Start a big import and stop forever in the middle of its transaction, after the first rows went in.
+
+    Prints ``inserting`` once the transaction holds rows, so the test can SIGKILL this process there.
+    """
+    import sys
+    import time
+
+    from sqlalchemy import event
+
+    from metrics.store import Store
+
+    store = Store(url)
+
+    @event.listens_for(store.engine, "after_cursor_execute")
+    def _pause(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+        if statement.lstrip().upper().startswith('INSERT INTO ITEMS') or statement.startswith('INSERT INTO "items"'):
+            sys.stdout.write("inserting\n")
+            sys.stdout.flush()
+            time.sleep(600)
+
+    result = make_result("浙江省", n_items=n_items, file="big.xlsx")
+    store.save_submission(result, content_of(result), result.file, uploader="killed")

@@ -1,0 +1,40 @@
+"""Helpers shared by the commands that read or write the store."""
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+
+def add_db_argument(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", metavar="URL", help="database URL (default: DATABASE_URL, else data/tracker.sqlite)")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the messages")
+
+
+def fail(key: str, **values: Any) -> int:
+    """Print a message in both languages to stderr; exit status 2."""
+    from ..i18n import t
+
+    sys.stderr.write(f"{t(key, 'zh', **values)} / {t(key, 'en', **values)}\n")
+    return 2
+
+
+def say(key: str, lang: str, **values: Any) -> None:
+    from ..i18n import t
+
+    sys.stdout.write(t(key, lang, **values) + "\n")
+
+
+def open_store(args: argparse.Namespace):  # noqa: ANN201 - Store | None, imported lazily
+    """The store named by --db (or the environment), or None after printing why it cannot be opened."""
+    from ..store import Store, StoreError
+
+    try:
+        return Store(args.db)
+    except StoreError as exc:
+        fail("store_unavailable", error=exc.message_en)
+        return None
+
+
+def ids_text(ids: list[int]) -> str:
+    return ", ".join(str(i) for i in ids) or "-"

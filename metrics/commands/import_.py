@@ -1,0 +1,67 @@
+"""``python -m metrics import FILE [--province NAME] [--uploader NAME] [--strict] [--db URL] [--json] [--lang zh|en]``"""
+from __future__ import annotations
+
+import argparse
+
+HELP = "校验并保存进展表(保存有效行,列出无效行) / validate a progress spreadsheet and store its valid rows"
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    from ._store import add_db_argument
+
+    p.add_argument("file", metavar="FILE", help="the .xlsx, .xlsm, .xls or .csv file to store")
+    p.add_argument("--province", metavar="NAME", help="the province of the file when the file names none")
+    p.add_argument("--uploader", metavar="NAME", default="", help="who uploads (kept in the history)")
+    p.add_argument("--strict", action="store_true", help="store nothing when any row is invalid")
+    p.add_argument("--json", action="store_true",
+                   help="one JSON object: the validate object plus 'stored' and 'outcome'")
+    add_db_argument(p)
+
+
+def run(args: argparse.Namespace) -> int:
+    import sys
+    from pathlib import Path
+
+    from ..i18n import t
+    from ..ingest import read_file, result_records
+    from ..settings import max_upload_bytes
+    from ..store import StoreError
+    from ._common import print_json, print_table
+    from ._store import fail, ids_text, open_store, say
+
+    path = Path(args.file)
+    if not path.is_file():
+        return fail("store_file_missing", file=args.file)
+    store = open_store(args)
+    if store is None:
+        return 2
+    content = path.read_bytes()
+    result = read_file(content, path.name, province=args.province, max_bytes=max_upload_bytes())
+    try:
+        outcome = store.save_submission(result, content, path.name, uploader=args.uploader, actor=args.uploader,
+                                        strict=args.strict)
+    except StoreError as exc:
+        return fail("store_unavailable", error=exc.message_en)
+    lang = args.lang
+    if args.json:
+        print_json({**result_records(result, lang), "stored": outcome.created, "outcome": outcome.to_dict()})
+        return result.exit_code
+    say("store_rows_summary", lang, **result.row_counts.to_dict())
+    if outcome.created:
+        for sub in store.history():
+            if sub["id"] in outcome.submission_ids:
+                say("store_saved", lang, province=sub["province"], as_of=sub["as_of"], id=sub["id"])
+        if outcome.superseded:
+            say("store_superseded", lang, ids=ids_text(outcome.superseded))
+    elif outcome.reason == "duplicate":
+        say("store_duplicate", lang, id=outcome.duplicate_of)
+    else:
+        sys.stdout.write(t(f"store_reason_{outcome.reason}", lang) + "\n")
+    if result.problems:
+        say("store_invalid_rows", lang, n=len(result.problems))
+        rows = [{"sheet": p.sheet or "", "row": p.row or "", "column": p.column or "",
+                 "severity": t(f"ingest_severity_{p.severity}", lang), "code": p.code,
+                 "message": p.message_en if lang == "en" else p.message} for p in result.problems]
+        cols = ["sheet", "row", "column", "severity", "code", "message"]
+        print_table(rows, cols, [t(f"ingest_col_{c}", lang) for c in cols])
+    return result.exit_code
