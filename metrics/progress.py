@@ -780,28 +780,23 @@ def _shared_items(data: Dataset, it: _Items, as_of_day: np.int64) -> pd.DataFram
     sel = first[np.isin(item[first], items_u[per_item >= 2])]
     if len(sel) == 0:
         return pd.DataFrame(columns=cols)
-    sel = sel[np.lexsort((it.province[ok[sel]], item[sel]))]
+    name_rank = np.argsort(np.argsort(np.asarray(it.provinces, dtype=object)))  # provinces in name order
+    sel = sel[np.lexsort((name_rank[it.province[ok[sel]]], item[sel]))]
     rows = it.achieved[ok[sel]]
     names = data.items["name"].iloc[rows].to_numpy(dtype=object, na_value="")
     codes = data.items["code"].iloc[rows].to_numpy(dtype=object, na_value="")
-    item_sel = item[sel]
-    prov_names = np.asarray(it.provinces, dtype=object)[it.province[ok[sel]]]
-    metric_sel, key_sel = it.metric[ok[sel]], it.key[ok[sel]]
-    out: list[dict[str, Any]] = []
-    current = None
-    for j in range(len(sel)):  # one pass over the shared rows, grouped by item
-        if item_sel[j] != current:
-            current = item_sel[j]
-            rec = {"metric": it.metrics[metric_sel[j]], "key": it.keys[key_sel[j]], "name": names[j],
-                   "code": "", "n_provinces": 0, "provinces": []}
-            out.append(rec)
-        rec["provinces"].append(prov_names[j])
-        rec["n_provinces"] += 1
-        if codes[j] and str(codes[j]) > rec["code"]:
-            rec["code"] = str(codes[j])
-    for rec in out:
-        rec["provinces"] = "、".join(sorted(rec["provinces"]))
-    return pd.DataFrame(out, columns=cols).sort_values(["metric", "key"], kind="stable").reset_index(drop=True)
+    starts = np.concatenate([[0], np.flatnonzero(np.diff(item[sel])) + 1])
+    prov_names = np.asarray(it.provinces, dtype=object)[it.province[ok[sel]]].tolist()
+    bounds = [*starts.tolist(), len(sel)]
+    first = sel[starts]
+    return pd.DataFrame({
+        "metric": np.asarray(it.metrics, dtype=object)[it.metric[ok[first]]],
+        "key": np.asarray(it.keys, dtype=object)[it.key[ok[first]]],
+        "name": names[starts],
+        "code": [max((str(c) for c in codes[a:b] if c), default="") for a, b in zip(bounds, bounds[1:])],
+        "n_provinces": np.diff(bounds),
+        "provinces": ["、".join(prov_names[a:b]) for a, b in zip(bounds, bounds[1:])],
+    }, columns=cols).sort_values(["metric", "key"], kind="stable").reset_index(drop=True)
 
 
 def _plain_sums(rows: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
