@@ -358,7 +358,8 @@ def ingest_grids(grids: list[SheetGrid], label: str, province: str | None = None
         if d is None:
             found = sheet_by_columns(grid.rows)
             if found is None:
-                ctx.add("unknown_sheet", sheet=grid.name)
+                if grid.visible == "visible":  # hidden helper sheets (drop-down lists) are not data
+                    ctx.add("unknown_sheet", sheet=grid.name)
                 continue
             d, header = found
         if d.key == "guide":
@@ -376,7 +377,7 @@ def ingest_grids(grids: list[SheetGrid], label: str, province: str | None = None
             if d.key == key:
                 _read_table(ctx, d, grid, header)
     frames = {FRAME_OF[k]: conform(pd.concat(v, ignore_index=True), FRAME_OF[k]) for k, v in ctx.frames.items()}
-    if not any(c.total for c in ctx.sheets.values()) and not any(p.code in ("missing_column", "no_province")
+    if not any(c.valid + c.invalid for c in ctx.sheets.values()) and not any(p.code in ("missing_column", "no_province")
                                                                  for p in ctx.problems):
         ctx.add("no_data")
     ctx.problems.sort(key=lambda p: (order.get(p.sheet or "", -1), p.row or 0))
@@ -858,6 +859,12 @@ def resolve_task(catalog: Catalog, value: Any) -> int | None:
     return hits[0] if len(hits) == 1 else None
 
 
+def _skip_unfilled(table: _Table) -> None:
+    """The template lists every goal and task in advance: a listed row left without level and
+    evidence has not been filled in, and counts as blank."""
+    table.blank |= (table.text("level") == "") & (table.text("evidence") == "")
+
+
 def _levels(table: _Table) -> np.ndarray:
     cat = table.ctx.catalog
     levels = map_unique(table.text("level"), lambda s: cat.resolve("level", s) if s else "")
@@ -868,6 +875,7 @@ def _levels(table: _Table) -> np.ndarray:
 
 def _read_goals(table: _Table) -> pd.DataFrame | None:
     cat = table.ctx.catalog
+    _skip_unfilled(table)
     provinces = table.provinces()
     goals = map_unique(table.text("goal"), lambda s: resolve_goal(cat, s) if s else "")
     table.flag(_none(goals), "unknown_goal", "goal")
@@ -882,6 +890,7 @@ def _read_goals(table: _Table) -> pd.DataFrame | None:
 
 def _read_tasks(table: _Table) -> pd.DataFrame | None:
     cat = table.ctx.catalog
+    _skip_unfilled(table)
     provinces = table.provinces()
     tasks = map_unique(table.raw("task"), lambda v: "" if is_blank(v) else resolve_task(cat, v))
     table.flag(_none(tasks), "unknown_task", "task")

@@ -8,6 +8,8 @@ from typing import Any
 
 import openpyxl
 
+from metrics.xlsx_safe import safe_row
+
 ITEM_HEADERS = ["省份", "指标", "名称", "编号", "方向", "标志性产品类别", "牵头单位", "状态", "完成日期", "证明材料", "备注"]
 
 
@@ -19,7 +21,7 @@ def xlsx(sheets: dict[str, list[list[Any]]], merged: dict[str, list[str]] | None
     for name, rows in sheets.items():
         ws = wb.create_sheet(name)
         for row in rows:
-            ws.append(row)
+            ws.append(safe_row(list(row)))  # user text that starts with "=" stays text
         for rng in (merged or {}).get(name, []):
             ws.merge_cells(rng)
         if name in hidden:
