@@ -64,7 +64,15 @@ def level_color(level: str) -> str:
 
 # ---- number and date formatting shared with the reports -------------------------------------
 def is_missing(x: Any) -> bool:
-    return x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x))
+    """None, NaN, NA or NaT (a scalar with no value)."""
+    if x is None or x is pd.NA or x is pd.NaT:
+        return True
+    return isinstance(x, float) and math.isnan(x)
+
+
+def year_of(d: Any) -> str:
+    """The year of a date as text ("" when there is no date)."""
+    return "" if is_missing(d) else str(pd.Timestamp(d).year)
 
 
 def fmt_number(x: Any, digits: int = 1) -> str:
@@ -118,7 +126,7 @@ def scope_label(catalog: Catalog, scope_type: str, scope: str, lang: str) -> str
 
 def _row_label(row: Any, lang: str, multi: bool) -> str:
     name = metric_name(row, lang)
-    return f"{name} ({pd.Timestamp(row['deadline']).year})" if multi else name
+    return f"{name} ({year_of(row['deadline'])})" if multi else name
 
 
 def _layout(fig: go.Figure, title: str, progress: Any, lang: str, *, height: int | None = None) -> go.Figure:
@@ -179,7 +187,7 @@ def bullet_chart(progress: Any, metric: str, *, scope_type: str = "national", sc
                                  showlegend=False, hovertemplate=f"{t('chart_target', lang)}: %{{x:,}} {unit}<extra></extra>"))
     fig.update_layout(barmode="overlay")
     fig.update_xaxes(title_text=f"{t('chart_count_axis', lang)} ({unit})", rangemode="tozero")
-    title = t("chart_bullet_title", lang, metric=name, year=pd.Timestamp(r["deadline"]).year)
+    title = t("chart_bullet_title", lang, metric=name, year=year_of(r["deadline"]))
     return _layout(fig, title, progress, lang, height=240)
 
 
@@ -236,7 +244,7 @@ def trajectory_points(progress: Any, metric: str, scope_type: str, scope: str, d
     r = out["row"]
     as_of = as_of_of(progress)
     if r is not None:
-        dl = pd.Timestamp(r["deadline"])
+        dl = pd.Timestamp(r["deadline"]) if not is_missing(r["deadline"]) else pd.Timestamp(as_of or catalog.policy.date)
         base = getattr(progress, "baseline", None)
         start = pd.Timestamp(base if base is not None else catalog.policy.date)
         out["deadline"] = dl

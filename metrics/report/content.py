@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..catalog import Catalog, load_catalog
 from ..charts import (as_of_of, fmt_date, fmt_number, is_missing, scope_rows, status_color,
-                      status_label, unit_label)
+                      status_label, unit_label, year_of)
 from ..i18n import t, translations
 from ..model import Dataset
 
@@ -83,7 +83,7 @@ def target_sentence(row: Any, catalog: Catalog, scope_type: str, scope: str, as_
     unit = unit_label(catalog, row["metric"], row["unit"], lang)
     values = {"date": fmt_date(as_of, lang), "scope": scope_word(catalog, scope_type, scope, lang),
               "verb": metric_verb(row["metric"], lang), "metric": _name(row, lang),
-              "actual": fmt_number(row["actual"]), "unit": unit, "year": pd.Timestamp(row["deadline"]).year,
+              "actual": fmt_number(row["actual"]), "unit": unit, "year": year_of(row["deadline"]),
               "percent": fmt_number(row["percent"]), "status": status_label(row["status"], lang),
               "target": row["target_text"] if not is_missing(row["target_text"]) else ""}
     if is_missing(row["target"]) and row["target_source"] == "none" and scope_type == "province":
@@ -131,7 +131,7 @@ def targets_table(rows: pd.DataFrame, catalog: Catalog, lang: str) -> pd.DataFra
             "target_text": (fmt_number(r["target"]) if has_target else
                             t("report_no_local_target", lang) if r["target_source"] == "none" and r["scope_type"] == "province"
                             else (r["target_text"] if not is_missing(r["target_text"]) else t("target_batch", lang))),
-            "deadline": pd.Timestamp(r["deadline"]).date(),
+            "deadline": None if is_missing(r["deadline"]) else pd.Timestamp(r["deadline"]).date(),
             "actual": float(r["actual"]) if not is_missing(r["actual"]) else 0.0,
             "percent": None if is_missing(r["percent"]) else float(r["percent"]),
             "pace_percent": None if is_missing(r["pace_percent"]) or not has_target else float(r["pace_percent"]),

@@ -117,7 +117,7 @@ def bullet_chart(progress: Any, metric: str, *, scope_type: str = "national", sc
     ax.set_yticks([0], [charts.metric_name(r, lang)])
     ax.set_xlabel(f"{t('chart_count_axis', lang)} ({unit})")
     ax.legend(loc="upper right", fontsize=8, frameon=False, ncol=3, bbox_to_anchor=(1, 1.35))
-    title = t("chart_bullet_title", lang, metric=charts.metric_name(r, lang), year=pd.Timestamp(r["deadline"]).year)
+    title = t("chart_bullet_title", lang, metric=charts.metric_name(r, lang), year=charts.year_of(r["deadline"]))
     return _finish(fig, ax, title, progress, lang)
 
 
