@@ -205,13 +205,13 @@ def report_of(result: IngestResult) -> dict[str, Any]:
 
 
 def _json_value(value: Any) -> Any:
+    """A frame cell as a JSON value: missing → None, dates → ISO text, numpy scalars → Python."""
+    if value is None or value is pd.NaT or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
     if isinstance(value, (pd.Timestamp, dt.datetime)):
-        return value.date().isoformat() if isinstance(value, pd.Timestamp) or value.time() == dt.time() \
-            else value.isoformat()
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
-    if value is None or (not isinstance(value, (list, dict, str)) and pd.isna(value)):
-        return None
     if hasattr(value, "item"):
         return value.item()
     return value

@@ -250,3 +250,92 @@ def test_an_unreachable_database_is_a_clear_error():
     with pytest.raises(StoreError) as err:
         Store("postgresql+psycopg://nobody:secret@127.0.0.1:1/none")
     assert "secret" not in str(err.value) and err.value.code == "store_unavailable"
+
+
+# ---- command line --------------------------------------------------------------------------------
+SAMPLES = ["示例数据_广东省_进展填报.xlsx", "示例数据_江苏省_进展填报.xlsx", "示例数据_浙江省_进展填报.xlsx"]
+
+
+def cli(capsys, *argv: str) -> tuple[int, str]:
+    from metrics.cli import main
+
+    code = main(list(argv))
+    return code, capsys.readouterr().out
+
+
+def cli_json(capsys, *argv: str):
+    import json
+
+    code, out = cli(capsys, *argv, "--json")
+    return code, json.loads(out)
+
+
+@pytest.mark.parametrize("file, extra, exit_code, stored", [
+    ("示例数据_广东省_进展填报.xlsx", [], 0, True),
+    ("示例数据_问题示例_校验演示.xlsx", [], 1, True),            # valid rows stored, invalid ones listed
+    ("示例数据_问题示例_校验演示.xlsx", ["--strict"], 1, False),  # strict: nothing stored
+    ("not_a_workbook.xlsx", [], 2, False),                        # unreadable: nothing stored
+])
+def test_import_command_stores_valid_rows_with_the_exit_status_of_validate(
+        capsys, tmp_path, repo_root, file, extra, exit_code, stored):
+    path = repo_root / "sample_data" / file
+    if not path.exists():
+        path = tmp_path / file
+        path.write_bytes(b"%PDF-1.4 this is not a spreadsheet")
+    url = f"sqlite:///{tmp_path / 's.sqlite'}"
+    code, out = cli_json(capsys, "import", str(path), *extra, "--db", url, "--uploader", "张三")
+    assert (code, out["stored"]) == (exit_code, stored)
+    assert out["readable"] is (exit_code != 2)
+    if exit_code == 1:
+        assert any(e["severity"] == "error" and e["row"] for e in out["errors"])
+    history = Store(url).history()
+    assert len(history) == (1 if stored else 0)
+    if stored:
+        assert history[0]["uploader"] == "张三" and history[0]["counts"]["items"] == len(out["items"])
+
+
+def test_history_rollback_delete_and_diff_commands(capsys, tmp_path, repo_root):
+    url = f"sqlite:///{tmp_path / 's.sqlite'}"
+    path = repo_root / "sample_data" / SAMPLES[0]
+    first = Store(url)
+    from metrics.ingest import read_file
+
+    result = read_file(path)
+    a = first.save_submission(result, path.read_bytes(), path.name).submission_id
+    fewer = read_file(path)
+    fewer.items = fewer.items.iloc[1:].reset_index(drop=True)
+    b = first.save_submission(fewer, path.read_bytes() + b"\0", path.name).submission_id
+
+    code, history = cli_json(capsys, "history", "--province", "广东", "--db", url)
+    assert code == 0 and [(h["id"], h["state"]) for h in history] == [(b, "current"), (a, "superseded")]
+    assert {"id", "province", "as_of", "uploaded_at", "uploader", "filename", "sha256", "state"} <= set(history[0])
+    code, diff = cli_json(capsys, "diff", str(a), str(b), "--db", url)
+    assert code == 0 and diff["summary"]["items"]["removed"] == 1
+    code, out = cli(capsys, "rollback", str(a), "--db", url)
+    assert code == 0 and str(a) in out
+    assert {h["id"]: h["state"] for h in Store(url).history()} == {a: "current", b: "superseded"}
+    assert cli(capsys, "delete", str(a), "--db", url)[0] == 0
+    assert cli(capsys, "delete", str(a), "--undo", "--db", url)[0] == 0
+    assert {h["id"]: h["state"] for h in Store(url).history()} == {a: "current", b: "superseded"}
+    assert cli(capsys, "rollback", "999", "--db", url)[0] == 2
+
+
+def test_backup_then_restore_into_an_empty_store_gives_identical_status_output(capsys, tmp_path, repo_root, db_url):
+    source = f"sqlite:///{tmp_path / 'source.sqlite'}"
+    for name in SAMPLES:
+        assert cli(capsys, "import", str(repo_root / "sample_data" / name), "--db", source)[0] == 0
+    backup = tmp_path / "backup.zip"
+    assert cli(capsys, "backup", "--out", str(backup), "--db", source)[0] == 0
+    assert cli(capsys, "restore", str(backup), "--db", db_url)[0] == 0
+    status = ["status", "--as-of", "2026-12-31", "--all-scopes"]
+    code_a, before = cli(capsys, *status, "--db", source, "--json")
+    code_b, after = cli(capsys, *status, "--db", db_url, "--json")
+    assert code_a == code_b == 0 and len(before) > 1000
+    assert after == before
+    assert cli_json(capsys, "history", "--db", db_url)[1] == cli_json(capsys, "history", "--db", source)[1]
+
+
+def test_commands_report_an_unreachable_database_without_a_traceback(capsys):
+    code, out = cli(capsys, "history", "--db", "postgresql+psycopg://nobody@127.0.0.1:1/none")
+    assert code == 2
+    assert "Traceback" not in capsys.readouterr().err
