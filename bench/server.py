@@ -1,0 +1,96 @@
+"""The real app for the browser benchmarks: ``streamlit run dashboard.py`` on a loopback port against a
+given store, with its peak resident memory sampled while it serves; and the headless Chromium options."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from bench.data import ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync"]
+# The app has finished its current run (Streamlit marks the root element).
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+CHART = "[data-testid='stPlotlyChart'] .js-plotly-plot .main-svg"
+EXCEPTION = "[data-testid='stException']"
+
+
+def free_port() -> int:
+    """A free TCP port on the loopback interface."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """A running app: its base URL, its process, and the peak RSS seen so far (sampled every 0.1 s)."""
+
+    def __init__(self, proc: subprocess.Popen, base: str, log: Path):
+        self.proc, self.base, self.log = proc, base, log
+        self.peak_mb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        import psutil
+
+        try:
+            p = psutil.Process(self.proc.pid)
+            while not self._stop.is_set():
+                self.peak_mb = max(self.peak_mb, p.memory_info().rss / 2**20)
+                time.sleep(0.1)
+        except psutil.Error:
+            return
+
+    def log_text(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+@contextmanager
+def serve(url: str, folder: str | Path, timeout: float = 120) -> Iterator[Server]:
+    """``streamlit run dashboard.py`` against the store at ``url``, on 127.0.0.1 only; stopped on exit."""
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": url, "TRACKER_SAMPLE_DATA": "off", "PYTHONDONTWRITEBYTECODE": "1"}
+    log_path = Path(folder) / f"streamlit_{port}.log"
+    log = open(log_path, "wb")
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
+                             "--server.port", str(port), "--server.address", "127.0.0.1",
+                             "--browser.gatherUsageStats", "false"],
+                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    server = Server(proc, base, log_path)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"streamlit did not start: {server.log_text()[-2000:]}")
+            time.sleep(0.2)
+        yield server
+    finally:
+        server.stop()
+        log.close()
