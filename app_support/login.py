@@ -1,0 +1,246 @@
+"""Sign-in for shared deployments: the login gate, the session cookie, the account box, page checks.
+
+Off by default (``TRACKER_AUTH``): then every function here lets everything through and the app is
+the one-person tool it always was. On: ``require_login`` runs in ``dashboard.py`` before navigation;
+it stops the app with a clear message when no signing secret is set, shows the login form until a
+user signs in, and keeps the login across page reloads with a signed cookie. Streamlit has no API to
+set a cookie, so the cookie is written by a one-line script (``st.html`` with JavaScript, no
+third-party component) and read back from ``st.context.cookies`` when a new session starts; it is
+therefore not HttpOnly, which is why it is signed, expires (``TRACKER_SESSION_HOURS``), names the
+password's digest (a new password ends it) and is checked against the store on every run.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from typing import Any
+
+import streamlit as st
+
+from metrics.access import AccessDenied, Principal, can_manage_users, can_upload, refused_provinces
+from metrics.auth import Accounts, AuthError, checked_secret, session_seconds
+from metrics.i18n import LANGS, t
+from metrics.settings import auth_enabled
+
+from .session import current_lang
+
+log = logging.getLogger("tracker.auth")
+
+COOKIE = "tracker_session"
+USER_KEY = "auth_user"          # the signed-in Principal
+TOKEN_KEY = "auth_token"        # the session token (re-checked against the store on every run)
+DEAD_KEY = "auth_dead_token"    # the cookie this browser sent before signing out: never accepted again
+SET_COOKIE_KEY = "auth_set_cookie"
+CLEAR_COOKIE_KEY = "auth_clear_cookie"
+_ON = {"on", "true", "1", "yes"}
+
+
+def _secrets_section() -> dict[str, Any]:
+    """``[auth]`` of .streamlit/secrets.toml plus its root ``TRACKER_AUTH`` (empty without the file)."""
+    try:
+        section = dict(st.secrets.get("auth", {}) or {})
+        if "TRACKER_AUTH" in st.secrets:
+            section.setdefault("enabled", st.secrets["TRACKER_AUTH"])
+        return section
+    except Exception:  # noqa: BLE001 - no secrets file (StreamlitSecretNotFoundError) or an unreadable one
+        return {}
+
+
+def auth_on() -> bool:
+    """Whether sign-in is switched on: ``TRACKER_AUTH=on`` in the environment or in secrets.toml."""
+    return auth_enabled() or str(_secrets_section().get("enabled", "")).strip().lower() in _ON
+
+
+def current_user() -> Principal | None:
+    """The signed-in user, or None (accounts off, or nobody signed in yet)."""
+    user = st.session_state.get(USER_KEY)
+    return user if isinstance(user, Principal) and auth_on() else None
+
+
+def page_user() -> Principal | None:
+    """For pages: None when accounts are off; the signed-in user; else stop (a page never runs unsigned)."""
+    if not auth_on():
+        return None
+    user = current_user()
+    if user is None:
+        st.warning(t("auth_login_needed", current_lang()))
+        st.stop()
+    return user
+
+
+def denied(exc: AccessDenied) -> None:
+    """Show a refused write as a clear message."""
+    log.warning("refused: %s", exc.message("en"))
+    st.error(exc.message(current_lang()), icon=":material/block:")
+
+
+def upload_permitted(user: Principal | None, provinces: list[str], lang: str) -> bool:
+    """Whether the store button may be shown for a file naming ``provinces``; says why not when it may not."""
+    if not can_upload(user):
+        st.info(t("auth_viewer_readonly", lang), icon=":material/visibility:")
+        return False
+    refused = refused_provinces(user, provinces or [""])
+    if user is not None and refused:
+        unnamed = t("auth_no_province", lang)
+        st.error(t("auth_upload_refused", lang, provinces="、".join(p or unnamed for p in refused),
+                   own=user.province or unnamed), icon=":material/block:")
+        return False
+    return True
+
+
+def may_clear_samples() -> bool:
+    """Whether the signed-in user (anyone when accounts are off) may clear the sample data."""
+    return can_manage_users(current_user())
+
+
+# ---- cookie -----------------------------------------------------------------------------------
+def _cookie_script(value: str, max_age: int) -> str:
+    # The token is URL-safe base64 and dots; json.dumps makes it a safe JavaScript string literal.
+    cookie = json.dumps(f"{COOKIE}={value}; path=/; max-age={max_age}; SameSite=Strict")
+    return (f"<script>document.cookie = {cookie} + "
+            f"(window.location.protocol === 'https:' ? '; Secure' : '');</script>")
+
+
+def _write_pending_cookie() -> None:
+    """Set or clear the browser's cookie when a sign-in or sign-out asked for it (on a run that completes)."""
+    if st.session_state.pop(SET_COOKIE_KEY, False) and st.session_state.get(TOKEN_KEY):
+        st.html(_cookie_script(st.session_state[TOKEN_KEY], session_seconds()), unsafe_allow_javascript=True)
+    if st.session_state.pop(CLEAR_COOKIE_KEY, False):
+        st.html(_cookie_script("", 0), unsafe_allow_javascript=True)
+
+
+def _browser_cookie() -> str:
+    try:
+        return str(st.context.cookies.get(COOKIE) or "")
+    except Exception:  # noqa: BLE001 - no browser behind this session (tests, bare mode)
+        return ""
+
+
+# ---- the gate ---------------------------------------------------------------------------------
+def _secret() -> str:
+    return checked_secret(str(_secrets_section().get("secret", "") or ""))
+
+
+def _signed_in(user: Principal, token: str) -> None:
+    st.session_state[USER_KEY] = user
+    st.session_state[TOKEN_KEY] = token
+    if user.province and "scope" not in st.session_state:
+        st.session_state["scope"] = user.province  # a province's users start on their own province
+
+
+def _local_time(moment: dt.datetime | None) -> str:
+    """A time in the browser's time zone when known (else UTC), to the minute."""
+    if moment is None:
+        return ""
+    try:
+        from zoneinfo import ZoneInfo
+
+        zone = st.context.timezone
+        moment = moment.astimezone(ZoneInfo(zone)) if zone else moment
+    except Exception:  # noqa: BLE001 - unknown zone name or no browser: show UTC
+        pass
+    return moment.strftime("%Y-%m-%d %H:%M %Z").strip()
+
+
+def _login_form(accounts: Accounts, secret: str) -> None:
+    with st.sidebar:
+        st.radio(t("language", current_lang()), list(LANGS), key="lang", horizontal=True,
+                 format_func=lambda v: "中文" if v == "zh" else "English")
+    lang = current_lang()
+    st.title(t("app_title", lang))
+    st.subheader(t("auth_login_title", lang))
+    if st.session_state.pop("auth_signed_out", False):
+        st.success(t("auth_logged_out", lang))
+    st.caption(t("auth_login_intro", lang))
+    if not accounts.list_users():
+        st.warning(t("auth_no_users", lang))
+    with st.form("auth_login_form", clear_on_submit=False):
+        username = st.text_input(t("auth_username", lang), key="auth_username", max_chars=64)
+        password = st.text_input(t("auth_password", lang), type="password", key="auth_password", max_chars=200)
+        submitted = st.form_submit_button(t("auth_login_button", lang), type="primary")
+    if not submitted:
+        return
+    result = accounts.verify(username, password)
+    if result.ok and result.user is not None:
+        log.info("sign-in: %s", result.user.username)
+        _signed_in(result.user, accounts.session_token(result.user.username, secret))
+        st.session_state[SET_COOKIE_KEY] = True
+        st.session_state.pop("auth_password", None)
+        st.rerun()
+    elif result.reason == "locked":
+        log.warning("sign-in refused, account locked: %r", username)
+        st.error(t("auth_login_locked", lang, until=_local_time(result.locked_until)), icon=":material/lock:")
+    else:
+        log.warning("sign-in failed for %r", username)  # the name only: never the password
+        st.error(t("auth_login_failed", lang), icon=":material/error:")
+
+
+def require_login(store: Any) -> Principal | None:
+    """The gate: None when accounts are off; else the signed-in user, or stop after the login form."""
+    if not auth_on():
+        return None
+    lang = current_lang()
+    try:
+        secret = _secret()
+    except AuthError as exc:
+        # Never a silent open door: without a secret nothing past this point runs.
+        log.error("sign-in is on but the secret is unusable: %s", exc.code)
+        st.error(exc.message(lang), icon=":material/key_off:")
+        st.stop()
+    accounts = Accounts(store)
+    token = st.session_state.get(TOKEN_KEY) or ""
+    if not token:
+        cookie = _browser_cookie()
+        if cookie and cookie != st.session_state.get(DEAD_KEY):
+            token = cookie
+    user = accounts.session_user(token, secret) if token else None
+    if user is None:
+        for key in (USER_KEY, TOKEN_KEY):
+            st.session_state.pop(key, None)
+        _write_pending_cookie()
+        _login_form(accounts, secret)
+        st.stop()
+    _signed_in(user, token)
+    _write_pending_cookie()
+    return user
+
+
+def sign_out() -> None:
+    """End the session's login; the browser's cookie is cleared on the next run."""
+    token = st.session_state.pop(TOKEN_KEY, None)
+    user = st.session_state.pop(USER_KEY, None)
+    st.session_state[DEAD_KEY] = _browser_cookie() or token
+    st.session_state[CLEAR_COOKIE_KEY] = True
+    st.session_state["auth_signed_out"] = True
+    if isinstance(user, Principal):
+        log.info("sign-out: %s", user.username)
+
+
+def draw_account_box(user: Principal | None) -> None:
+    """Who is signed in, with the sign-out button (nothing when accounts are off)."""
+    if user is None:
+        return
+    lang = current_lang()
+    province = f" · {user.province}" if user.province else ""
+    with st.sidebar:
+        st.divider()
+        st.caption(t("auth_signed_in_as", lang, user=user.username, role=t(f"auth_role_{user.role}", lang),
+                     province=province))
+        if st.button(t("auth_logout", lang), key="auth_logout", icon=":material/logout:"):
+            sign_out()
+            st.rerun()
+
+
+def audit_downloads(rows: list[dict[str, Any]], lang: str) -> None:
+    """CSV and Excel downloads of the audit entries the user may read."""
+    from metrics.audit import audit_csv, audit_xlsx
+    from metrics.views import XLSX_MIME
+
+    if not rows:
+        return
+    c1, c2 = st.columns(2)
+    c1.download_button(t("auth_audit_export_csv", lang), audit_csv(rows, lang), file_name="audit_log.csv",
+                       mime="text/csv", key="audit_csv", icon=":material/download:")
+    c2.download_button(t("auth_audit_export_xlsx", lang), audit_xlsx(rows, lang), file_name="audit_log.xlsx",
+                       mime=XLSX_MIME, key="audit_xlsx", icon=":material/download:")
