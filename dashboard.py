@@ -12,6 +12,7 @@ import streamlit as st
 
 from app_support import data
 from app_support.errors import error_boundary
+from app_support.login import draw_account_box, require_login
 from app_support.session import current_lang, draw_sidebar
 from metrics.i18n import t
 from metrics.store import StoreError
@@ -30,19 +31,22 @@ except StoreError as exc:
     st.error(t("app_store_error", lang))
     st.caption(exc.message_en if lang == "en" else exc.message)
     st.stop()
+# Accounts on (TRACKER_AUTH): no page, no sidebar until signed in; a missing secret stops here.
+user = require_login(data.store())
 draw_sidebar(as_of_default)
+draw_account_box(user)
 lang = current_lang()
 
 # (file, translation key of the title, url path, icon); the first page is the home page.
 PAGES = [
-    ("pages/overview.py", "app_page_overview", "overview", ":material/dashboard:"),
-    ("pages/upload.py", "app_page_upload", "upload", ":material/upload_file:"),
-    ("pages/gaps.py", "app_page_gaps", "gaps", ":material/trending_up:"),
-    ("pages/compare.py", "app_page_compare", "compare", ":material/grid_on:"),
-    ("pages/goals.py", "app_page_goals", "goals", ":material/checklist:"),
-    ("pages/catalog.py", "catalog_title", "catalog", ":material/menu_book:"),
-    ("pages/history.py", "app_page_history", "history", ":material/history:"),
-    ("pages/report.py", "app_page_report", "report", ":material/description:"),
+    ("app_pages/overview.py", "app_page_overview", "overview", ":material/dashboard:"),
+    ("app_pages/upload.py", "app_page_upload", "upload", ":material/upload_file:"),
+    ("app_pages/gaps.py", "app_page_gaps", "gaps", ":material/trending_up:"),
+    ("app_pages/compare.py", "app_page_compare", "compare", ":material/grid_on:"),
+    ("app_pages/goals.py", "app_page_goals", "goals", ":material/checklist:"),
+    ("app_pages/catalog.py", "catalog_title", "catalog", ":material/menu_book:"),
+    ("app_pages/history.py", "app_page_history", "history", ":material/history:"),
+    ("app_pages/report.py", "app_page_report", "report", ":material/description:"),
 ]
 pages = [st.Page(path, title=t(key, lang), url_path=url, icon=icon, default=(i == 0))
          for i, (path, key, url, icon) in enumerate(PAGES)]

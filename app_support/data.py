@@ -45,12 +45,8 @@ def revision() -> str:
     return hashlib.sha1(text.encode()).hexdigest()
 
 
-@st.cache_resource(show_spinner=False)
-def _seed_once(url: str) -> int:
-    """Fill a never-used store with the sample workbooks (marked sample); once per process and URL."""
-    s = _store(url)
-    if not samples_enabled() or s.has_data() or s.history() or s.audit():
-        return 0
+def load_samples(s) -> int:
+    """Store the committed sample workbooks in ``s`` marked as sample data; the number stored."""
     from metrics.ingest import read_file
     from sample_data.generate import sample_files
 
@@ -61,6 +57,20 @@ def _seed_once(url: str) -> int:
         if result.readable:
             s.save_submission(result, content, Path(path).name, uploader="sample", actor="sample", sample=True)
             count += 1
+    return count
+
+
+@st.cache_resource(show_spinner=False)
+def _seed_once(url: str) -> int:
+    """Fill a never-used store with the sample workbooks; once per process and URL.
+
+    A store that ever held anything (its audit log is not empty) is left alone, so sample data
+    cleared by the user does not come back at the next start.
+    """
+    s = _store(url)
+    if not samples_enabled() or s.has_data() or s.history() or s.audit():
+        return 0
+    count = load_samples(s)
     log.info("loaded %d sample workbooks into the empty store", count)
     return count
 

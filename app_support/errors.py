@@ -8,6 +8,7 @@ from typing import Iterator
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
 
+from metrics.access import AccessDenied
 from metrics.i18n import t
 
 from .session import current_lang
@@ -25,6 +26,9 @@ def error_boundary(where: str) -> Iterator[None]:
         yield
     except ScriptControlException:
         raise
+    except AccessDenied as exc:  # a refused write (accounts on) is an answer, not a failure
+        log.warning("page section %s refused: %s", where, exc.message("en"))
+        st.error(exc.message(current_lang()), icon=":material/block:")
     except Exception as exc:  # noqa: BLE001 - the boundary's job is to catch everything
         log.exception("page section %s failed", where)
         lang = current_lang()

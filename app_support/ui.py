@@ -12,6 +12,7 @@ from metrics.i18n import t
 from metrics.views import card_headline
 
 from . import data
+from .login import current_user, may_clear_samples
 from .session import current_as_of, current_lang, current_scope, scope_label
 
 
@@ -36,8 +37,10 @@ def sample_banner(with_button: bool = False) -> None:
     lang = current_lang()
     cols = st.columns([5, 1]) if with_button else [st.container()]
     cols[0].warning(t("app_sample_banner", lang), icon=":material/science:")
-    if with_button and cols[1].button(t("app_sample_clear", lang), key="clear_samples", type="primary"):
-        n = data.store().clear_samples()
+    # Accounts on: only administrators may clear the samples (the store checks too).
+    if with_button and may_clear_samples() and cols[1].button(t("app_sample_clear", lang), key="clear_samples",
+                                                               type="primary"):
+        n = data.store().clear_samples(user=current_user())
         data.invalidate()
         st.toast(t("app_sample_cleared", lang, n=n if isinstance(n, int) else ""))
         st.rerun()
@@ -61,6 +64,8 @@ def target_card_html(card: dict[str, Any], lang: str) -> str:
     if card["gap_items"] is not None and card["target"] is not None:
         sign = "+" if card["gap_items"] >= 0 else "−"
         lines.append(e(t("app_card_gap", lang, gap=f"{sign}{fmt_number(abs(card['gap_items']))} {card['unit']}")))
+    deadline = (t("app_card_deadline", lang, date=card["deadline"]) if card["deadline"]
+                else t("app_card_no_target", lang))
     source = f" · {e(t('app_card_provincial', lang))}" if card["target_source"] == "provincial" else ""
     pace_mark = (f'<div style="position:absolute;left:{min(pace, 100):.1f}%;top:-3px;width:2px;height:12px;'
                  f'background:#0072B2"></div>') if pace is not None and card["target"] is not None else ""
@@ -68,7 +73,7 @@ def target_card_html(card: dict[str, Any], lang: str) -> str:
         f'<div style="border:1px solid #ddd;border-left:6px solid {colour};border-radius:6px;'
         f'padding:10px 12px;height:100%;font-family:inherit">'
         f'<div style="font-size:0.9rem;color:#444">{e(card["name"])}</div>'
-        f'<div style="font-size:0.75rem;color:#777">{e(t("app_card_deadline", lang, date=card["deadline"]))}{source}</div>'
+        f'<div style="font-size:0.75rem;color:#777">{e(deadline)}{source}</div>'
         f'<div style="font-size:1.4rem;font-weight:600;margin:4px 0">{e(card_headline(card))}</div>'
         f'<div style="position:relative;background:#eee;height:6px;border-radius:3px;margin:6px 0">'
         f'<div style="width:{bar:.1f}%;background:{colour};height:6px;border-radius:3px"></div>{pace_mark}</div>'

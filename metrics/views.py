@@ -14,6 +14,7 @@ from typing import Any, Iterable
 import pandas as pd
 
 from .charts import fmt_number
+from .i18n import t
 from .model import Problem, SheetCount
 
 
@@ -63,9 +64,11 @@ def target_cards(rows: pd.DataFrame, lang: str = "zh") -> list[dict[str, Any]]:
 
 
 def card_headline(card: dict[str, Any]) -> str:
-    """"actual / target unit" of a card; the target as written when it has no number (一批)."""
-    target = fmt_number(card["target"]) if card["target"] is not None else (card["target_text"] or "–")
-    return f"{fmt_number(card['actual']) or '0'} / {target} {card['unit']}".strip()
+    """"actual / target unit" of a card; the target as written when it has no number (一批);
+    just "actual unit" when there is no target at all."""
+    actual = fmt_number(card["actual"]) or "0"
+    target = fmt_number(card["target"]) if card["target"] is not None else card["target_text"]
+    return f"{actual} / {target} {card['unit']}".strip() if target else f"{actual} {card['unit']}".strip()
 
 
 # ---- validation report ------------------------------------------------------------------------
@@ -241,6 +244,11 @@ def target_choices(rows: pd.DataFrame) -> list[dict[str, Any]]:
     return rows.to_dict("records")
 
 
+def first_numeric_target(choices: list[dict[str, Any]]) -> int:
+    """The position of the first target with a number (the policy's 一批 has none), else 0."""
+    return next((i for i, r in enumerate(choices) if _number(r.get("target")) is not None), 0)
+
+
 def target_choice_label(row: dict[str, Any], lang: str = "zh") -> str:
     """"name (deadline year)" for a target picker."""
     name = row["name_en"] if lang == "en" and row.get("name_en") else row["name_zh"]
@@ -342,3 +350,51 @@ def report_filename(scope: str, as_of: dt.date, lang: str, fmt: str) -> str:
         return f"future-industries-status_{scope}_{as_of.isoformat()}_en.{fmt}"
     where = "全国" if scope == "national" else scope
     return f"未来产业目标进展报告_{where}_{as_of.isoformat()}.{fmt}"
+
+
+# ---- catalog ----------------------------------------------------------------------------------
+def overlay_table(catalog: Any, targets: pd.DataFrame, lang: str = "zh",
+                  provinces: list[str] | None = None) -> pd.DataFrame:
+    """National targets and each province's own targets side by side: one row per metric and
+    deadline year, a column for the national target and one per province (its target as written).
+
+    ``targets`` is a ``Dataset.targets`` frame (the 目标设定 sheets); ``provinces`` limits the columns.
+    """
+    national_label = t("scope_national", lang)
+    rows: dict[tuple[str, int], dict[str, Any]] = {}
+    for m in catalog.countable_metrics:
+        for spec in m.targets:
+            if spec.province is None:
+                text = fmt_number(spec.value) if spec.value is not None else (
+                    spec.text_en if lang == "en" and spec.text_en else spec.text_zh or "")
+                rows[(m.id, spec.deadline.year)] = {"metric": m.name(lang), "unit": m.unit_label(lang),
+                                                    "year": spec.deadline.year, national_label: text}
+    columns: list[str] = []
+    sel = targets if provinces is None else targets[targets["province"].isin(provinces)]
+    region_rank = {r.name: i for i, r in enumerate(catalog.regions)}
+    sel = sel.assign(_r=sel["province"].map(region_rank).fillna(999)).sort_values(["_r", "metric", "deadline"])
+    for r in sel.to_dict("records"):
+        if pd.isna(r.get("deadline")) or pd.isna(r.get("province")):
+            continue
+        year = pd.Timestamp(r["deadline"]).year
+        metric = str(r["metric"])
+        m = catalog.metric_by_id.get(metric)
+        row = rows.setdefault((metric, year), {
+            "metric": m.name(lang) if m else str(r.get("name_zh") or metric),
+            "unit": m.unit_label(lang) if m else str(r.get("unit") or ""), "year": year, national_label: ""})
+        column = catalog.label("province", r["province"], lang)
+        if column not in columns:
+            columns.append(column)
+        text = r.get("text")
+        row[column] = str(text) if isinstance(text, str) and text else fmt_number(r.get("value"))
+    order = {m.id: i for i, m in enumerate(catalog.all_metrics)}
+    keys = sorted(rows, key=lambda k: (order.get(k[0], 999), k[1]))
+    return pd.DataFrame([rows[k] for k in keys], columns=["metric", "unit", "year", national_label, *columns]).fillna("")
+
+
+def custom_metric_names(targets: pd.DataFrame) -> dict[str, str]:
+    """custom_… metric id -> the name the province gave it in its 目标设定 sheet."""
+    if targets.empty:
+        return {}
+    custom = targets[targets["metric"].astype("string").str.startswith("custom_", na=False)]
+    return {str(m): str(n) for m, n in zip(custom["metric"], custom["name_zh"]) if isinstance(n, str) and n}

@@ -14,14 +14,14 @@ from metrics.i18n import t
 
 # (page file, translation key of its title)
 PAGES = [
-    ("pages/overview.py", "app_page_overview"),
-    ("pages/upload.py", "app_page_upload"),
-    ("pages/gaps.py", "app_page_gaps"),
-    ("pages/compare.py", "app_page_compare"),
-    ("pages/goals.py", "app_page_goals"),
-    ("pages/catalog.py", "catalog_title"),
-    ("pages/history.py", "app_page_history"),
-    ("pages/report.py", "app_page_report"),
+    ("app_pages/overview.py", "app_page_overview"),
+    ("app_pages/upload.py", "app_page_upload"),
+    ("app_pages/gaps.py", "app_page_gaps"),
+    ("app_pages/compare.py", "app_page_compare"),
+    ("app_pages/goals.py", "app_page_goals"),
+    ("app_pages/catalog.py", "catalog_title"),
+    ("app_pages/history.py", "app_page_history"),
+    ("app_pages/report.py", "app_page_report"),
 ]
 
 
@@ -91,6 +91,6 @@ def test_first_start_with_an_empty_store_shows_the_sample_data_with_a_banner(sam
 
 def test_an_empty_store_says_there_is_no_data_and_shows_no_banner(empty_url, monkeypatch):
     at = open_app(empty_url, monkeypatch)
-    at.switch_page("pages/history.py").run()
+    at.switch_page("app_pages/history.py").run()
     assert t("app_history_empty", "zh") in rendered_text(at)
     assert not any("示例数据" in w.value for w in at.warning)

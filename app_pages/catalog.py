@@ -4,10 +4,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from app_support import data
+from app_support.errors import error_boundary
+from app_support.session import NATIONAL, current_lang, current_scope
+from app_support.ui import sample_banner
 from metrics.catalog import catalog_as_records, load_catalog
 from metrics.i18n import t
+from metrics.views import overlay_table
 
-lang = st.session_state.get("lang", "zh")
+lang, scope = current_lang(), current_scope()
 catalog = load_catalog()
 st.title(t("catalog_title", lang))
 st.caption(f"{catalog.policy.number} · {catalog.policy.title_zh if lang == 'zh' else catalog.policy.title_en}")
@@ -30,6 +35,15 @@ def metric_table(rows: list[dict]) -> pd.DataFrame:
 
 st.subheader(t("catalog_national", lang))
 st.dataframe(metric_table([r for r in records if r["national"]]), hide_index=True, width="stretch")
+with error_boundary("app_catalog_overlays"):
+    st.subheader(t("app_catalog_overlays", lang))
+    st.caption(t("app_catalog_overlays_help", lang))
+    sample_banner()
+    overlays = overlay_table(catalog, data.dataset().targets, lang, None if scope == NATIONAL else [scope])
+    st.dataframe(overlays.rename(columns={"metric": t("col_metric", lang), "unit": t("col_unit", lang),
+                                          "year": t("app_col_year", lang)}),
+                 hide_index=True, width="stretch", key="catalog_overlays")
+
 st.subheader(t("catalog_provincial", lang))
 st.dataframe(metric_table([r for r in records if not r["national"]]), hide_index=True, width="stretch")
 

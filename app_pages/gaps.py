@@ -27,6 +27,7 @@ if rows.empty:
 
 targets = views.target_choices(rows)
 choice = st.selectbox(t("app_gaps_target", lang), list(range(len(targets))), key="gaps_target",
+                      index=views.first_numeric_target(targets),
                       format_func=lambda i: views.target_choice_label(targets[i], lang))
 row = targets[choice]
 metric, deadline = row["metric"], row["deadline"]

@@ -7,13 +7,16 @@ import streamlit as st
 
 from app_support import data
 from app_support.errors import error_boundary
+from app_support.login import denied, page_user, upload_permitted
 from app_support.session import NATIONAL, current_lang, current_scope, scope_label, scope_options
 from app_support.ui import page_header, sample_banner, show_changes, translated
 from metrics import views
+from metrics.access import AccessDenied
 from metrics.i18n import t
 from metrics.settings import max_upload_bytes
 
 lang, scope = current_lang(), current_scope()
+user = page_user()  # None when accounts are off
 page_header("app_page_upload", scoped=False)
 sample_banner()
 
@@ -105,10 +108,16 @@ for n, uploaded in enumerate(files or []):
         earlier = views.same_file(data.store().history(), sha)
         if earlier:
             st.info(t("app_upload_same_file", lang, id=earlier["id"], uploaded_at=str(earlier["uploaded_at"])[:16]))
-        elif st.button(t("app_upload_store", lang), key=f"store_{n}_{sha[:12]}", type="primary",
-                       disabled=not provinces_in_file, icon=":material/save:"):
-            with st.spinner(t("app_upload_storing", lang)):
-                outcome = data.store().save_submission(result, content, name, uploader="", actor=None)
+        # Accounts on: a viewer, or an editor whose file names another province, gets no store button.
+        elif upload_permitted(user, provinces_in_file, lang) and st.button(
+                t("app_upload_store", lang), key=f"store_{n}_{sha[:12]}", type="primary",
+                disabled=not provinces_in_file, icon=":material/save:"):
+            try:
+                with st.spinner(t("app_upload_storing", lang)):
+                    outcome = data.store().save_submission(result, content, name, uploader="", actor=None, user=user)
+            except AccessDenied as exc:  # the store checks again, whatever the page showed
+                denied(exc)
+                continue
             data.invalidate()
             if getattr(outcome, "duplicate_of", None):
                 st.info(t("app_upload_same_file", lang, id=outcome.duplicate_of, uploaded_at=""))

@@ -5,13 +5,16 @@ import streamlit as st
 
 from app_support import data
 from app_support.errors import error_boundary
+from app_support.login import audit_downloads, page_user
 from app_support.session import NATIONAL, current_lang, current_scope
 from app_support.ui import page_header, sample_banner, show_changes, translated
 from metrics import views
 from metrics.catalog import load_catalog
+from metrics.access import can_write, visible_audit
 from metrics.i18n import t
 
 lang, scope = current_lang(), current_scope()
+user = page_user()  # None when accounts are off
 catalog = load_catalog()
 page_header("app_page_history")
 sample_banner()
@@ -31,7 +34,7 @@ if undo:
     c1, c2 = st.columns([4, 1])
     c1.info(t("app_history_deleted", lang, id=undo))
     if c2.button(t("app_history_undo", lang), key="history_undo_button", icon=":material/undo:"):
-        store.restore(undo, actor="")
+        store.restore(undo, actor="", user=user)
         st.session_state.pop("history_undo", None)
         changed()
 
@@ -69,20 +72,23 @@ with error_boundary("app_history_actions"):
     filename, content = data.original_file(chosen)
     c1.download_button(t("app_history_download", lang), content, file_name=filename, key="history_download",
                        icon=":material/download:")
-    if h["state"] == "superseded" and c2.button(t("app_history_rollback", lang), key="history_rollback",
-                                               icon=":material/restore:"):
-        store.rollback(chosen, actor="")
+    may_change = can_write(user, h["province"])  # accounts on: admins and the province's own editors only
+    if may_change and h["state"] == "superseded" and c2.button(t("app_history_rollback", lang),
+                                                               key="history_rollback", icon=":material/restore:"):
+        store.rollback(chosen, actor="", user=user)
         st.session_state.pop("history_undo", None)
         changed()
-    if h["state"] == "deleted":
+    if not may_change:
+        c2.caption(t("auth_history_readonly", lang))
+    elif h["state"] == "deleted":
         if c3.button(t("app_history_restore", lang), key="history_restore", icon=":material/undo:"):
-            store.restore(chosen, actor="")
+            store.restore(chosen, actor="", user=user)
             changed()
     elif st.session_state.get("history_confirm_delete") == chosen:
         c3.warning(t("app_history_confirm_delete", lang, id=chosen))
         yes, no = c3.columns(2)
         if yes.button(t("app_history_delete_yes", lang), key="history_delete_yes", type="primary"):
-            store.delete(chosen, actor="")
+            store.delete(chosen, actor="", user=user)
             st.session_state["history_undo"] = chosen
             st.session_state.pop("history_confirm_delete", None)
             changed()
@@ -115,9 +121,13 @@ with error_boundary("app_history_diff"):
 
 with error_boundary("app_history_audit"):
     st.subheader(t("app_history_audit", lang))
-    audit = views.audit_table(store.audit(province))
+    audit_rows = visible_audit(user, store.audit(province))  # accounts on: admins all, others their province's
+    if user is not None and user.role != "admin":
+        st.caption(t("auth_audit_hidden", lang))
+    audit = views.audit_table(audit_rows)
     st.dataframe(translated(audit.assign(action=[t(f"app_action_{a}", lang) for a in audit["action"]]),
                             {"at": "app_col_at", "actor": "app_col_actor", "action": "app_col_action",
                              "submission_id": "app_col_id", "province": "app_col_province",
                              "sha256": "app_col_sha"}, lang),
                  hide_index=True, width="stretch", key="history_audit")
+    audit_downloads(audit_rows, lang)

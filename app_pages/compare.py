@@ -7,7 +7,7 @@ from app_support import data
 from app_support.errors import error_boundary
 from app_support.session import current_as_of, current_lang
 from app_support.ui import page_header, plot, sample_banner, translated
-from metrics import charts
+from metrics import charts, views
 from metrics.catalog import load_catalog
 from metrics.i18n import t
 from metrics.report.content import shared_table
@@ -30,7 +30,13 @@ with error_boundary("app_compare_heatmap"):
     st.subheader(t("app_compare_heatmap", lang))
     value = st.radio(t("app_compare_value", lang), ["percent", "contribution_percent"], key="compare_value",
                      horizontal=True, format_func=lambda v: t(f"app_compare_value_{v}", lang))
-    plot(charts.heatmap(progress, value=value, lang=lang), "compare_heatmap")
+    figure = charts.heatmap(progress, value=value, lang=lang)
+    # Custom metrics of a province's own plan are named in its workbook, not in the catalog.
+    names = views.custom_metric_names(data.dataset().targets)
+    figure.update_traces(x=[names.get(x, x) for x in figure.data[0].x] if figure.data else None,
+                         selector={"type": "heatmap"})
+    figure.update_layout(margin={"t": 150})  # room for the subtitle above the metric labels on top
+    plot(figure, "compare_heatmap")
 
 with error_boundary("app_compare_ranking"):
     st.subheader(t("app_compare_ranking", lang))
