@@ -103,3 +103,14 @@ audit_log = sa.Table(
     sa.Column("sha256", sa.String(64), nullable=True),
     sa.Column("detail", sa.JSON, nullable=True),
 )
+
+# Each stored frame of a submission once more as Parquet, so a fresh process reads the national
+# dataset in one query instead of rebuilding 60,000 rows from row tables (status < 300 ms).
+# Written in the same transaction as the rows and never updated: submissions are immutable.
+snapshots = sa.Table(
+    "snapshots", metadata,
+    sa.Column("submission_id", sa.BigInteger, sa.ForeignKey("submissions.id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("kind", sa.String(16), primary_key=True),
+    sa.Column("content", sa.LargeBinary, nullable=False),
+)

@@ -31,7 +31,7 @@ from sqlalchemy.engine import Connection, Engine
 from . import schema
 from .access import Principal, actor_name, check_can_manage, check_can_write
 from .model import FRAMES, Dataset, IngestResult, Problem, conform, empty_frame
-from .schema import ROW_TABLES, audit_log, originals, submissions, users
+from .schema import ROW_TABLES, audit_log, originals, snapshots, submissions, users
 from .settings import busy_timeout_seconds, database_url
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -155,6 +155,18 @@ def frame_values(df: pd.DataFrame, kind: str, iso_dates: bool = False) -> list[t
             values = s.astype(object).tolist()
         columns.append([None if m else v for m, v in zip(missing, values)])
     return list(zip(*columns))
+
+
+def frame_parquet(df: pd.DataFrame, kind: str) -> bytes:
+    """A frame of ``kind`` as Parquet bytes (the snapshot kept beside the row tables)."""
+    buf = io.BytesIO()
+    conform(df, kind).to_parquet(buf, index=False)
+    return buf.getvalue()
+
+
+def parquet_frame(content: bytes, kind: str) -> pd.DataFrame:
+    """A snapshot read back as a conformed frame."""
+    return conform(pd.read_parquet(io.BytesIO(content)), kind)
 
 
 def rows_frame(rows: list[Any], kind: str) -> pd.DataFrame:
@@ -336,14 +348,15 @@ class Store:
         today = _utcnow().date()
         # Build the rows before taking the lock, so other writers wait only for the inserts.
         prepared = {prov: (part_as_of(result, frames, today),
-                           {kind: self._row_values(df, kind) for kind, df in frames.items()})
+                           {kind: self._row_values(df, kind) for kind, df in frames.items()},
+                           {kind: frame_parquet(frames.get(kind, empty_frame(kind)), kind) for kind in FRAMES})
                     for prov, frames in parts.items()}
         out = SaveOutcome(provinces=sorted(prepared))
         with self._write(*prepared) as conn:
             conn.execute(self._insert_ignore(originals), {"sha256": sha, "size": len(content), "content": content})
             now = _utcnow()
             for prov in sorted(prepared):
-                as_of, rows = prepared[prov]
+                as_of, rows, snaps = prepared[prov]
                 dup = conn.execute(sa.select(submissions.c.id).where(
                     submissions.c.province == prov, submissions.c.sha256 == sha,
                     submissions.c.state != "deleted").order_by(submissions.c.id).limit(1)).scalar()
@@ -363,6 +376,8 @@ class Store:
                                  .values(state="superseded", replaced_by=sub_id))
                 for kind, kind_rows in rows.items():
                     self._insert_rows(conn, kind, sub_id, kind_rows)
+                conn.execute(snapshots.insert(), [{"submission_id": sub_id, "kind": kind, "content": content}
+                                                  for kind, content in snaps.items()])
                 self._audit(conn, actor if actor is not None else uploader, "upload", sub_id, prov, sha,
                             {"filename": filename, "as_of": as_of.isoformat(), "superseded": older,
                              "counts": counts, "sample": sample})
@@ -521,7 +536,7 @@ class Store:
             ids = list(conn.execute(sa.select(submissions.c.id).where(submissions.c.sample.is_(True))).scalars())
             if not ids:
                 return 0
-            for table in ROW_TABLES.values():
+            for table in (*ROW_TABLES.values(), snapshots):
                 conn.execute(table.delete().where(table.c.submission_id.in_(ids)))
             conn.execute(submissions.delete().where(submissions.c.id.in_(ids)))
             used = sa.select(submissions.c.sha256)
@@ -552,15 +567,37 @@ class Store:
         return [best[p] for p in sorted(best)]
 
     def _frames(self, conn: Connection, ids: list[int]) -> dict[str, pd.DataFrame]:
-        """The rows of the given submissions, in upload order (raw driver rows: the fast path)."""
+        """The rows of the given submissions in this order: from their Parquet snapshots, or from the
+        row tables for submissions stored before snapshots existed."""
+        snaps: dict[int, dict[str, bytes]] = {}
+        if ids:
+            for sub_id, kind, content in conn.execute(sa.select(
+                    snapshots.c.submission_id, snapshots.c.kind, snapshots.c.content)
+                    .where(snapshots.c.submission_id.in_(ids))):
+                snaps.setdefault(sub_id, {})[kind] = bytes(content)
+        from_tables = self._table_frames(conn, [i for i in ids if i not in snaps])
         frames = {}
+        for kind in FRAMES:
+            parts = []
+            for i in ids:
+                if i in snaps:
+                    if kind in snaps[i]:
+                        parts.append(parquet_frame(snaps[i][kind], kind))
+                else:
+                    parts.append(from_tables[kind][i])
+            parts = [p for p in parts if len(p)]
+            frames[kind] = conform(pd.concat(parts, ignore_index=True), kind) if parts else empty_frame(kind)
+        return frames
+
+    def _table_frames(self, conn: Connection, ids: list[int]) -> dict[str, dict[int, pd.DataFrame]]:
+        """kind -> submission id -> its rows, read from the row tables (raw driver rows: the fast path)."""
+        out: dict[str, dict[int, pd.DataFrame]] = {kind: {} for kind in FRAMES}
+        if not ids:
+            return out
         quote = self.engine.dialect.identifier_preparer.quote
         id_list = ", ".join(str(int(i)) for i in ids)
         for kind in FRAMES:
-            if not ids:
-                frames[kind] = empty_frame(kind)
-                continue
-            cols = ", ".join(quote(n) for n in FRAMES[kind])
+            cols = ", ".join(quote(n) for n in ["submission_id", *FRAMES[kind]])
             # A plain driver cursor: plain tuples are several times faster for pandas than Row objects.
             cursor = conn.connection.dbapi_connection.cursor()
             try:
@@ -569,8 +606,11 @@ class Store:
                 rows = cursor.fetchall()
             finally:
                 cursor.close()
-            frames[kind] = rows_frame(rows, kind)
-        return frames
+            by_id: dict[int, list[Any]] = {i: [] for i in ids}
+            for row in rows:
+                by_id[row[0]].append(row[1:])
+            out[kind] = {i: rows_frame(r, kind) for i, r in by_id.items()}
+        return out
 
     def dataset(self, province: str | None = None) -> Dataset:
         """The rows of the latest current submission of each province (or of one province)."""
@@ -731,8 +771,12 @@ class Store:
             for kind, df in frames.items():
                 ids = df["submission_id"].astype("Int64")
                 for sub_id in ids.dropna().unique():
-                    part = df[(ids == sub_id).fillna(False).to_numpy()]
+                    part = df[(ids == sub_id).fillna(False).to_numpy()].drop(columns=["submission_id"])
                     self._insert_rows(conn, kind, int(sub_id), self._row_values(part, kind))
+            for s in subs:  # snapshots are derived data: rebuilt, not carried in the backup
+                conn.execute(snapshots.insert(), [
+                    {"submission_id": s["id"], "kind": kind, "content": frame_parquet(_rows_of(frames[kind], s["id"]), kind)}
+                    for kind in FRAMES])
             known = set(conn.execute(sa.select(users.c.username)).scalars())
             for u in manifest.get("users", []):
                 if u["username"] in known:
@@ -749,6 +793,12 @@ class Store:
                         {"file": Path(path).name, "submissions": len(subs)})
         return {"submissions": len(subs), "originals": len(blobs),
                 "rows": {kind: len(df) for kind, df in frames.items()}}
+
+
+def _rows_of(df: pd.DataFrame, submission_id: int) -> pd.DataFrame:
+    """The rows of one submission in a backup frame (which carries a submission_id column)."""
+    mask = (df["submission_id"].astype("Int64") == submission_id).fillna(False).to_numpy()
+    return df[mask].drop(columns=["submission_id"])
 
 
 def _copy(data: Dataset) -> Dataset:
