@@ -21,7 +21,7 @@ import yaml
 from .catalog import Catalog, load_catalog
 from .i18n import t
 from .identifiers import classify_identifier, identifier_key_of
-from .model import IngestResult, Problem, SheetCount, conform, empty_frame
+from .model import IngestResult, Problem, SheetCount, conform
 from .readers import MAX_BYTES, MAX_CELLS, ReadError, SheetGrid, read_workbook
 from .text import alias_key, item_key
 from .values import cell_text, is_blank, parse_date, parse_number, period_end
