@@ -1,0 +1,112 @@
+"""Sign-in in a real headless Chromium: the login form, a wrong password, a login that survives a page
+reload (the signed cookie), and a sign-out that also survives a reload."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from conftest import ROOT, free_port, screenshot, wait_idle
+
+SECRET = "browser-test-secret-0123456789-abcdefghij"
+PASSWORD = "correct horse 9"
+
+
+@pytest.fixture(scope="module")
+def auth_url(tmp_path_factory) -> str:
+    """A running app with accounts switched on and one editor account; stopped after the module."""
+    from metrics import auth
+    from metrics.auth import Accounts
+    from metrics.store import Store
+
+    folder = tmp_path_factory.mktemp("auth_browser")
+    db = f"sqlite:///{folder / 'tracker.sqlite'}"
+    rounds, auth.BCRYPT_ROUNDS = auth.BCRYPT_ROUNDS, 4
+    try:
+        Accounts(Store(db)).add("js_editor", PASSWORD, "editor", "江苏省")
+    finally:
+        auth.BCRYPT_ROUNDS = rounds
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": db, "TRACKER_SAMPLE_DATA": "off", "TRACKER_AUTH": "on",
+           "TRACKER_SECRET": SECRET, "PYTHONDONTWRITEBYTECODE": "1"}
+    log_path = folder / "streamlit.log"
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
+                                 "--server.port", str(port), "--server.address", "127.0.0.1"],
+                                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                        if r.status == 200:
+                            break
+                except OSError:
+                    pass
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"streamlit did not start: {log_path.read_text()[-2000:]}")
+                time.sleep(0.3)
+            yield base
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    text = log_path.read_text(encoding="utf-8", errors="replace")
+    assert "Traceback" not in text, text[-4000:]
+    assert PASSWORD not in text and "wrong password 1" not in text  # never logged in clear
+
+
+@pytest.fixture()
+def auth_page(browser, auth_url):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    pg = context.new_page()
+    pg.set_default_timeout(60_000)
+    yield pg
+    context.close()
+
+
+def submit_login(page, username: str, password: str) -> None:
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码", exact=True).fill(password)
+    page.get_by_role("button", name="登录").click()
+    wait_idle(page)
+
+
+def test_login_form_wrong_password_login_reload_and_logout(auth_page, auth_url):
+    page = auth_page
+    page.goto(auth_url)
+    wait_idle(page)
+    assert page.get_by_role("heading", name="登录").is_visible()
+    assert page.locator("[data-testid='stSidebarNav']").count() == 0  # no page reachable before signing in
+    screenshot(page, "auth_login_form")
+
+    submit_login(page, "js_editor", "wrong password 1")
+    assert page.get_by_text("用户名或密码错误。").is_visible()
+    screenshot(page, "auth_wrong_password")
+
+    submit_login(page, "js_editor", PASSWORD)
+    page.get_by_text("当前用户:js_editor").wait_for()
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert any(c["name"] == "tracker_session" for c in page.context.cookies())
+    screenshot(page, "auth_signed_in")
+
+    page.reload()  # a new Streamlit session: the signed cookie keeps the login
+    wait_idle(page)
+    page.get_by_text("当前用户:js_editor").wait_for()
+
+    page.get_by_role("button", name="退出登录").click()
+    wait_idle(page)
+    page.get_by_text("您已退出登录。").wait_for()
+    assert not any(c["name"] == "tracker_session" and c["value"] for c in page.context.cookies())
+    page.reload()
+    wait_idle(page)
+    assert page.get_by_role("heading", name="登录").is_visible()
+    assert page.get_by_text("当前用户:js_editor").count() == 0
+    screenshot(page, "auth_signed_out")
