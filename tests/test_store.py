@@ -39,6 +39,29 @@ def test_migrations_create_the_schema_from_empty(db_url):
     assert not store.has_data()
 
 
+def test_a_store_at_the_first_revision_is_upgraded_on_open_and_reads_rows_without_snapshots(db_url):
+    from alembic import command
+    from alembic.config import Config
+
+    from metrics.schema import snapshots
+    from metrics.store import MIGRATIONS, make_engine
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    engine = make_engine(db_url)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+    engine.dispose()
+    store = Store(db_url)  # upgrades to head
+    result = make_result(names=["甲", "乙"])
+    save(store, result)
+    with store.engine.begin() as conn:  # as if stored before snapshots existed
+        conn.execute(snapshots.delete())
+    store._cache = None
+    pd.testing.assert_frame_equal(store.dataset().items, result.items)
+
+
 def test_identical_file_again_stores_nothing_new(db_url):
     store = Store(db_url)
     first = save(store, make_result())
