@@ -35,13 +35,16 @@ with error_boundary("app_compare_heatmap"):
     names = views.custom_metric_names(data.dataset().targets)
     figure.update_traces(x=[names.get(x, x) for x in figure.data[0].x] if figure.data else None,
                          selector={"type": "heatmap"})
-    figure.update_layout(margin={"t": 150})  # room for the subtitle above the metric labels on top
+    # Room for the subtitle above the metric labels on top, added to the height rather than taken from it.
+    figure.update_layout(margin={"t": 150}, height=(figure.layout.height or 300) + 70)
     plot(figure, "compare_heatmap")
 
 with error_boundary("app_compare_ranking"):
     st.subheader(t("app_compare_ranking", lang))
     metrics = [m for m in dict.fromkeys(province_rows["metric"])]
+    with_target = province_rows[province_rows["target"].notna()]["metric"]
     metric = st.selectbox(t("app_col_metric", lang), metrics, key="compare_metric",
+                          index=metrics.index(with_target.iloc[0]) if len(with_target) else 0,
                           format_func=lambda m: catalog.label("metric", m, lang))
     plot(charts.ranking_chart(progress, metric, lang=lang), "compare_ranking")
     ranked = charts.ranking_rows(progress, metric)

@@ -46,8 +46,9 @@ with error_boundary("app_gaps_figures"):
                    if not charts.is_missing(row["projected"]) else ""))
 
 with error_boundary("app_gaps_charts"):
-    plot(charts.bullet_chart(progress, metric, scope_type=scope_type, scope=scope, deadline=deadline, lang=lang),
-         "gaps_bullet")
+    bullet = charts.bullet_chart(progress, metric, scope_type=scope_type, scope=scope, deadline=deadline, lang=lang)
+    bullet.update_layout(height=300, legend={"y": -0.4})  # the legend clears the axis labels
+    plot(bullet, "gaps_bullet")
     plot(charts.trajectory_chart(progress, metric, scope_type=scope_type, scope=scope, deadline=deadline,
                                  lang=lang), "gaps_trajectory")
 
@@ -70,7 +71,7 @@ if scope == NATIONAL:
 
 with error_boundary("app_gaps_items"):
     st.subheader(t("app_gaps_items", lang))
-    items = data.counted_items(scope_type, scope, metric, as_of)
+    items = views.counted_rows(data.counted_items(scope_type, scope, metric, as_of), catalog, lang)
     query = st.text_input(t("app_gaps_search", lang), key="gaps_search", placeholder=t("app_gaps_search_hint", lang))
     shown = views.search_items(items, query)
     st.caption(t("app_gaps_items_count", lang, shown=len(shown), total=len(items)))

@@ -7,7 +7,7 @@ from app_support import data
 from app_support.errors import error_boundary
 from app_support.login import audit_downloads, page_user
 from app_support.session import NATIONAL, current_lang, current_scope
-from app_support.ui import page_header, sample_banner, show_changes, translated
+from app_support.ui import label_of, page_header, sample_banner, show_changes, translated
 from metrics import views
 from metrics.catalog import load_catalog
 from metrics.access import can_write, visible_audit
@@ -125,7 +125,7 @@ with error_boundary("app_history_audit"):
     if user is not None and user.role != "admin":
         st.caption(t("auth_audit_hidden", lang))
     audit = views.audit_table(audit_rows)
-    st.dataframe(translated(audit.assign(action=[t(f"app_action_{a}", lang) for a in audit["action"]]),
+    st.dataframe(translated(audit.assign(action=[label_of("app_action", a, lang) for a in audit["action"]]),
                             {"at": "app_col_at", "actor": "app_col_actor", "action": "app_col_action",
                              "submission_id": "app_col_id", "province": "app_col_province",
                              "sha256": "app_col_sha"}, lang),

@@ -11,6 +11,7 @@ from app_support.session import current_as_of, current_lang, current_scope, scop
 from app_support.ui import page_header, sample_banner
 from metrics import views
 from metrics.i18n import LANGS, t
+from metrics.report import FORMATS, MEDIA_TYPES
 
 lang = current_lang()
 page_header("app_page_report", scoped=False)
@@ -27,8 +28,8 @@ with st.form("report_form", border=True):
     c3, c4 = st.columns(2)
     report_lang = c3.radio(t("app_report_lang", lang), list(LANGS), index=list(LANGS).index(lang), horizontal=True,
                            key="report_lang", format_func=lambda v: "中文" if v == "zh" else "English")
-    fmt = c4.radio(t("app_report_format", lang), list(views.REPORT_FORMATS), horizontal=True, key="report_format",
-                   format_func=lambda f: views.REPORT_FORMATS[f]["label"])
+    fmt = c4.radio(t("app_report_format", lang), list(FORMATS), horizontal=True, key="report_format",
+                   format_func=lambda f: views.REPORT_LABELS.get(f, f))
     build = st.form_submit_button(t("app_report_build", lang), type="primary", icon=":material/description:")
 
 if build:
@@ -43,5 +44,5 @@ if request:
             status.update(label=t("app_report_ready", lang), state="complete")
         name = views.report_filename(r_scope, r_as_of, r_lang, r_fmt)
         st.download_button(t("app_report_download", lang, name=name), content, file_name=name,
-                           mime=views.REPORT_FORMATS[r_fmt]["mime"], key="report_download", type="primary",
+                           mime=MEDIA_TYPES[r_fmt], key="report_download", type="primary",
                            icon=":material/download:")

@@ -204,13 +204,10 @@ def original_file(submission_id: int) -> tuple[str, bytes]:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _report_file(url: str, rev: str, scope: str, as_of: dt.date, lang: str, fmt: str) -> bytes:
-    import importlib
-
-    from metrics.report.content import build_report
+    from metrics.report import build_report, render
 
     content = build_report(_progress(url, rev, as_of), _dataset(url, rev, None), scope=scope, lang=lang)
-    renderer = getattr(importlib.import_module(f"metrics.report.{fmt}"), f"render_{fmt}")
-    return renderer(content)
+    return render(content, fmt)
 
 
 def report_file(scope: str, as_of: dt.date, lang: str, fmt: str) -> bytes:

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics.charts import fmt_date, fmt_number, status_color, status_label
-from metrics.i18n import t
+from metrics.i18n import t, translations
 from metrics.views import card_headline
 
 from . import data
@@ -94,9 +94,19 @@ def show_cards(cards: list[dict[str, Any]], lang: str, per_row: int = 4) -> None
 
 
 def translated(df: pd.DataFrame, columns: dict[str, str], lang: str) -> pd.DataFrame:
-    """The frame's ``columns`` (in that order) renamed to their labels: {column: translation key}."""
+    """The frame's ``columns`` (in that order) renamed to their labels: {column: translation key};
+    columns without any value are left out."""
     present = [c for c in columns if c in df.columns]
+    if len(df):  # a column with no value at all only shows "None" in every cell
+        present = [c for c in present if df[c].notna().any()]
     return df[present].rename(columns={c: t(columns[c], lang) for c in present})
+
+
+def label_of(prefix: str, value: str, lang: str) -> str:
+    """The label of ``value`` under translation key ``prefix_value``; the value itself when there is none
+    (a new audit action, say, still shows)."""
+    key = f"{prefix}_{value}"
+    return t(key, lang) if key in translations() else str(value)
 
 
 def plot(fig: Any, key: str) -> None:

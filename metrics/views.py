@@ -166,6 +166,19 @@ def search_items(items: pd.DataFrame, query: str) -> pd.DataFrame:
     return items[mask]
 
 
+def counted_rows(rows: pd.DataFrame, catalog: Any, lang: str = "zh") -> pd.DataFrame:
+    """The rows that make up a figure (``progress.counted_items`` marks them ``counted``), with
+    province, direction and flagship category by name."""
+    if "counted" in rows.columns:
+        rows = rows[rows["counted"].fillna(False).astype(bool)]
+    rows = rows.copy()
+    for column, dimension in (("province", "province"), ("direction", "direction"), ("flagship", "flagship")):
+        if column in rows.columns:
+            rows[column] = [catalog.label(dimension, v, lang) if isinstance(v, str) and v else ""
+                            for v in rows[column]]
+    return rows.reset_index(drop=True)
+
+
 # ---- history --------------------------------------------------------------------------------
 def history_table(history: list[dict[str, Any]]) -> pd.DataFrame:
     """Stored submissions, newest first: id, province, as_of, uploaded_at, uploader, filename, state, sample."""
@@ -336,12 +349,7 @@ def audit_table(audit: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 # ---- reports ----------------------------------------------------------------------------------
-REPORT_FORMATS = {
-    "xlsx": {"label": "Excel", "mime": XLSX_MIME},
-    "docx": {"label": "Word", "mime": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
-    "pdf": {"label": "PDF", "mime": "application/pdf"},
-    "html": {"label": "HTML", "mime": "text/html"},
-}
+REPORT_LABELS = {"xlsx": "Excel", "docx": "Word", "pdf": "PDF", "html": "HTML"}
 
 
 def report_filename(scope: str, as_of: dt.date, lang: str, fmt: str) -> str:
