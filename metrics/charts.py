@@ -118,6 +118,20 @@ def unit_label(catalog: Catalog, metric: str, unit: Any, lang: str) -> str:
     return "" if is_missing(unit) else str(unit)
 
 
+def target_words(row: Any, catalog: Catalog, lang: str) -> str:
+    """The target as the policy words it ("百项", "a batch"), in ``lang``; the engine's text otherwise."""
+    deadline = None if is_missing(row["deadline"]) else pd.Timestamp(row["deadline"]).date()
+    if row.get("target_source") == "national":
+        spec = catalog.national_target(row["metric"], deadline)
+        if spec is not None:
+            text = spec.text_en if lang == "en" else spec.text_zh
+            if text:
+                return text
+    if is_missing(row["target_text"]) or not str(row["target_text"]):
+        return t("target_batch", lang) if row.get("target_source") != "none" else ""
+    return str(row["target_text"])
+
+
 def scope_label(catalog: Catalog, scope_type: str, scope: str, lang: str) -> str:
     if scope_type == "national":
         return t("scope_national", lang)
@@ -210,7 +224,7 @@ def overview_bullets(progress: Any, *, scope_type: str = "national", scope: str 
             texts.append(f"{actual} · {t('chart_no_numeric_target', lang)}")
         else:
             texts.append(f"{fmt_number(r['percent'])}% ({actual} / {fmt_number(r['target'])})")
-        hovers.append(t("chart_hover_target", lang, actual=actual, target=r["target_text"] if not is_missing(r["target_text"]) else "",
+        hovers.append(t("chart_hover_target", lang, actual=actual, target=target_words(r, catalog, lang),
                         percent=fmt_number(r["percent"]), pace=fmt_number(r["pace_percent"]),
                         status=status_label(r["status"], lang)))
     fig.add_trace(go.Bar(x=pct, y=labels, orientation="h", marker_color=[status_color(s) for s in rows["status"]],
@@ -289,6 +303,10 @@ def trajectory_chart(progress: Any, metric: str, *, scope_type: str = "national"
                            yanchor="bottom", font={"size": 11, "color": "#444444"})
     fig.update_xaxes(title_text=t("chart_month_axis", lang), tickformat="%Y-%m")
     fig.update_yaxes(title_text=f"{t('chart_cumulative_axis', lang)} ({unit})", rangemode="tozero")
+    top = max([0.0, *p["cumulative"], p.get("target", 0.0), *(p["projection"][1] if "projection" in p else [])])
+    if r["kind"] == "count" and top < 5:
+        # Whole items: no fractional ticks on a nearly empty series.
+        fig.update_yaxes(dtick=1, range=[0, max(top, 1.0) * 1.1])
     title = t("chart_trajectory_title", lang, metric=metric_name(r, lang),
               scope=scope_label(catalog, scope_type, scope, lang))
     return _layout(fig, title, progress, lang, height=420)

@@ -15,12 +15,12 @@ import pandas as pd
 
 from ..catalog import Catalog, load_catalog
 from ..charts import (as_of_of, fmt_date, fmt_number, is_missing, scope_rows, status_color,
-                      status_label, unit_label, year_of)
+                      status_label, target_words, unit_label, year_of)
 from ..i18n import t, translations
 from ..model import Dataset
 
 # Word and PDF list at most this many counted items per metric; the Excel file has them all.
-APPENDIX_LIMIT = 50
+APPENDIX_LIMIT = 30
 
 
 @dataclass
@@ -85,7 +85,7 @@ def target_sentence(row: Any, catalog: Catalog, scope_type: str, scope: str, as_
               "verb": metric_verb(row["metric"], lang), "metric": _name(row, lang),
               "actual": fmt_number(row["actual"]), "unit": unit, "year": year_of(row["deadline"]),
               "percent": fmt_number(row["percent"]), "status": status_label(row["status"], lang),
-              "target": row["target_text"] if not is_missing(row["target_text"]) else ""}
+              "target": target_words(row, catalog, lang)}
     if is_missing(row["target"]) and row["target_source"] == "none" and scope_type == "province":
         return t("report_sentence_no_local_target", lang, contribution=fmt_number(row["contribution_percent"]),
                  **values)
@@ -130,7 +130,7 @@ def targets_table(rows: pd.DataFrame, catalog: Catalog, lang: str) -> pd.DataFra
             "target": None if not has_target else float(r["target"]),
             "target_text": (fmt_number(r["target"]) if has_target else
                             t("report_no_local_target", lang) if r["target_source"] == "none" and r["scope_type"] == "province"
-                            else (r["target_text"] if not is_missing(r["target_text"]) else t("target_batch", lang))),
+                            else target_words(r, catalog, lang)),
             "deadline": None if is_missing(r["deadline"]) else pd.Timestamp(r["deadline"]).date(),
             "actual": float(r["actual"]) if not is_missing(r["actual"]) else 0.0,
             "percent": None if is_missing(r["percent"]) else float(r["percent"]),
@@ -240,18 +240,39 @@ def level_tables(progress: Any, catalog: Catalog, scope_type: str, scope: str,
 ITEM_FIELDS = ["name", "code", "province", "direction", "flagship", "date", "evidence", "source", "row"]
 
 
+def _date_text(dates: pd.Series, precision: pd.Series) -> list[str]:
+    """Completion dates as written: 2025-03-01, 2025-03 (month precision) or 2025 (year precision)."""
+    iso = pd.to_datetime(dates).dt.strftime("%Y-%m-%d").fillna("")
+    cut = precision.fillna("day").map({"month": 7, "year": 4}).fillna(10).astype(int)
+    return [d[:n] for d, n in zip(iso, cut)]
+
+
 def items_table(items: pd.DataFrame, catalog: Catalog, lang: str) -> pd.DataFrame:
     """Counted items with labels in the report's language, sorted by region then date."""
     cols = [c for c in ITEM_FIELDS if c in items.columns]
     df = items[cols].copy()
+    if "date" in df:
+        df = df.sort_values("date", na_position="last", kind="stable")
+        precision = items.loc[df.index, "date_precision"] if "date_precision" in items else pd.Series("day", df.index)
+        df["date"] = _date_text(df["date"], precision)
     if "province" in df:
-        df["province"] = [catalog.label("province", p, lang) if not is_missing(p) else "" for p in df["province"]]
+        labels = {p: catalog.label("province", p, lang) for p in df["province"].dropna().unique()}
+        df["province"] = [labels.get(p, "") for p in df["province"]]
+        df = df.sort_values("province", kind="stable")
     for dim in ("direction", "flagship"):
         if dim in df:
-            df[dim] = [catalog.label(dim, v, lang) if not is_missing(v) and v else "" for v in df[dim]]
-    if "date" in df:
-        df["date"] = pd.to_datetime(df["date"]).dt.date
-    return df.sort_values([c for c in ("province", "date") if c in df.columns], na_position="last").reset_index(drop=True)
+            labels = {v: catalog.label(dim, v, lang) for v in df[dim].dropna().unique() if v}
+            df[dim] = [labels.get(v, "") for v in df[dim]]
+    return df.reset_index(drop=True)
+
+
+def metric_subsets(data: Dataset) -> dict[str, Dataset]:
+    """The Dataset split by metric, so each list of counted items scans only its own rows."""
+    items = {m: df.reset_index(drop=True) for m, df in data.items.groupby("metric", sort=False)}
+    totals = {m: df.reset_index(drop=True) for m, df in data.totals.groupby("metric", sort=False)}
+    return {m: Dataset(items=items.get(m, data.items.iloc[:0]), totals=totals.get(m, data.totals.iloc[:0]),
+                       targets=data.targets, sources=data.sources)
+            for m in set(items) | set(totals)}
 
 
 def shared_table(progress: Any, catalog: Catalog, scope_type: str, scope: str, lang: str) -> pd.DataFrame:
@@ -283,6 +304,9 @@ def build_report(progress: Any, data: Dataset, catalog: Catalog | None = None, *
     charts = [ChartSpec("overview_bullets", {"scope_type": scope_type, "scope": scope},
                         t("report_chart_overview", lang))]
     for _, r in targets.iterrows():
+        # A trend is drawn for every numeric target and for any figure with something counted.
+        if is_missing(r["target"]) and not r["actual"]:
+            continue
         charts.append(ChartSpec("trajectory_chart", {"metric": r["metric"], "scope_type": scope_type, "scope": scope,
                                                      "deadline": r["deadline"]}, r["name"]))
     if scope_type == "national":
@@ -301,12 +325,14 @@ def build_report(progress: Any, data: Dataset, catalog: Catalog | None = None, *
 
     items: dict[str, pd.DataFrame] = {}
     item_titles: dict[str, str] = {}
-    for _, r in targets.drop_duplicates("metric").iterrows():
-        found = counted_items(data, catalog, scope_type, scope, r["metric"], as_of)
+    subsets = metric_subsets(data)
+    for _, r in (targets.drop_duplicates("metric").iterrows() if len(targets) else []):
+        sub = subsets.get(r["metric"])
+        found = counted_items(sub, catalog, scope_type, scope, r["metric"], as_of) if sub is not None else pd.DataFrame()
         if len(found):
             # The rows that make up the figure: register items counted once (totals-only regions have no list).
             found = found[found["counted"].astype(bool) & (found["origin"] == "item")]
-        items[r["metric"]] = items_table(found, catalog, lang)
+        items[r["metric"]] = items_table(found, catalog, lang) if len(found) else pd.DataFrame(columns=ITEM_FIELDS)
         item_titles[r["metric"]] = r["name"]
 
     title = t("report_title", lang, scope=s_label)

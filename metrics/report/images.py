@@ -26,7 +26,7 @@ from .. import charts  # noqa: E402
 from ..catalog import Catalog, load_catalog  # noqa: E402
 from ..i18n import t  # noqa: E402
 
-DPI = 150
+DPI = 120  # 1,080 px across a 16.5 cm column: sharp in print, quick to encode
 WIDTH_IN = 9.0
 
 

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.rich_text import CellRichText
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.formatting.rule import ColorScaleRule, FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -205,32 +208,82 @@ def _regions_sheet(wb: Workbook, c: ReportContent, used: set[str]) -> None:
 ITEM_HEADS = ["name", "code", "province", "direction", "flagship", "date", "evidence", "source", "row"]
 
 
-def _metric_sheets(wb: Workbook, c: ReportContent, used: set[str]) -> None:
-    for metric, items in c.items.items():
+def _metric_sheets(wb: Workbook, c: ReportContent, used: set[str]) -> dict[str, str]:
+    """One sheet per metric with its counted items; returns placeholder -> rows XML to fill in after saving."""
+    fills: dict[str, str] = {}
+    for n, (metric, items) in enumerate(c.items.items()):
         ws = wb.create_sheet(sheet_title(c.item_titles[metric], used))
         cols = [h for h in ITEM_HEADS if h in items.columns]
         _print_setup(ws, 5, [36, 22, 12, 12, 14, 12, 30, 18, 8][:len(cols)])
         t = c.targets[c.targets["metric"] == metric].iloc[0]
         ws.append([_styled(ws, c.item_titles[metric], TITLE)])
-        ws.append([c.text("report_col_target"), f"{t['target_text']} {t['unit']}".strip(),
-                   c.text("report_col_actual"), t["actual"], c.text("report_col_status"), t["status_label"]])
+        target = f"{t['target_text']} {t['unit']}".strip() if not is_missing(t["target"]) else t["target_text"]
+        ws.append([c.text("report_col_target"), target, c.text("report_col_actual"), t["actual"],
+                   c.text("report_col_status"), t["status_label"]])
         ws.append([c.text("report_col_clause"), t["clause"]])
         ws.append([])
         ws.append(_header(ws, [c.text(f"report_col_{h}") for h in cols]))
-        date_col = cols.index("date") if "date" in cols else -1
-        safe = safe_cell_text
-        for rec in items[cols].itertuples(index=False, name=None):
-            row = []
-            for i, v in enumerate(rec):
-                if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v):
-                    row.append(None)
-                elif i == date_col:
-                    row.append(_styled(ws, v, fmt="yyyy-mm-dd"))
-                elif isinstance(v, str):
-                    row.append(safe(v) if v else None)
-                else:
-                    row.append(_value(v))
-            ws.append(row)
+        if len(items):
+            marker = f"__report_items_{n}__"
+            ws.append([CellRichText(marker)])  # an inline-string placeholder row, replaced after saving
+            fills[marker] = rows_xml(items[cols], first_row=6)
+            ws.auto_filter.ref = f"A5:{get_column_letter(len(cols))}{5 + len(items)}"
+    return fills
+
+
+# Control characters XML forbids (the ones openpyxl rejects), removed from every text cell.
+XML_ILLEGAL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
+
+
+def rows_xml(df: pd.DataFrame, first_row: int) -> str:
+    """SpreadsheetML rows of a frame: text as inline strings (never a formula), numbers as numbers.
+
+    openpyxl spends most of a large report in its per-cell machinery; the item lists (tens of
+    thousands of rows of plain text) are serialised here directly, column by column with vectorised
+    string operations, as the same XML openpyxl writes for such cells.
+    """
+    n = len(df)
+    if n == 0:
+        return ""
+    rn = pd.Series(np.arange(first_row, first_row + n), dtype="int64").astype("string")
+    out = '<row r="' + rn + '">'
+    for j, col in enumerate(df.columns):
+        s = df[col].reset_index(drop=True)
+        ref = '<c r="' + get_column_letter(j + 1) + rn
+        if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
+            cell = ref + '" t="n"><v>' + s.astype("string") + "</v></c>"
+            present = s.notna()
+        else:
+            text = (s.astype("string").fillna("").str.replace(XML_ILLEGAL, "", regex=True).str.slice(0, 32767)
+                    .str.replace("&", "&amp;", regex=False).str.replace("<", "&lt;", regex=False)
+                    .str.replace(">", "&gt;", regex=False))
+            cell = ref + '" t="inlineStr"><is><t xml:space="preserve">' + text + "</t></is></c>"
+            present = text != ""
+        out = out + cell.where(present, "").fillna("")
+    return "".join((out + "</row>").tolist())
+
+
+def fill_rows(xlsx: bytes, fills: dict[str, str]) -> bytes:
+    """The saved workbook with each placeholder row replaced by its rows XML."""
+    if not fills:
+        return xlsx
+    zin = zipfile.ZipFile(io.BytesIO(xlsx))
+    out = io.BytesIO()
+    # Fast compression: the item sheets are most of the bytes and most of the time.
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                text = data.decode("utf-8")
+                for marker in [m for m in fills if m in text]:
+                    at = text.index(marker)
+                    start = text.rfind("<row", 0, at)
+                    end = text.index("</row>", at) + len("</row>")
+                    text = text[:start] + fills[marker] + text[end:]
+                    text = re.sub(r'<dimension ref="[^"]*"/>', "", text, count=1)
+                data = text.encode("utf-8")
+            zout.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
+    return out.getvalue()
 
 
 def _table_sheet(wb: Workbook, c: ReportContent, used: set[str], title_key: str, df: pd.DataFrame,
@@ -268,7 +321,7 @@ def render_xlsx(content: ReportContent) -> bytes:
     _summary_sheet(wb, content, used)
     _trend_sheet(wb, content, used)
     _regions_sheet(wb, content, used)
-    _metric_sheets(wb, content, used)
+    fills = _metric_sheets(wb, content, used)
     _goals_sheet(wb, content, used)
     _table_sheet(wb, content, used, "report_sheet_shared", content.shared_items,
                  ["metric", "name", "code", "key", "provinces"], [20, 36, 22, 22, 30])
@@ -278,4 +331,4 @@ def render_xlsx(content: ReportContent) -> bytes:
                  ["label", "province", "as_of", "uploaded_at", "sha256"], [28, 14, 12, 20, 68])
     buf = io.BytesIO()
     wb.save(buf)
-    return buf.getvalue()
+    return fill_rows(buf.getvalue(), fills)
