@@ -19,6 +19,7 @@ from metrics import auth
 from metrics.access import AccessDenied, Principal, can_see_audit, can_write, check_can_write, visible_audit
 from metrics.audit import audit_csv, audit_xlsx
 from metrics.auth import Accounts, AuthError, checked_secret, hash_password, password_matches
+from metrics.i18n import t
 from metrics.store import Store
 from tests.store_fixtures import content_of, db_url, make_result  # noqa: F401 - db_url is a fixture
 
@@ -323,7 +324,7 @@ def test_the_audit_export_is_text_only_csv_and_xlsx():
     text = audit_csv(AUDIT, "zh").decode("utf-8-sig")
     frame = pd.read_csv(io.StringIO(text))
     assert list(frame.columns)[:3] == ["时间(UTC)", "操作人", "操作"]
-    assert frame.iloc[0]["操作人"] == "'=HYPERLINK(\"x\")" and frame.iloc[1]["操作"] == "创建账户"
+    assert frame.iloc[0]["操作人"] == "'=HYPERLINK(\"x\")" and frame.iloc[1]["操作"] == t("app_action_user_add")
     sheet = openpyxl.load_workbook(io.BytesIO(audit_xlsx(AUDIT, "en"))).active
     rows = [[c.value for c in r] for r in sheet.iter_rows()]
     assert rows[0][:3] == ["Time (UTC)", "User", "Action"]
