@@ -24,6 +24,8 @@ from bench.data import ROOT, scale_label, stored_workbook
 from bench.server import CHART, CHROMIUM, CHROMIUM_ARGS, EXCEPTION, IDLE, serve
 
 PAGES = ("overview", "gaps")
+# The overview is the default page: its address is the root (/overview is "page not found").
+URL_PATHS = {"overview": "", "gaps": "gaps", "catalog": "catalog"}
 SCOPES = ("广东省", "江苏省", "national", "浙江省", "北京市")
 
 
@@ -94,7 +96,7 @@ def first_chart_rows(url: str, scale: float, folder: str) -> list[dict[str, Any]
             context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
             page = context.new_page()
             try:
-                seconds = _time_until(page, f"{server.base}/{path}", selector)
+                seconds = _time_until(page, f"{server.base}/{URL_PATHS[path]}", selector)
                 page.wait_for_selector(IDLE, timeout=120_000)
                 if page.locator(EXCEPTION).count():
                     raise RuntimeError(f"{path}: an exception is shown on the page")
