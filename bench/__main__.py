@@ -57,7 +57,8 @@ def machine() -> dict[str, Any]:
 
     return {"cpus": os.cpu_count(), "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
             "python": platform.python_version(), "platform": platform.platform(),
-            "cpu": _cpu_model(), "date": time.strftime("%Y-%m-%d %H:%M")}
+            "cpu": _cpu_model(), "date": time.strftime("%Y-%m-%d %H:%M"),
+            "load_average_1m": round(os.getloadavg()[0], 1)}
 
 
 def _cpu_model() -> str:
@@ -180,7 +181,8 @@ def print_scaling(outcomes: list[dict[str, Any]]) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     info = machine()
-    print(f"Machine: {info['cpus']} cores, {info['memory_gb']} GB, {info['cpu']}, Python {info['python']}")
+    print(f"Machine: {info['cpus']} cores, {info['memory_gb']} GB, {info['cpu']}, Python {info['python']}, "
+          f"load average {info['load_average_1m']} at start (other work on the machine slows every figure)")
     print(f"Scales: " + ", ".join(scale_label(s) for s in args.scale_list) + f"; cases: {', '.join(args.case_list)}")
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "TRACKER_SAMPLE_DATA": "off",
            "BENCH_LOAD_SECONDS": str(args.load_seconds)}
@@ -210,9 +212,11 @@ def main(argv: list[str] | None = None) -> int:
         for o in outcomes:
             if o.get("error"):
                 print(f"\n{o['case']} at {scale_label(o['scale'])} failed:\n{o.get('log_tail', o['error'])}")
+    print(f"\nLoad average at the end: {os.getloadavg()[0]:.1f}")
     over = [(r["case"], r["scale"], text) for r in flat for text, v in r["verdicts"] if v == "OVER"]
-    print("\nBudgets at 31x2000 (10x): " + ("all PASS" if not over else
-                                             f"{len(over)} OVER: " + "; ".join(f"{c} {t}" for c, _, t in over)))
+    judged = sum(1 for r in flat for _, v in r["verdicts"] if v in ("PASS", "OVER"))
+    print(f"\nBudgets judged: {judged} ({'none: no 31x2000 (10x) run' if not judged else 'PASS ' + str(judged - len(over))}"
+          + (f"; {len(over)} OVER: " + "; ".join(f"{c} at {s}: {t}" for c, s, t in over) if over else "") + ")")
     if args.json_out:
         Path(args.json_out).write_text(json.dumps({"machine": info, "rows": flat, "runs": [
             {k: v for k, v in o.items() if k not in ("rows", "log_tail")} for o in outcomes]},

@@ -61,13 +61,14 @@ def budgets_for(case: str) -> list[Budget]:
 
 def verdicts(row: dict[str, Any], scale: float, peak_mb: float | None) -> list[tuple[str, str]]:
     """(budget text, PASS/OVER/–) for each budget of the row; judged only at the budget scale."""
+    # Errors and uploads stored twice are judged at any scale: none is ever acceptable.
     judged = abs(float(scale) - BUDGET_SCALE) < 1e-9
     out = []
     for b in budgets_for(str(row.get("case", ""))):
         value = row.get(b.field)
         if value is None:
             out.append((b.text(), "n/a"))
-        elif not judged:
+        elif not judged and b.field not in ("errors", "stored_not_once"):
             out.append((b.text(), "–"))
         else:
             out.append((b.text(), "PASS" if OPS[b.op](float(value), b.limit) else "OVER"))
