@@ -152,7 +152,7 @@ def classify_identifier(text: str, metric: str | None = None) -> Identifier:
     # 18 characters with the 6-digit administrative division in place, or a near miss (mostly digits).
     full_shape = len(compact) == 18 and compact.isalnum() and compact.isascii() and compact[2:8].isdigit()
     is_credit_shape = full_shape or (bool(_CREDIT_SHAPE.match(compact)) and sum(map(str.isdigit, compact)) >= 10)
-    if metric not in STANDARD_METRICS and full_shape and compact[:2].isalnum() and not compact[:2].isalpha():
+    if metric not in STANDARD_METRICS and full_shape:
         return _check_credit_code(compact)  # the common case, decided without the standard patterns
     std = _standard_text(raw)
     chinese, international, looks = _standard_patterns()
