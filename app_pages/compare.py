@@ -5,7 +5,7 @@ import streamlit as st
 
 from app_support import data
 from app_support.errors import error_boundary
-from app_support.session import current_as_of, current_lang
+from app_support.session import choice, current_as_of, current_lang
 from app_support.ui import page_header, plot, sample_banner, translated
 from metrics import charts, views
 from metrics.catalog import load_catalog
@@ -25,14 +25,14 @@ province_rows = rows[(rows["scope_type"] == "province") & (rows["kind"] != "qual
 if province_rows.empty:
     st.info(t("app_no_data", lang))
     st.stop()
+# Custom metrics of a province's own plan are named in its workbook, not in the catalog.
+names = views.custom_metric_names(data.dataset().targets)
 
 with error_boundary("app_compare_heatmap"):
     st.subheader(t("app_compare_heatmap", lang))
-    value = st.radio(t("app_compare_value", lang), ["percent", "contribution_percent"], key="compare_value",
-                     horizontal=True, format_func=lambda v: t(f"app_compare_value_{v}", lang))
+    value = choice(st.radio, t("app_compare_value", lang), ["percent", "contribution_percent"], "compare_value",
+                   lambda v: t(f"app_compare_value_{v}", lang), horizontal=True)
     figure = charts.heatmap(progress, value=value, lang=lang)
-    # Custom metrics of a province's own plan are named in its workbook, not in the catalog.
-    names = views.custom_metric_names(data.dataset().targets)
     figure.update_traces(x=[names.get(x, x) for x in figure.data[0].x] if figure.data else None,
                          selector={"type": "heatmap"})
     # Room for the subtitle above the metric labels on top, added to the height rather than taken from it.
@@ -43,9 +43,9 @@ with error_boundary("app_compare_ranking"):
     st.subheader(t("app_compare_ranking", lang))
     metrics = [m for m in dict.fromkeys(province_rows["metric"])]
     with_target = province_rows[province_rows["target"].notna()]["metric"]
-    metric = st.selectbox(t("app_col_metric", lang), metrics, key="compare_metric",
-                          index=metrics.index(with_target.iloc[0]) if len(with_target) else 0,
-                          format_func=lambda m: catalog.label("metric", m, lang))
+    metric = choice(st.selectbox, t("app_col_metric", lang), metrics, "compare_metric",
+                    lambda m: names.get(m) or catalog.label("metric", m, lang),
+                    index=metrics.index(with_target.iloc[0]) if len(with_target) else 0)
     plot(charts.ranking_chart(progress, metric, lang=lang), "compare_ranking")
     ranked = charts.ranking_rows(progress, metric)
     table = ranked.assign(rank=range(1, len(ranked) + 1),
@@ -54,7 +54,9 @@ with error_boundary("app_compare_ranking"):
     st.dataframe(translated(table, {"rank": "app_col_rank", "scope": "app_col_province", "actual": "app_col_actual",
                                     "target": "app_col_target", "percent": "app_col_percent",
                                     "contribution_percent": "app_col_contribution", "status": "app_col_status"},
-                            lang), hide_index=True, width="stretch", key="compare_ranking_table")
+                            lang), hide_index=True, width="stretch", key="compare_ranking_table",
+                 column_config={t(k, lang): st.column_config.NumberColumn(format="%.1f")
+                                for k in ("app_col_percent", "app_col_contribution")})
 
 with error_boundary("app_compare_shared"):
     st.subheader(t("app_compare_shared", lang))

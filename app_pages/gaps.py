@@ -6,7 +6,7 @@ import streamlit as st
 
 from app_support import data
 from app_support.errors import error_boundary
-from app_support.session import NATIONAL, current_as_of, current_lang, current_scope
+from app_support.session import NATIONAL, choice, current_as_of, current_lang, current_scope
 from app_support.ui import page_header, plot, sample_banner, translated
 from metrics import charts, views
 from metrics.catalog import load_catalog
@@ -26,10 +26,9 @@ if rows.empty:
     st.stop()
 
 targets = views.target_choices(rows)
-choice = st.selectbox(t("app_gaps_target", lang), list(range(len(targets))), key="gaps_target",
-                      index=views.first_numeric_target(targets),
-                      format_func=lambda i: views.target_choice_label(targets[i], lang))
-row = targets[choice]
+picked = choice(st.selectbox, t("app_gaps_target", lang), list(range(len(targets))), "gaps_target",
+                lambda i: views.target_choice_label(targets[i], lang), index=views.first_numeric_target(targets))
+row = targets[picked]
 metric, deadline = row["metric"], row["deadline"]
 unit = charts.unit_label(catalog, metric, row["unit"], lang)
 

@@ -5,7 +5,7 @@ import streamlit as st
 
 from app_support import data
 from app_support.errors import error_boundary
-from app_support.session import NATIONAL, current_as_of, current_lang, current_scope
+from app_support.session import NATIONAL, choice, current_as_of, current_lang, current_scope
 from app_support.ui import page_header, plot, sample_banner, translated
 from metrics import charts, views
 from metrics.catalog import load_catalog
@@ -27,8 +27,8 @@ with tab_goals, error_boundary("app_goals_tab_goals"):
     if scope == NATIONAL:
         plot(charts.levels_chart(progress, kind="goals", lang=lang), "goals_levels")
     goals = catalog.qualitative_metrics
-    goal = st.selectbox(t("app_col_goal", lang), [g.id for g in goals], key="goals_goal",
-                        format_func=lambda g: views.goal_label(catalog, g, lang))
+    goal = choice(st.selectbox, t("app_col_goal", lang), [g.id for g in goals], "goals_goal",
+                  lambda g: views.goal_label(catalog, g, lang))
     spec = catalog.metric(goal)
     clause = spec.source_clause
     if clause:
@@ -45,8 +45,8 @@ with tab_goals, error_boundary("app_goals_tab_goals"):
 with tab_tasks, error_boundary("app_goals_tab_tasks"):
     if scope == NATIONAL:
         plot(charts.levels_chart(progress, kind="tasks", lang=lang), "tasks_levels")
-    task = st.selectbox(t("app_col_task", lang), [x.number for x in catalog.tasks], key="goals_task",
-                        format_func=lambda n: f"{n}. {catalog.label('task', str(n), lang)}")
+    task = choice(st.selectbox, t("app_col_task", lang), [x.number for x in catalog.tasks], "goals_task",
+                  lambda n: f"{n}. {catalog.label('task', str(n), lang)}")
     table = views.evidence_table(dataset.tasks, "task", task, catalog, lang)
     if table.empty:
         st.caption(t("app_goals_none", lang))

@@ -6,7 +6,7 @@ import streamlit as st
 from app_support import data
 from app_support.errors import error_boundary
 from app_support.login import audit_downloads, page_user
-from app_support.session import NATIONAL, current_lang, current_scope
+from app_support.session import NATIONAL, choice, current_lang, current_scope
 from app_support.ui import label_of, page_header, sample_banner, show_changes, translated
 from metrics import views
 from metrics.catalog import load_catalog
@@ -66,6 +66,7 @@ def describe(i: int) -> str:
 
 with error_boundary("app_history_actions"):
     st.subheader(t("app_history_actions", lang))
+    # A plain keyed widget: the accounts tests pick submissions through it by this key.
     chosen = st.selectbox(t("app_history_submission", lang), ids, key="history_chosen", format_func=describe)
     h = by_id[chosen]
     c1, c2, c3 = st.columns(3)
@@ -105,8 +106,11 @@ with error_boundary("app_history_diff"):
         st.caption(t("app_history_diff_need_two", lang))
     else:
         left, right = st.columns(2)
-        a = left.selectbox(t("app_history_diff_a", lang), ids, index=1, key="history_diff_a", format_func=describe)
-        b = right.selectbox(t("app_history_diff_b", lang), ids, index=0, key="history_diff_b", format_func=describe)
+        # By default the latest change of one province: its current submission against the one before.
+        pairs = views.latest_pairs(history)
+        old, new = (pairs[0][0]["id"], pairs[0][1]["id"]) if pairs else (ids[1], ids[0])
+        a = choice(left.selectbox, t("app_history_diff_a", lang), ids, "history_diff_a", describe, index=ids.index(old))
+        b = choice(right.selectbox, t("app_history_diff_b", lang), ids, "history_diff_b", describe, index=ids.index(new))
         diff = data.submission_diff(a, b)
         counts = views.diff_counts(diff)
         if counts.empty:

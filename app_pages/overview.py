@@ -8,6 +8,7 @@ from app_support.errors import error_boundary
 from app_support.session import NATIONAL, current_as_of, current_lang, current_scope
 from app_support.ui import page_header, plot, sample_banner, show_cards, translated
 from metrics import charts, views
+from metrics.catalog import load_catalog
 from metrics.i18n import t
 
 lang, scope, as_of = current_lang(), current_scope(), current_as_of()
@@ -25,7 +26,7 @@ if rows.empty:
 else:
     with error_boundary("app_overview_cards"):
         st.subheader(t("app_overview_cards", lang))
-        show_cards(views.target_cards(rows, lang), lang)
+        show_cards(views.target_cards(rows, lang, load_catalog()), lang)
     with error_boundary("app_overview_bullets"):
         st.subheader(t("app_overview_bullets", lang))
         plot(charts.overview_bullets(progress, scope_type=scope_type, scope=scope, lang=lang), "overview_bullets")

@@ -21,7 +21,7 @@ st.caption(t("app_report_help", lang))
 with st.form("report_form", border=True):
     c1, c2 = st.columns(2)
     options = scope_options()
-    scope = c1.selectbox(t("app_scope", lang), options, index=options.index(current_scope()), key="report_scope",
+    scope = c1.selectbox(t("app_scope", lang), options, index=options.index(current_scope()), key=f"report_scope_{lang}",
                          format_func=lambda s: scope_label(s, lang))
     as_of = c2.date_input(t("app_as_of", lang), value=current_as_of(), key="report_as_of", format="YYYY-MM-DD",
                           min_value=dt.date(2024, 1, 1), max_value=dt.date(2035, 12, 31))

@@ -8,7 +8,7 @@ import streamlit as st
 from app_support import data
 from app_support.errors import error_boundary
 from app_support.login import denied, page_user, upload_permitted
-from app_support.session import NATIONAL, current_lang, current_scope, scope_label, scope_options
+from app_support.session import NATIONAL, choice, current_lang, current_scope, scope_label, scope_options
 from app_support.ui import page_header, sample_banner, show_changes, translated
 from metrics import views
 from metrics.access import AccessDenied
@@ -24,10 +24,9 @@ sample_banner()
 with error_boundary("app_upload_templates"):
     st.subheader(t("app_upload_templates", lang))
     provinces = [p for p in scope_options() if p != NATIONAL]
-    province = st.selectbox(t("app_upload_province", lang), [NATIONAL, *provinces],
-                            index=0 if scope == NATIONAL else 1 + provinces.index(scope), key="upload_province",
-                            format_func=lambda p: t("app_upload_any_province", lang) if p == NATIONAL
-                            else scope_label(p, lang))
+    province = choice(st.selectbox, t("app_upload_province", lang), [NATIONAL, *provinces], "upload_province",
+                      lambda p: t("app_upload_any_province", lang) if p == NATIONAL else scope_label(p, lang),
+                      index=0 if scope == NATIONAL else 1 + provinces.index(scope))
     chosen = None if province == NATIONAL else province
     c1, c2 = st.columns(2)
     c1.download_button(t("app_upload_blank_template", lang), data.template_bytes(chosen),

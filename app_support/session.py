@@ -52,7 +52,29 @@ def draw_sidebar(default_as_of: dt.date | None = None) -> None:
         st.radio(t("language", current_lang()), list(LANGS), key="lang", horizontal=True,
                  format_func=lambda v: "中文" if v == "zh" else "English")
         lang = current_lang()
-        st.selectbox(t("app_scope", lang), scope_options(), key="scope",
-                     format_func=lambda s: scope_label(s, lang))
+        choice(st.selectbox, t("app_scope", lang), scope_options(), "scope", lambda s: scope_label(s, lang))
         st.date_input(t("app_as_of", lang), key="as_of", min_value=dt.date(2024, 1, 1),
                       max_value=dt.date(2035, 12, 31), format="YYYY-MM-DD", help=t("app_as_of_help", lang))
+
+
+def _copy_choice(widget_key: str, key: str) -> None:
+    st.session_state[key] = st.session_state[widget_key]
+
+
+def choice(widget, label: str, options: list, key: str, format_func, **kwargs):
+    """A selectbox or radio whose option labels follow the language; the chosen value persists.
+
+    The browser keeps showing a keyed widget's old label when only ``format_func`` changes, so the
+    widget's key carries the language and the value itself lives under ``key`` (tests and other
+    pages may set it there); ``index`` is the default when nothing was chosen yet.
+    """
+    index = kwargs.pop("index", 0)
+    if not options:
+        return None
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = options[index]
+    widget_key = f"{key}__{current_lang()}"
+    st.session_state[widget_key] = st.session_state[key]
+    widget(label, options, key=widget_key, format_func=format_func, on_change=_copy_choice,
+           args=(widget_key, key), **kwargs)
+    return st.session_state[key]

@@ -38,18 +38,28 @@ def _iso(value: Any) -> str:
     return str(value)
 
 
-def target_cards(rows: pd.DataFrame, lang: str = "zh") -> list[dict[str, Any]]:
-    """One card per target (metric × deadline) of the progress rows of one scope, in their order."""
+def target_cards(rows: pd.DataFrame, lang: str = "zh", catalog: Any = None) -> list[dict[str, Any]]:
+    """One card per target (metric × deadline) of the progress rows of one scope, in their order.
+
+    Units and a target written as words (一批) come from the catalog in ``lang`` where it knows them.
+    """
     cards = []
     for r in rows.to_dict("records"):
+        m = catalog.metric_by_id.get(r["metric"]) if catalog is not None else None
+        unit = m.unit_label(lang) if m is not None else (r.get("unit") or "")
+        text = r.get("target_text") or ""
+        if m is not None and lang == "en" and r.get("target_source") == "national":
+            spec = next((s for s in m.targets if s.province is None and _iso(s.deadline) == _iso(r.get("deadline"))),
+                        None)
+            text = (spec.text_en or text) if spec is not None else text
         cards.append({
             "metric": r["metric"],
             "name": r["name_en"] if lang == "en" and r.get("name_en") else r["name_zh"],
-            "unit": r.get("unit") or "",
+            "unit": unit,
             "deadline": _iso(r.get("deadline")),
             "actual": _number(r.get("actual")),
             "target": _number(r.get("target")),
-            "target_text": r.get("target_text") or "",
+            "target_text": "" if pd.isna(text) else str(text),
             "percent": _number(r.get("percent")),
             "pace_percent": _number(r.get("pace_percent")),
             "gap_items": _number(r.get("gap_items")),
@@ -179,6 +189,19 @@ def counted_rows(rows: pd.DataFrame, catalog: Any, lang: str = "zh") -> pd.DataF
     return rows.reset_index(drop=True)
 
 
+def minute_text(moment: Any) -> str:
+    """An ISO time stamp as "2026-11-29 08:40 UTC" (the store keeps UTC)."""
+    if moment is None or (isinstance(moment, float) and math.isnan(moment)):
+        return ""
+    try:
+        ts = pd.Timestamp(moment)
+    except (ValueError, TypeError):
+        return str(moment)
+    if ts.tzinfo is not None:
+        ts = ts.tz_convert("UTC")
+    return ts.strftime("%Y-%m-%d %H:%M") + (" UTC" if ts.tzinfo is not None else "")
+
+
 # ---- history --------------------------------------------------------------------------------
 def history_table(history: list[dict[str, Any]]) -> pd.DataFrame:
     """Stored submissions, newest first: id, province, as_of, uploaded_at, uploader, filename, state, sample."""
@@ -187,6 +210,7 @@ def history_table(history: list[dict[str, Any]]) -> pd.DataFrame:
     if df.empty:
         return df
     df["sha256"] = df["sha256"].astype(str).str[:12]
+    df["uploaded_at"] = df["uploaded_at"].map(minute_text)
     return df.sort_values(["uploaded_at", "id"], ascending=False, kind="stable").reset_index(drop=True)
 
 
@@ -344,6 +368,7 @@ def audit_table(audit: list[dict[str, Any]]) -> pd.DataFrame:
     df = pd.DataFrame(audit or [], columns=[*cols, "detail"])[cols]
     if len(df):
         df["sha256"] = df["sha256"].fillna("").astype(str).str[:12]
+        df["at"] = df["at"].map(minute_text)
         df["submission_id"] = df["submission_id"].astype("Int64")
     return df
 

@@ -80,7 +80,8 @@ def test_the_gaps_page_follows_the_chosen_target_and_search_narrows_the_items(ap
     titles = [s["layout"]["title"]["text"] for s in chart_specs(app)]
     assert any("前沿关键核心技术" in x for x in titles)
     assert any("数据截至" in s["layout"]["title"]["subtitle"]["text"] for s in chart_specs(app))
-    app.selectbox(key="gaps_target").select_index(3).run()
+    app.session_state["gaps_target"] = 3
+    app.run()
     assert [m.value for m in app.metric] != first
     count = [c for c in texts(app, "caption") if c.startswith("显示")][0]
     app.text_input(key="gaps_search").input("不可能出现的词").run()
@@ -91,7 +92,7 @@ def test_the_gaps_page_follows_the_chosen_target_and_search_narrows_the_items(ap
 def test_the_compare_page_switches_between_percent_and_contribution(app):
     goto(app, "compare")
     before = chart_specs(app)[0]["layout"]["title"]["text"]
-    app.radio(key="compare_value").set_value("contribution_percent").run()
+    app.radio(key="compare_value__zh").set_value("contribution_percent").run()
     after = chart_specs(app)[0]["layout"]["title"]["text"]
     assert before == t("chart_heatmap_percent_title") and after == t("chart_heatmap_contribution_percent_title")
     assert any("地图" in c for c in texts(app, "caption"))  # says why there is no map
@@ -145,7 +146,7 @@ def test_a_deleted_submission_comes_back_with_undo(app):
 
 def test_a_report_is_built_for_the_chosen_scope_language_and_format(app):
     goto(app, "report")
-    app.selectbox(key="report_scope").set_value("江苏省")
+    app.selectbox(key="report_scope_zh").set_value("江苏省")
     app.radio(key="report_lang").set_value("en")
     app.radio(key="report_format").set_value("html")
     app.button[0].click().run()  # the form's submit button

@@ -30,6 +30,25 @@ def test_target_cards_carry_the_figures_of_each_target_in_the_language(lang, nam
     assert views.card_headline(card) == "42 / 100 项"
 
 
+def test_in_english_units_and_a_batch_come_from_the_catalog(catalog):
+    rows = progress_rows(metric="incubator", name_zh="未来产业孵化器", name_en="Future-industry incubators", unit="个",
+                         target=float("nan"), percent=float("nan"), target_text="一批", status="no_target")
+    (card,) = views.target_cards(rows, "en", catalog)
+    assert views.card_headline(card) == "42 / a batch incubators"
+    (card,) = views.target_cards(rows, "zh", catalog)
+    assert views.card_headline(card) == "42 / 一批 个"
+
+
+@pytest.mark.parametrize("moment, expected", [
+    ("2026-11-29T00:40:28.745764+00:00", "2026-11-29 00:40 UTC"),
+    ("2026-11-29T08:40:00+08:00", "2026-11-29 00:40 UTC"),
+    ("2026-11-29 08:40:00", "2026-11-29 08:40"),
+    (None, ""),
+])
+def test_time_stamps_read_to_the_minute(moment, expected):
+    assert views.minute_text(moment) == expected
+
+
 def test_a_batch_target_shows_as_written_and_missing_numbers_become_none():
     (card,) = views.target_cards(progress_rows(target=float("nan"), percent=float("nan"), target_text="一批",
                                                status="no_target"))
