@@ -379,7 +379,9 @@ def ingest_grids(grids: list[SheetGrid], label: str, province: str | None = None
     frames = {FRAME_OF[k]: conform(pd.concat(v, ignore_index=True), FRAME_OF[k]) for k, v in ctx.frames.items()}
     if not any(c.valid + c.invalid for c in ctx.sheets.values()) and not any(p.code in ("missing_column", "no_province")
                                                                  for p in ctx.problems):
-        ctx.add("no_data")
+        # Sheets were recognised but every row is blank (e.g. an unfilled template): say so,
+        # rather than claiming no table was found.
+        ctx.add("no_rows" if ctx.sheets else "no_data")
     ctx.problems.sort(key=lambda p: (order.get(p.sheet or "", -1), p.row or 0))
     ctx.sheets = dict(sorted(ctx.sheets.items(), key=lambda kv: order.get(kv[0], 0)))
     result = IngestResult(file=label, readable=True, province=ctx.province, as_of=ctx.as_of,

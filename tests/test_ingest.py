@@ -195,9 +195,9 @@ def test_blank_rows_and_the_example_row_count_as_blank():
     assert result.sheets["成果清单"].to_dict() == {"total": 3, "valid": 1, "invalid": 0, "blank": 2}
 
 
-def test_the_blank_template_reads_as_no_data_and_its_example_rows_are_ignored():
+def test_the_blank_template_reads_as_no_rows_and_its_example_rows_are_ignored():
     result = read(build_template("广东省"))
-    assert result.readable and codes(result) == ["no_data"]
+    assert result.readable and codes(result) == ["no_rows"]
     assert result.row_counts.valid == 0 and result.row_counts.blank > 0
 
 

@@ -256,8 +256,8 @@ def test_blank_template_reads_with_no_errors_and_no_rows(blank):
     result = read_file(blank, "template.xlsx", province="广东省")
     assert result.readable
     # Nothing is wrong with any row (example and pre-listed rows count as blank); the file as a
-    # whole holds no data, which ingest reports once as no_data.
-    assert [(p.code, p.sheet, p.row) for p in result.errors if p.code != "no_data"] == []
+    # whole holds no filled row, which ingest reports once as no_rows.
+    assert [(p.code, p.sheet, p.row) for p in result.errors] == [("no_rows", None, None)]
     assert all(p.row is None for p in result.errors)
     assert result.row_counts.valid == 0 and result.row_counts.invalid == 0
     assert result.sheets[sheet_name("tasks")].blank == 17
