@@ -229,3 +229,20 @@ def test_cli_reads_the_store_without_files(tmp_path):
     wb = load_workbook(out)
     sources = [r for r in wb["数据来源"].iter_rows(min_row=2, values_only=True)]
     assert sources[0][0] == sample.name and len(sources[0][4]) == 64
+
+
+def test_long_item_lists_are_cut_in_documents_with_a_note_pointing_to_excel(content, monkeypatch):
+    import metrics.report.docx as docx_module
+    import metrics.report.document as document
+
+    monkeypatch.setattr(document, "APPENDIX_LIMIT", 1)
+    monkeypatch.setattr(docx_module, "APPENDIX_LIMIT", 1)
+    html = render(content, "html").decode("utf-8")
+    assert "另有2条未在此列出,完整清单见Excel版报告。" in html
+    assert "每项指标最多列出1条" in html
+    doc = Document(io.BytesIO(render(content, "docx")))
+    assert "另有2条未在此列出,完整清单见Excel版报告。" in [p.text for p in doc.paragraphs]
+    # Excel keeps every counted item.
+    wb = load_workbook(io.BytesIO(render(content, "xlsx")))
+    names = [r[0] for r in wb["前沿关键核心技术"].iter_rows(min_row=6, values_only=True)]
+    assert sorted(names) == sorted(["量子芯片A", FORMULA_NAME, PLUS_NAME])

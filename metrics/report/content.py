@@ -20,7 +20,7 @@ from ..i18n import t, translations
 from ..model import Dataset
 
 # Word and PDF list at most this many counted items per metric; the Excel file has them all.
-APPENDIX_LIMIT = 30
+APPENDIX_LIMIT = 20
 
 
 @dataclass
@@ -86,9 +86,11 @@ def target_sentence(row: Any, catalog: Catalog, scope_type: str, scope: str, as_
               "actual": fmt_number(row["actual"]), "unit": unit, "year": year_of(row["deadline"]),
               "percent": fmt_number(row["percent"]), "status": status_label(row["status"], lang),
               "target": target_words(row, catalog, lang)}
-    if is_missing(row["target"]) and row["target_source"] == "none" and scope_type == "province":
-        return t("report_sentence_no_local_target", lang, contribution=fmt_number(row["contribution_percent"]),
-                 **values)
+    if is_missing(row["target"]) and row["target_source"] == "none":
+        if scope_type == "province" and not is_missing(row["contribution_percent"]):
+            return t("report_sentence_no_local_target", lang, contribution=fmt_number(row["contribution_percent"]),
+                     **values)
+        return t("report_sentence_target_not_set", lang, **values)
     if is_missing(row["target"]):
         return t("report_sentence_no_target", lang, **values)
     gap = row["gap_pp"]
@@ -129,7 +131,7 @@ def targets_table(rows: pd.DataFrame, catalog: Catalog, lang: str) -> pd.DataFra
             "metric": r["metric"], "name": _name(r, lang), "unit": unit,
             "target": None if not has_target else float(r["target"]),
             "target_text": (fmt_number(r["target"]) if has_target else
-                            t("report_no_local_target", lang) if r["target_source"] == "none" and r["scope_type"] == "province"
+                            t("report_no_local_target", lang) if r["target_source"] == "none"
                             else target_words(r, catalog, lang)),
             "deadline": None if is_missing(r["deadline"]) else pd.Timestamp(r["deadline"]).date(),
             "actual": float(r["actual"]) if not is_missing(r["actual"]) else 0.0,

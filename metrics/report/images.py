@@ -40,12 +40,16 @@ def _figure(height: float) -> tuple[Figure, Any]:
     return fig, ax
 
 
-def _finish(fig: Figure, ax: Any, title: str, progress: Any, lang: str) -> bytes:
+def _finish(fig: Figure, ax: Any, title: str, progress: Any, lang: str,
+            margins: dict[str, float] | None = None) -> bytes:
     d = charts.as_of_of(progress)
     fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold")
     if d:
         ax.set_title(t("chart_as_of", lang, date=charts.fmt_date(d, lang)), loc="left", fontsize=9, color="#555555")
-    fig.tight_layout()
+    if margins:
+        fig.subplots_adjust(**margins)  # known label widths: skip tight_layout's extra draw
+    else:
+        fig.tight_layout()
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
     return buf.getvalue()
@@ -159,7 +163,8 @@ def trajectory_chart(progress: Any, metric: str, *, scope_type: str = "national"
     ax.grid(axis="y", color="#eeeeee")
     title = t("chart_trajectory_title", lang, metric=charts.metric_name(r, lang),
               scope=charts.scope_label(catalog, scope_type, scope, lang))
-    return _finish(fig, ax, title, progress, lang)
+    return _finish(fig, ax, title, progress, lang,
+                   margins={"left": 0.085, "right": 0.985, "top": 0.80, "bottom": 0.27})
 
 
 def heatmap(progress: Any, *, value: str = "percent", lang: str = "zh", catalog: Catalog | None = None) -> bytes:
