@@ -127,7 +127,9 @@ def test_word_has_summary_tables_images_east_asian_font_and_page_numbers(outputs
     cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
     assert "滞后" in cells and "3 项" in cells and "74.2%" in cells
     assert SCRIPT in cells  # shown literally
-    assert len(doc.inline_shapes) == len(content.charts)
+    from metrics.report.images import report_images
+
+    assert len(doc.inline_shapes) == len(report_images(content))
     fonts = doc.styles["Normal"].element.rPr.rFonts
     assert fonts.get(qn("w:eastAsia")) == "Noto Sans CJK SC"
     run = next(r for p in doc.paragraphs for r in p.runs if "截至" in r.text)

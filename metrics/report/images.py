@@ -251,11 +251,88 @@ def levels_chart(progress: Any, *, kind: str = "goals", lang: str = "zh", catalo
     return _finish(fig, ax, t(f"chart_levels_{kind}_title", lang), progress, lang)
 
 
+def _trajectory_panel(ax: Any, progress: Any, spec_kwargs: dict[str, Any], lang: str, catalog: Catalog) -> None:
+    """One small trajectory panel: series, pace line, target line, projection, as-of marker."""
+    style = charts.chart_style()
+    p = charts.trajectory_points(progress, spec_kwargs["metric"], spec_kwargs.get("scope_type", "national"),
+                                 spec_kwargs.get("scope", "national"), spec_kwargs.get("deadline"), catalog)
+    r = p["row"]
+    ax.spines[["top", "right"]].set_visible(False)
+    if r is None:
+        ax.axis("off")
+        return
+    if p["months"]:
+        ax.plot(p["months"], p["cumulative"], color=style["series_line"], lw=1.8, label=t("chart_actual", lang))
+    if "pace" in p:
+        ax.plot(*p["pace"], color=style["pace_line"], ls=":", lw=1.3, label=t("chart_pace_line", lang))
+        ax.plot([p["pace"][0][0], p["deadline"]], [p["target"]] * 2, color=style["target_line"], ls="--", lw=0.9,
+                label=t("chart_target", lang))
+    if "projection" in p:
+        ax.plot(*p["projection"], color=style["projection_line"], ls="--", lw=1.3, label=t("chart_projection", lang))
+    top = max([1.0, *p["cumulative"], p.get("target", 0.0), *(p["projection"][1] if "projection" in p else [])])
+    ax.set_ylim(0, top * 1.1)
+    if r["kind"] == "count":
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
+    if p["as_of"] is not None:
+        ax.axvline(p["as_of"], color="#666666", ls=":", lw=0.8)
+    unit = charts.unit_label(catalog, r["metric"], r["unit"], lang)
+    last = charts.fmt_number(p["cumulative"][-1]) if p["cumulative"] else "0"
+    target = f" / {charts.fmt_number(p['target'])}" if "target" in p else ""
+    ax.set_title(f"{charts.metric_name(r, lang)}  {last}{target} {unit} · {charts.status_label(r['status'], lang)}",
+                 loc="left", fontsize=8.5, color="#222222")
+    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
+    ax.tick_params(labelsize=7)
+    ax.grid(axis="y", color="#eeeeee")
+
+
+def trajectory_grid(progress: Any, specs: list[Any], *, lang: str = "zh", catalog: Catalog | None = None) -> bytes:
+    """Small multiples: the trajectories of up to six targets in one image (one draw, one page)."""
+    catalog = catalog or load_catalog()
+    n = len(specs)
+    rows = (n + 1) // 2
+    plt.rcParams["font.family"] = ["sans-serif"]
+    plt.rcParams["font.sans-serif"] = [charts.chart_style()["image_font"], "DejaVu Sans"]
+    fig = Figure(figsize=(WIDTH_IN, 1.4 + 2.35 * rows), dpi=DPI)
+    axes = fig.subplots(rows, 2, squeeze=False)
+    for i, ax in enumerate(axes.flat):
+        if i < n:
+            _trajectory_panel(ax, progress, specs[i].kwargs, lang, catalog)
+        else:
+            ax.axis("off")
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=4, fontsize=8, frameon=False)
+    d = charts.as_of_of(progress)
+    title = t("chart_trajectory_grid_title", lang)
+    if d:
+        fig.text(0.01, 1 - 0.5 / fig.get_figheight(), t("chart_as_of", lang, date=charts.fmt_date(d, lang)),
+                 fontsize=9, color="#555555", va="top")
+    fig.suptitle(title, x=0.01, y=1 - 0.1 / fig.get_figheight(), ha="left", va="top", fontsize=12, fontweight="bold")
+    fig.subplots_adjust(left=0.07, right=0.99, top=1 - 1.0 / fig.get_figheight(),
+                        bottom=0.55 / fig.get_figheight(), hspace=0.55, wspace=0.18)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
+    return buf.getvalue()
+
+
 def chart_png(content: Any, spec: Any) -> bytes:
     """The PNG of one chart of a report."""
     return globals()[spec.kind](content.progress, **spec.kwargs, lang=content.lang, catalog=content.catalog)
 
 
+GRID_SIZE = 6
+
+
 def report_images(content: Any) -> list[tuple[Any, bytes]]:
-    """Every chart of a report as (spec, PNG bytes)."""
-    return [(spec, chart_png(content, spec)) for spec in content.charts]
+    """The charts of a report as (spec or list of specs, PNG bytes), trajectories as grids of six."""
+    out: list[tuple[Any, bytes]] = []
+    trajectories = [s for s in content.charts if s.kind == "trajectory_chart"]
+    for spec in content.charts:
+        if spec.kind != "trajectory_chart":
+            out.append((spec, chart_png(content, spec)))
+        elif spec is trajectories[0]:
+            for i in range(0, len(trajectories), GRID_SIZE):
+                group = trajectories[i:i + GRID_SIZE]
+                out.append((group, trajectory_grid(content.progress, group, lang=content.lang,
+                                                   catalog=content.catalog)))
+    return out

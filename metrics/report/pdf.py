@@ -18,7 +18,8 @@ def figures(content: ReportContent) -> list[Figure]:
     out = []
     for spec, png in report_images(content):
         src = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
-        out.append(Figure(Markup('<img src="{}" alt="{}">').format(src, spec.title)))
+        alt = " · ".join(s.title for s in spec) if isinstance(spec, list) else spec.title
+        out.append(Figure(Markup('<img src="{}" alt="{}">').format(src, alt)))
     return out
 
 
