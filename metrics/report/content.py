@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..catalog import Catalog, load_catalog
@@ -244,9 +245,10 @@ ITEM_FIELDS = ["name", "code", "province", "direction", "flagship", "date", "evi
 
 def _date_text(dates: pd.Series, precision: pd.Series) -> list[str]:
     """Completion dates as written: 2025-03-01, 2025-03 (month precision) or 2025 (year precision)."""
-    iso = pd.to_datetime(dates).dt.strftime("%Y-%m-%d").fillna("")
-    cut = precision.fillna("day").map({"month": 7, "year": 4}).fillna(10).astype(int)
-    return [d[:n] for d, n in zip(iso, cut)]
+    iso = pd.to_datetime(dates).dt.strftime("%Y-%m-%d").astype(object).fillna("")
+    precision = precision.astype(object).to_numpy()
+    return list(np.where(precision == "month", iso.str.slice(0, 7),
+                         np.where(precision == "year", iso.str.slice(0, 4), iso)))
 
 
 def items_table(items: pd.DataFrame, catalog: Catalog, lang: str) -> pd.DataFrame:
@@ -259,12 +261,12 @@ def items_table(items: pd.DataFrame, catalog: Catalog, lang: str) -> pd.DataFram
         df["date"] = _date_text(df["date"], precision)
     if "province" in df:
         labels = {p: catalog.label("province", p, lang) for p in df["province"].dropna().unique()}
-        df["province"] = [labels.get(p, "") for p in df["province"]]
+        df["province"] = df["province"].astype(object).map(labels).fillna("")
         df = df.sort_values("province", kind="stable")
     for dim in ("direction", "flagship"):
         if dim in df:
             labels = {v: catalog.label(dim, v, lang) for v in df[dim].dropna().unique() if v}
-            df[dim] = [labels.get(v, "") for v in df[dim]]
+            df[dim] = df[dim].astype(object).map(labels).fillna("")
     return df.reset_index(drop=True)
 
 
