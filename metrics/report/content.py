@@ -261,12 +261,12 @@ def items_table(items: pd.DataFrame, catalog: Catalog, lang: str) -> pd.DataFram
         df["date"] = _date_text(df["date"], precision)
     if "province" in df:
         labels = {p: catalog.label("province", p, lang) for p in df["province"].dropna().unique()}
-        df["province"] = df["province"].astype(object).map(labels).fillna("")
+        df["province"] = df["province"].astype(object).map(labels).astype(object).fillna("")
         df = df.sort_values("province", kind="stable")
     for dim in ("direction", "flagship"):
         if dim in df:
             labels = {v: catalog.label(dim, v, lang) for v in df[dim].dropna().unique() if v}
-            df[dim] = df[dim].astype(object).map(labels).fillna("")
+            df[dim] = df[dim].astype(object).map(labels).astype(object).fillna("")
     return df.reset_index(drop=True)
 
 
