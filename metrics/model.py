@@ -7,6 +7,7 @@ through ``empty_frame``/``conform`` so that a missing column is a bug caught at 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import asdict, dataclass, field
 from typing import Any, Iterable, Literal
 
@@ -88,10 +89,15 @@ ITEM_STATUSES = ("achieved", "in_progress", "planned")
 LEVELS = ("achieved", "basically", "in_progress", "not_started")
 
 
+@functools.lru_cache(maxsize=None)
+def _empty(kind: str) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in FRAMES[kind].items()})
+
+
 def empty_frame(kind: str) -> pd.DataFrame:
     """An empty frame of one of the schemas in FRAMES ('items', 'totals', …)."""
-    cols = FRAMES[kind]
-    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in cols.items()})
+    # Built once per kind and copied: the store makes one per province and table (bench: store import).
+    return _empty(kind).copy()
 
 
 def conform(df: pd.DataFrame, kind: str) -> pd.DataFrame:
@@ -100,15 +106,17 @@ def conform(df: pd.DataFrame, kind: str) -> pd.DataFrame:
     Missing columns are added empty; extra columns are dropped.
     """
     cols = FRAMES[kind]
-    out = pd.DataFrame(index=df.index)
+    n = len(df)
+    data = {}
     for c, t in cols.items():
-        s = df[c] if c in df.columns else pd.Series(pd.NA, index=df.index)
+        s = df[c].reset_index(drop=True) if c in df.columns else pd.Series(pd.NA, index=pd.RangeIndex(n))
         if t.startswith("datetime64"):
             s = pd.to_datetime(s, errors="coerce").astype("datetime64[ns]")
         else:
             s = s.astype(t)
-        out[c] = s
-    return out.reset_index(drop=True)
+        data[c] = s
+    # One frame from all columns at once: inserting them one by one was most of a small frame's cost.
+    return pd.DataFrame(data, index=pd.RangeIndex(n))
 
 
 # ---- problems ------------------------------------------------------------------------------
