@@ -178,6 +178,15 @@ def print_scaling(outcomes: list[dict[str, Any]]) -> None:
         print(f"{case:<34} " + " ".join(f"{c:>26}" for c in cells) + "   " + "; ".join(growth))
 
 
+def write_json(path: str, info: dict[str, Any], outcomes: list[dict[str, Any]],
+               flat: list[dict[str, Any]] | None = None) -> None:
+    """The machine, every row (with its verdicts once printed) and every child run, as JSON."""
+    rows = flat if flat is not None else [{**r, "scale_factor": o["scale"]} for o in outcomes for r in o["rows"]]
+    Path(path).write_text(json.dumps({"machine": info, "rows": rows, "runs": [
+        {k: v for k, v in o.items() if k != "log_tail"} for o in outcomes]},
+        ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     info = machine()
@@ -188,9 +197,11 @@ def main(argv: list[str] | None = None) -> int:
            "BENCH_LOAD_SECONDS": str(args.load_seconds)}
     if args.repeat:
         env["BENCH_REPEAT"] = str(args.repeat)
-    plan = [(c, s) for c in args.case_list if c != "load" for s in args.scale_list]
+    # Smallest scale first, every case, then the next: the budget point (10x) is done before the slow 100x.
+    plan = [(c, s) for s in sorted(args.scale_list) for c in args.case_list if c != "load"]
     if "load" in args.case_list:
-        plan.append(("load", args.load_scale))
+        later = [i for i, (_, s) in enumerate(plan) if s > args.load_scale]
+        plan.insert(later[0] if later else len(plan), ("load", args.load_scale))
     for s in sorted({s for c, s in plan if c in NEEDS_WORKBOOK}):
         t0 = time.perf_counter()
         path = workbook(s)
@@ -206,6 +217,9 @@ def main(argv: list[str] | None = None) -> int:
             if outcome.get("error"):
                 outcome["log_tail"] = Path(outcome["log"]).read_text(errors="replace")[-3000:]
             outcomes.append(outcome)
+            print(f"  done in {outcome['wall_seconds']} s" + (" (error)" if outcome.get("error") else ""), flush=True)
+            if args.json_out:  # after every case, so an interrupted run keeps what it measured
+                write_json(args.json_out, info, outcomes)
         print()
         flat = print_results(outcomes)
         print_scaling(outcomes)
@@ -218,9 +232,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nBudgets judged: {judged} ({'none: no 31x2000 (10x) run' if not judged else 'PASS ' + str(judged - len(over))}"
           + (f"; {len(over)} OVER: " + "; ".join(f"{c} at {s}: {t}" for c, s, t in over) if over else "") + ")")
     if args.json_out:
-        Path(args.json_out).write_text(json.dumps({"machine": info, "rows": flat, "runs": [
-            {k: v for k, v in o.items() if k not in ("rows", "log_tail")} for o in outcomes]},
-            ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+        write_json(args.json_out, info, outcomes, flat)
     return 1 if any(o.get("error") for o in outcomes) else 0
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import result
-from bench.data import scale_label, stored_workbook, upload_workbook
+from bench.data import ROOT, scale_label, stored_workbook, upload_workbook
 from bench.server import CHART, CHROMIUM, CHROMIUM_ARGS, EXCEPTION, IDLE, serve
 
 BROWSERS = 10
@@ -175,8 +175,15 @@ def run(scale: float = 10.0, seconds: float | None = None) -> list[dict[str, Any
             elapsed = time.perf_counter() - t0
             log = server.log_text()
             peak = round(server.peak_mb, 1)
-        if "Traceback" in log:
-            tally.errors.append(f"the server logged a traceback: {log[log.index('Traceback'):][:500]}")
+        # Keep the server's log for a look afterwards (bench/out/ is not committed).
+        out = ROOT / "bench" / "out"
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "load_streamlit.log").write_text(log, encoding="utf-8")
+        tracebacks = log.count("Traceback")
+        if tracebacks:
+            last = log[log.rindex("Traceback"):]
+            tally.errors.append(f"the server logged {tracebacks} traceback(s), see bench/out/load_streamlit.log; "
+                                f"last: {' | '.join(last.strip().splitlines()[-3:])[:400]}")
         every = [sha for group in files for sha in (hashlib.sha256(p.read_bytes()).hexdigest() for p in group)]
         attempted = every[:len(tally.stored) + sum(1 for e in tally.errors if e.startswith("upload"))]
         counts = stored_counts(url, every)
