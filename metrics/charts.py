@@ -221,7 +221,9 @@ def overview_bullets(progress: Any, *, scope_type: str = "national", scope: str 
         unit = unit_label(catalog, r["metric"], r["unit"], lang)
         actual = f"{fmt_number(r['actual'])} {unit}"
         if is_missing(r["target"]):
-            texts.append(f"{actual} · {t('chart_no_numeric_target', lang)}")
+            # 一批 is a target without a number; a metric with no target at all says so instead.
+            key = "chart_no_numeric_target" if r.get("target_source") != "none" else "chart_no_target_set"
+            texts.append(f"{actual} · {t(key, lang)}")
         else:
             texts.append(f"{fmt_number(r['percent'])}% ({actual} / {fmt_number(r['target'])})")
         hovers.append(t("chart_hover_target", lang, actual=actual, target=target_words(r, catalog, lang),
