@@ -118,6 +118,11 @@ def unit_label(catalog: Catalog, metric: str, unit: Any, lang: str) -> str:
     return "" if is_missing(unit) else str(unit)
 
 
+def no_number_note(row: Any, lang: str) -> str:
+    """Why a row has no percent: the policy's 一批 (a target without a number), or no target set at all."""
+    return t("chart_no_numeric_target" if row.get("target_source") != "none" else "chart_no_target_set", lang)
+
+
 def target_words(row: Any, catalog: Catalog, lang: str) -> str:
     """The target as the policy words it ("百项", "a batch"), in ``lang``; the engine's text otherwise."""
     deadline = None if is_missing(row["deadline"]) else pd.Timestamp(row["deadline"]).date()
@@ -221,9 +226,7 @@ def overview_bullets(progress: Any, *, scope_type: str = "national", scope: str 
         unit = unit_label(catalog, r["metric"], r["unit"], lang)
         actual = f"{fmt_number(r['actual'])} {unit}"
         if is_missing(r["target"]):
-            # 一批 is a target without a number; a metric with no target at all says so instead.
-            key = "chart_no_numeric_target" if r.get("target_source") != "none" else "chart_no_target_set"
-            texts.append(f"{actual} · {t(key, lang)}")
+            texts.append(f"{actual} · {no_number_note(r, lang)}")
         else:
             texts.append(f"{fmt_number(r['percent'])}% ({actual} / {fmt_number(r['target'])})")
         hovers.append(t("chart_hover_target", lang, actual=actual, target=target_words(r, catalog, lang),

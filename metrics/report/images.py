@@ -78,7 +78,7 @@ def overview_bullets(progress: Any, *, scope_type: str = "national", scope: str 
     for i, (_, r) in enumerate(rows.iterrows()):
         unit = charts.unit_label(catalog, r["metric"], r["unit"], lang)
         if charts.is_missing(r["target"]):
-            txt = f"{charts.fmt_number(r['actual'])} {unit} · {t('chart_no_numeric_target', lang)}"
+            txt = f"{charts.fmt_number(r['actual'])} {unit} · {charts.no_number_note(r, lang)}"
         else:
             txt = f"{charts.fmt_number(r['percent'])}%  ({charts.fmt_number(r['actual'])}/{charts.fmt_number(r['target'])})"
             if not charts.is_missing(r["pace_percent"]):
