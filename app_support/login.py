@@ -21,7 +21,7 @@ import streamlit as st
 from metrics.access import AccessDenied, Principal, can_manage_users, can_upload, refused_provinces
 from metrics.auth import Accounts, AuthError, checked_secret, session_seconds
 from metrics.i18n import LANGS, t
-from metrics.settings import auth_enabled
+from metrics.settings import auth_mode as _env_auth_mode
 
 from .session import current_lang
 
@@ -47,9 +47,16 @@ def _secrets_section() -> dict[str, Any]:
         return {}
 
 
+def auth_mode() -> str:
+    """``off``, ``local`` (the tracker's own accounts) or ``oidc`` (Streamlit's ``st.login``), from
+    ``TRACKER_AUTH`` in the environment or in secrets.toml."""
+    mode = _env_auth_mode()
+    return mode if mode != "off" else _env_auth_mode(str(_secrets_section().get("enabled", "") or "off"))
+
+
 def auth_on() -> bool:
-    """Whether sign-in is switched on: ``TRACKER_AUTH=on`` in the environment or in secrets.toml."""
-    return auth_enabled() or str(_secrets_section().get("enabled", "")).strip().lower() in _ON
+    """Whether sign-in is switched on (local accounts or OIDC)."""
+    return auth_mode() != "off"
 
 
 def current_user() -> Principal | None:
@@ -176,10 +183,43 @@ def _login_form(accounts: Accounts, secret: str) -> None:
         st.error(t("auth_login_failed", lang), icon=":material/error:")
 
 
+def _oidc_login(store: Any) -> Principal:
+    """Sign-in through the OIDC provider configured for ``st.login``; the role comes from the accounts table,
+    where an admin has added the user under the e-mail (or preferred user name) the provider returns."""
+    lang = current_lang()
+    section = _secrets_section()
+    if not section.get("redirect_uri") or not section.get("cookie_secret"):
+        # Never a silent open door: without the provider's settings nothing past this point runs.
+        log.error("TRACKER_AUTH=oidc but [auth] redirect_uri/cookie_secret are missing in secrets.toml")
+        st.error(t("auth_oidc_unconfigured", lang), icon=":material/key_off:")
+        st.stop()
+    if not st.user.get("is_logged_in", False):
+        st.title(t("app_title", lang))
+        st.subheader(t("auth_login_title", lang))
+        if st.button(t("auth_oidc_button", lang), type="primary", key="auth_oidc_login"):
+            st.login(section.get("provider") or None)
+        st.stop()
+    name = str(st.user.get("email") or st.user.get("preferred_username") or st.user.get("sub") or "")
+    account = Accounts(store).get(name) if name else None
+    if account is None or account.disabled:
+        log.warning("OIDC sign-in of %r has no tracker account", name)
+        st.error(t("auth_oidc_no_account", lang, user=name), icon=":material/block:")
+        if st.button(t("auth_logout", lang), key="auth_oidc_logout"):
+            st.logout()
+        st.stop()
+    user = account.principal()
+    st.session_state[USER_KEY] = user
+    if user.province and "scope" not in st.session_state:
+        st.session_state["scope"] = user.province
+    return user
+
+
 def require_login(store: Any) -> Principal | None:
     """The gate: None when accounts are off; else the signed-in user, or stop after the login form."""
     if not auth_on():
         return None
+    if auth_mode() == "oidc":
+        return _oidc_login(store)
     lang = current_lang()
     try:
         secret = _secret()
@@ -208,6 +248,10 @@ def require_login(store: Any) -> Principal | None:
 
 def sign_out() -> None:
     """End the session's login; the browser's cookie is cleared on the next run."""
+    if auth_mode() == "oidc":
+        st.session_state.pop(USER_KEY, None)
+        st.logout()
+        return
     token = st.session_state.pop(TOKEN_KEY, None)
     user = st.session_state.pop(USER_KEY, None)
     st.session_state[DEAD_KEY] = _browser_cookie() or token

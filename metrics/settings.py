@@ -26,7 +26,9 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in [
             "SQLAlchemy URL of the store: a SQLite file (default, created on first use) or "
             "postgresql+psycopg://user:password@host/db for shared deployments"),
     Setting("TRACKER_MAX_UPLOAD_MB", "50", "largest accepted upload, in megabytes"),
-    Setting("TRACKER_AUTH", "off", "on: login and province-scoped accounts (shared deployments); off: no login"),
+    Setting("TRACKER_AUTH", "off", "on: login with the tracker's own accounts and province-scoped writes (shared "
+            "deployments); oidc: sign-in through an OIDC provider with Streamlit's st.login, roles from the "
+            "same accounts table; off: no login"),
     Setting("TRACKER_SECRET", "", "secret that signs login session cookies (required when TRACKER_AUTH is on; "
             "or auth.secret in .streamlit/secrets.toml); at least 32 characters"),
     Setting("TRACKER_LOGIN_MAX_FAILURES", "5", "failed logins in a row that lock an account"),
@@ -57,9 +59,17 @@ def max_upload_bytes() -> int:
     return int(mb * 2**20)
 
 
+def auth_mode(value: str | None = None) -> str:
+    """How users sign in: ``off``, ``local`` (``TRACKER_AUTH`` = on/true/1/yes) or ``oidc``."""
+    value = (setting("TRACKER_AUTH") if value is None else value).strip().lower()
+    if value == "oidc":
+        return "oidc"
+    return "local" if value in {"on", "true", "1", "yes", "local"} else "off"
+
+
 def auth_enabled() -> bool:
-    """Whether accounts and login are switched on (``TRACKER_AUTH`` = on/true/1/yes)."""
-    return setting("TRACKER_AUTH").lower() in {"on", "true", "1", "yes"}
+    """Whether accounts and login are switched on (``TRACKER_AUTH`` = on/true/1/yes, or oidc)."""
+    return auth_mode() != "off"
 
 
 def busy_timeout_seconds() -> float:

@@ -317,3 +317,24 @@ def test_the_audit_log_is_shown_to_admins_and_the_provinces_own_users(url, usern
     audit = next(d.value for d in at.dataframe if t("app_col_actor") in d.value.columns)
     assert set(audit[t("app_col_province")].fillna("")) == provinces
     assert (t("auth_audit_hidden") in texts(at, "caption")) is (username != "root")
+
+
+# ---- single sign-on through Streamlit's st.login (TRACKER_AUTH=oidc) ---------------------------------
+def test_oidc_without_provider_settings_stops_with_a_message(url, monkeypatch):
+    monkeypatch.setenv("TRACKER_AUTH", "oidc")
+    at = app().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [t("auth_oidc_unconfigured", "zh")]
+    assert not at.button and not at.text_input  # no page, no local login form: never an open door
+
+
+def test_oidc_with_provider_settings_offers_the_provider_sign_in_and_nothing_else(url, monkeypatch):
+    monkeypatch.setenv("TRACKER_AUTH", "oidc")
+    at = app()
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": SECRET,
+                          "client_id": "tracker", "client_secret": "x",
+                          "server_metadata_url": "https://idp.invalid/.well-known/openid-configuration"}
+    at.run()
+    assert not at.exception
+    assert [b.label for b in at.button] == [t("auth_oidc_button", "zh")]
+    assert not at.text_input and not at.error
