@@ -196,9 +196,12 @@ def run(scale: float = 10.0, seconds: float | None = None) -> list[dict[str, Any
     with tempfile.TemporaryDirectory(prefix="bench_load_") as folder:
         url = stored_workbook(float(scale), folder)
         with serve(url, folder) as server:
-            t0 = time.perf_counter()
+            t0, cpu0 = time.perf_counter(), server.cpu_seconds
             tally = asyncio.run(drive(server.base, seconds, files))
             elapsed = time.perf_counter() - t0
+            # Share of one core the server used: near 1.0 means the server (one Python process) is the limit,
+            # well below it means the browsers on the same cores are.
+            server_cpu = round((server.cpu_seconds - cpu0) / elapsed, 2)
             log = server.log_text()
             peak = round(server.peak_mb, 1)
         # Keep the server's log for a look afterwards (bench/out/ is not committed).
@@ -222,7 +225,7 @@ def run(scale: float = 10.0, seconds: float | None = None) -> list[dict[str, Any
         result("load_page_latency", label, median, "first load of a session", first, budget="p95 < 2 s, 0 errors",
                p95_seconds=round(p95(lat), 3), navigations=len(lat), sessions=BROWSERS + UPLOADERS,
                errors=len(tally.errors), error_sample=tally.errors[:5], run_seconds=round(elapsed, 1),
-               peak_mb=peak),
+               server_cpu_cores=server_cpu, load_average=round(os.getloadavg()[0], 1), peak_mb=peak),
         result("load_uploads", label, statistics.median(tally.uploads) if tally.uploads else float("nan"),
                budget="each stored exactly once", uploads_confirmed=len(tally.stored), uploads_tried=len(attempted),
                stored_not_once=not_once, errors=sum(1 for e in tally.errors if e.startswith("upload")),

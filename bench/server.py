@@ -37,6 +37,7 @@ class Server:
     def __init__(self, proc: subprocess.Popen, base: str, log: Path):
         self.proc, self.base, self.log = proc, base, log
         self.peak_mb = 0.0
+        self.cpu_seconds = 0.0  # user + system CPU of the server so far
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
         self._thread.start()
@@ -48,6 +49,8 @@ class Server:
             p = psutil.Process(self.proc.pid)
             while not self._stop.is_set():
                 self.peak_mb = max(self.peak_mb, p.memory_info().rss / 2**20)
+                cpu = p.cpu_times()
+                self.cpu_seconds = cpu.user + cpu.system
                 time.sleep(0.1)
         except psutil.Error:
             return
