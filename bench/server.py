@@ -69,10 +69,14 @@ class Server:
 
 
 @contextmanager
-def serve(url: str, folder: str | Path, timeout: float = 120) -> Iterator[Server]:
-    """``streamlit run dashboard.py`` against the store at ``url``, on 127.0.0.1 only; stopped on exit."""
+def serve(url: str, folder: str | Path, timeout: float = 120, env: dict[str, str] | None = None) -> Iterator[Server]:
+    """``streamlit run dashboard.py`` against the store at ``url``, on 127.0.0.1 only; stopped on exit.
+
+    ``env`` adds settings (accounts, sample data …); the browser tests start the app through here too.
+    """
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": url, "TRACKER_SAMPLE_DATA": "off", "PYTHONDONTWRITEBYTECODE": "1"}
+    env = {**os.environ, "DATABASE_URL": url, "TRACKER_SAMPLE_DATA": "off", "PYTHONDONTWRITEBYTECODE": "1",
+           **(env or {})}
     log_path = Path(folder) / f"streamlit_{port}.log"
     log = open(log_path, "wb")
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",

@@ -2,64 +2,26 @@
 port against a temporary store (filled with the sample data on first start, as a new user sees it)."""
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+# One way to start the app and the browser, shared with the benchmarks.
+from bench.server import CHROMIUM_ARGS, IDLE, serve
+
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync"]
-IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory) -> str:
     """Base URL of a running app; the server is stopped at the end of the session."""
     folder = tmp_path_factory.mktemp("browser_store")
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder / 'tracker.sqlite'}", "TRACKER_SAMPLE_DATA": "on",
-           "PYTHONDONTWRITEBYTECODE": "1"}
-    log = open(folder / "streamlit.log", "wb")
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
-                             "--server.port", str(port), "--server.address", "127.0.0.1"],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not start: {(folder / 'streamlit.log').read_text()[-2000:]}")
-            time.sleep(0.3)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
-        text = (folder / "streamlit.log").read_text(encoding="utf-8", errors="replace")
-        # The error boundary logs what it caught: a browser test must not have needed it.
-        assert "Traceback" not in text, text[-4000:]
+    with serve(f"sqlite:///{folder / 'tracker.sqlite'}", folder, env={"TRACKER_SAMPLE_DATA": "on"}) as server:
+        yield server.base
+    # The error boundary logs what it caught: a browser test must not have needed it.
+    text = server.log_text()
+    assert "Traceback" not in text, text[-4000:]
 
 
 @pytest.fixture(scope="session")

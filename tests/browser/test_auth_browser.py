@@ -2,15 +2,9 @@
 reload (the signed cookie), and a sign-out that also survives a reload."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-import urllib.request
-
 import pytest
 
-from conftest import ROOT, free_port, screenshot, wait_idle
+from conftest import screenshot, serve, wait_idle
 
 SECRET = "browser-test-secret-0123456789-abcdefghij"
 PASSWORD = "correct horse 9"
@@ -30,35 +24,9 @@ def auth_url(tmp_path_factory) -> str:
         Accounts(Store(db)).add("js_editor", PASSWORD, "editor", "江苏省")
     finally:
         auth.BCRYPT_ROUNDS = rounds
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": db, "TRACKER_SAMPLE_DATA": "off", "TRACKER_AUTH": "on",
-           "TRACKER_SECRET": SECRET, "PYTHONDONTWRITEBYTECODE": "1"}
-    log_path = folder / "streamlit.log"
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
-                                 "--server.port", str(port), "--server.address", "127.0.0.1"],
-                                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                        if r.status == 200:
-                            break
-                except OSError:
-                    pass
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"streamlit did not start: {log_path.read_text()[-2000:]}")
-                time.sleep(0.3)
-            yield base
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-    text = log_path.read_text(encoding="utf-8", errors="replace")
+    with serve(db, folder, env={"TRACKER_AUTH": "on", "TRACKER_SECRET": SECRET}) as server:
+        yield server.base
+    text = server.log_text()
     assert "Traceback" not in text, text[-4000:]
     assert PASSWORD not in text and "wrong password 1" not in text  # never logged in clear
 
