@@ -77,8 +77,11 @@ def card_headline(card: dict[str, Any]) -> str:
     """"actual / target unit" of a card; the target as written when it has no number (一批);
     just "actual unit" when there is no target at all."""
     actual = fmt_number(card["actual"]) or "0"
-    target = fmt_number(card["target"]) if card["target"] is not None else card["target_text"]
-    return f"{actual} / {target} {card['unit']}".strip() if target else f"{actual} {card['unit']}".strip()
+    if card["target"] is not None:
+        return f"{actual} / {fmt_number(card['target'])} {card['unit']}".strip()
+    if card["target_text"]:  # a target in words takes no unit: "13 个 / 一批", not "13 / 一批 个"
+        return f"{actual} {card['unit']} / {card['target_text']}".replace("  ", " ").strip()
+    return f"{actual} {card['unit']}".strip()
 
 
 # ---- validation report ------------------------------------------------------------------------

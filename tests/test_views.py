@@ -34,9 +34,9 @@ def test_in_english_units_and_a_batch_come_from_the_catalog(catalog):
     rows = progress_rows(metric="incubator", name_zh="未来产业孵化器", name_en="Future-industry incubators", unit="个",
                          target=float("nan"), percent=float("nan"), target_text="一批", status="no_target")
     (card,) = views.target_cards(rows, "en", catalog)
-    assert views.card_headline(card) == "42 / a batch incubators"
+    assert views.card_headline(card) == "42 incubators / a batch"
     (card,) = views.target_cards(rows, "zh", catalog)
-    assert views.card_headline(card) == "42 / 一批 个"
+    assert views.card_headline(card) == "42 个 / 一批"
 
 
 @pytest.mark.parametrize("moment, expected", [
@@ -53,7 +53,7 @@ def test_a_batch_target_shows_as_written_and_missing_numbers_become_none():
     (card,) = views.target_cards(progress_rows(target=float("nan"), percent=float("nan"), target_text="一批",
                                                status="no_target"))
     assert card["target"] is None and card["percent"] is None
-    assert views.card_headline(card) == "42 / 一批 项"
+    assert views.card_headline(card) == "42 项 / 一批"
 
 
 @pytest.mark.parametrize("message, lang, expected", [
