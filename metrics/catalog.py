@@ -14,6 +14,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .datafiles import parse_yaml
 from .quantity import Qualifier, parse_quantity
 from .text import alias_key
 
@@ -433,7 +434,7 @@ def load_overlay_file(path: str | Path, catalog: "Catalog | None" = None) -> Pro
     path = Path(path)
     catalog = catalog or load_catalog()
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = parse_yaml(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
         raise CatalogError(path.name, "-", "-", f"not valid YAML: {exc}") from None
     return parse_overlay(data, catalog, path.name)
@@ -460,7 +461,7 @@ def load_catalog_from(files: dict[str, Path]) -> Catalog:
     owner: dict[str, str] = {}
     for _, path in files.items():
         try:
-            data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+            data = parse_yaml(Path(path).read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as exc:
             raise CatalogError(Path(path).name, "-", "-", f"not valid YAML: {exc}") from None
         except OSError as exc:

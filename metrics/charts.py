@@ -16,9 +16,9 @@ from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
-import yaml
 
 from .catalog import Catalog, load_catalog
+from .datafiles import parse_yaml
 from .i18n import t
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -28,13 +28,13 @@ DATA_DIR = Path(__file__).parent / "data"
 @lru_cache(maxsize=1)
 def chart_style() -> dict[str, Any]:
     """Fonts, level colours and neutral colours of every chart (chart_style.yaml)."""
-    return yaml.safe_load((DATA_DIR / "chart_style.yaml").read_text(encoding="utf-8"))
+    return parse_yaml((DATA_DIR / "chart_style.yaml").read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=1)
 def status_table() -> dict[str, dict[str, str]]:
     """Status id -> {zh, en, color}, read from the progress engine's status.yaml."""
-    raw = yaml.safe_load((DATA_DIR / "status.yaml").read_text(encoding="utf-8"))
+    raw = parse_yaml((DATA_DIR / "status.yaml").read_text(encoding="utf-8"))
     if isinstance(raw, dict) and "statuses" in raw:
         raw = raw["statuses"]
     entries = raw.items() if isinstance(raw, dict) else ((e["id"], e) for e in raw)

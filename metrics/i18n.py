@@ -9,7 +9,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+
+from .datafiles import parse_yaml
 
 I18N_DIR = Path(__file__).parent / "data" / "i18n"
 LANGS = ("zh", "en")
@@ -20,7 +21,7 @@ def translations() -> dict[str, dict[str, str]]:
     """All keys of all translation files: key -> {lang: text}."""
     table: dict[str, dict[str, str]] = {}
     for path in sorted(I18N_DIR.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = parse_yaml(path.read_text(encoding="utf-8")) or {}
         for key, texts in data.items():
             if key in table:
                 raise ValueError(f"{path.name}: translation key '{key}' is defined twice")

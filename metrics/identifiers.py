@@ -12,8 +12,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
 
+from .datafiles import parse_yaml
 from .text import fold_width, item_key
 
 # GB 32100-2015, 4.2 and annex: 31 characters (the digits and the capitals without I, O, S, V, Z),
@@ -46,7 +46,7 @@ class Identifier:
 
 @lru_cache(maxsize=1)
 def _standard_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    data = yaml.safe_load((Path(__file__).parent / "data" / "standards.yaml").read_text(encoding="utf-8"))
+    data = parse_yaml((Path(__file__).parent / "data" / "standards.yaml").read_text(encoding="utf-8"))
     national = sorted(data["national"], key=len, reverse=True)
     industry = "|".join(sorted(data["industry"], key=len, reverse=True))
     intl = sorted(data["international"], key=len, reverse=True)

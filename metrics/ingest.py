@@ -16,9 +16,9 @@ from typing import Any, Callable, Iterable
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from .catalog import Catalog, load_catalog
+from .datafiles import parse_yaml
 from .i18n import t
 from .identifiers import classify_identifier, identifier_key_of
 from .model import IngestResult, Problem, SheetCount, conform
@@ -40,7 +40,7 @@ TABLE_ORDER = ("targets", "items", "totals", "goals", "tasks")  # targets first:
 @lru_cache(maxsize=1)
 def problem_specs() -> dict[str, dict[str, str]]:
     """Every problem code: severity, message_zh, message_en, description."""
-    return yaml.safe_load(PROBLEMS_FILE.read_text(encoding="utf-8"))
+    return parse_yaml(PROBLEMS_FILE.read_text(encoding="utf-8"))
 
 
 @dataclass(frozen=True)

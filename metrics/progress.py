@@ -17,9 +17,9 @@ from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from .catalog import DATA_DIR, Catalog, load_catalog
+from .datafiles import parse_yaml
 from .i18n import t
 from .model import LEVELS, Dataset
 
@@ -41,7 +41,7 @@ ROW_COLUMNS = [
 # ---- thresholds and status definitions (metrics/data/status.yaml) -------------------------------
 @lru_cache(maxsize=1)
 def _status_file() -> dict[str, Any]:
-    return yaml.safe_load(STATUS_FILE.read_text(encoding="utf-8"))
+    return parse_yaml(STATUS_FILE.read_text(encoding="utf-8"))
 
 
 def status_definitions() -> list[dict[str, str]]:

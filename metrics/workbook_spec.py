@@ -5,7 +5,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+
+from .datafiles import parse_yaml
 
 WORKBOOK_FILE = Path(__file__).parent / "data" / "workbook.yaml"
 
@@ -13,7 +14,7 @@ WORKBOOK_FILE = Path(__file__).parent / "data" / "workbook.yaml"
 @lru_cache(maxsize=1)
 def workbook_sheets() -> tuple[dict[str, Any], ...]:
     """Every sheet definition of workbook.yaml, in order (key, name_zh, layout, columns …)."""
-    data = yaml.safe_load(WORKBOOK_FILE.read_text(encoding="utf-8")) or {}
+    data = parse_yaml(WORKBOOK_FILE.read_text(encoding="utf-8")) or {}
     return tuple(data.get("sheets") or [])
 
 
