@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import Any, Callable
 
 
 def add_db_argument(p: argparse.ArgumentParser) -> None:
@@ -38,3 +38,18 @@ def open_store(args: argparse.Namespace):  # noqa: ANN201 - Store | None, import
 
 def ids_text(ids: list[int]) -> str:
     return ", ".join(str(i) for i in ids) or "-"
+
+
+def store_action(args: argparse.Namespace, action: Callable[[Any], dict[str, Any]]) -> dict[str, Any] | None:
+    """Open the store named by the arguments and run one action on it; None (after saying why in both
+    languages) when the store cannot be opened or the action is refused."""
+    from ..store import StoreError
+
+    store = open_store(args)
+    if store is None:
+        return None
+    try:
+        return action(store)
+    except StoreError as exc:
+        sys.stderr.write(f"{exc.message} / {exc.message_en}\n")
+        return None

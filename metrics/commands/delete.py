@@ -17,20 +17,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import sys
-
-    from ..store import StoreError
     from ._common import print_json
-    from ._store import ids_text, open_store, say
+    from ._store import ids_text, say, store_action
 
-    store = open_store(args)
-    if store is None:
-        return 2
-    try:
-        action = store.restore if args.undo else store.delete
-        done = action(args.submission_id, actor=args.actor)
-    except StoreError as exc:
-        sys.stderr.write(f"{exc.message} / {exc.message_en}\n")
+    done = store_action(args, lambda store: (store.restore if args.undo else store.delete)(
+        args.submission_id, actor=args.actor))
+    if done is None:
         return 2
     if args.json:
         print_json(done)

@@ -16,19 +16,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import sys
-
-    from ..store import StoreError
     from ._common import print_json
-    from ._store import open_store, say
+    from ._store import say, store_action
 
-    store = open_store(args)
-    if store is None:
-        return 2
-    try:
-        done = store.import_backup(args.file, actor=args.actor)
-    except StoreError as exc:
-        sys.stderr.write(f"{exc.message} / {exc.message_en}\n")
+    done = store_action(args, lambda store: store.import_backup(args.file, actor=args.actor))
+    if done is None:
         return 2
     if args.json:
         print_json(done)
