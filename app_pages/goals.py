@@ -12,6 +12,16 @@ from metrics.catalog import load_catalog
 from metrics.i18n import t
 
 lang, scope, as_of = current_lang(), current_scope(), current_as_of()
+
+
+def show_evidence(table, key: str) -> None:
+    """Each province's self-assessed level and evidence for one goal or task."""
+    if table.empty:
+        st.caption(t("app_goals_none", lang))
+        return
+    st.dataframe(translated(table, {"province": "app_col_province", "level": "app_col_level",
+                                    "evidence": "app_col_evidence"}, lang),
+                 hide_index=True, width="stretch", key=key)
 catalog = load_catalog()
 page_header("app_page_goals")
 sample_banner()
@@ -34,23 +44,11 @@ with tab_goals, error_boundary("app_goals_tab_goals"):
     if clause:
         st.caption(f"{catalog.policy.number} · {clause.section}")
         st.text(f"「{clause.quote}」")
-    table = views.evidence_table(dataset.assessments, "goal", goal, catalog, lang)
-    if table.empty:
-        st.caption(t("app_goals_none", lang))
-    else:
-        st.dataframe(translated(table, {"province": "app_col_province", "level": "app_col_level",
-                                        "evidence": "app_col_evidence"}, lang),
-                     hide_index=True, width="stretch", key="goals_table")
+    show_evidence(views.evidence_table(dataset.assessments, "goal", goal, catalog, lang), "goals_table")
 
 with tab_tasks, error_boundary("app_goals_tab_tasks"):
     if scope == NATIONAL:
         plot(charts.levels_chart(progress, kind="tasks", lang=lang), "tasks_levels")
     task = choice(st.selectbox, t("app_col_task", lang), [x.number for x in catalog.tasks], "goals_task",
                   lambda n: f"{n}. {catalog.label('task', str(n), lang)}")
-    table = views.evidence_table(dataset.tasks, "task", task, catalog, lang)
-    if table.empty:
-        st.caption(t("app_goals_none", lang))
-    else:
-        st.dataframe(translated(table, {"province": "app_col_province", "level": "app_col_level",
-                                        "evidence": "app_col_evidence"}, lang),
-                     hide_index=True, width="stretch", key="tasks_table")
+    show_evidence(views.evidence_table(dataset.tasks, "task", task, catalog, lang), "tasks_table")

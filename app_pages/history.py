@@ -7,7 +7,7 @@ from app_support import data
 from app_support.errors import error_boundary
 from app_support.login import audit_downloads, page_user
 from app_support.session import NATIONAL, choice, current_lang, current_scope
-from app_support.ui import label_of, page_header, sample_banner, show_changes, translated
+from app_support.ui import label_of, page_header, sample_banner, show_changes, show_diff_counts, translated
 from metrics import views
 from metrics.catalog import load_catalog
 from metrics.access import can_write, visible_audit
@@ -112,14 +112,8 @@ with error_boundary("app_history_diff"):
         a = choice(left.selectbox, t("app_history_diff_a", lang), ids, "history_diff_a", describe, index=ids.index(old))
         b = choice(right.selectbox, t("app_history_diff_b", lang), ids, "history_diff_b", describe, index=ids.index(new))
         diff = data.submission_diff(a, b)
-        counts = views.diff_counts(diff)
-        if counts.empty:
-            st.caption(t("app_changes_none", lang))
-        else:
-            st.dataframe(translated(counts.assign(table=[t(f"app_table_{x}", lang) for x in counts["table"]]),
-                                    {"table": "app_col_table", "added": "app_change_added",
-                                     "removed": "app_change_removed", "changed": "app_change_changed"}, lang),
-                         hide_index=True, width="stretch", key="history_diff_counts")
+        show_diff_counts(diff, lang, key="history_diff_counts")
+        if not views.diff_counts(diff).empty:
             st.dataframe(show_changes(views.diff_rows(diff), lang), hide_index=True, width="stretch",
                          key="history_diff_rows", height=280)
 

@@ -6,7 +6,7 @@ import streamlit as st
 from app_support import data
 from app_support.errors import error_boundary
 from app_support.session import NATIONAL, current_as_of, current_lang, current_scope
-from app_support.ui import page_header, plot, sample_banner, show_cards, translated
+from app_support.ui import page_header, plot, sample_banner, show_cards, show_diff_counts
 from metrics import charts, views
 from metrics.catalog import load_catalog
 from metrics.i18n import t
@@ -40,11 +40,4 @@ with error_boundary("app_overview_changes"):
         diff = data.submission_diff(old["id"], new["id"])
         st.markdown(t("app_changes_summary", lang, province=new["province"], new=new["id"],
                       as_of=str(new["as_of"])[:10], old=old["id"]))
-        counts = views.diff_counts(diff)
-        if counts.empty:
-            st.caption(t("app_changes_none", lang))
-        else:
-            st.dataframe(translated(counts.assign(table=[t(f"app_table_{x}", lang) for x in counts["table"]]),
-                                    {"table": "app_col_table", "added": "app_change_added",
-                                     "removed": "app_change_removed", "changed": "app_change_changed"}, lang),
-                         hide_index=True, width="stretch", key=f"changes_{new['id']}")
+        show_diff_counts(diff, lang, key=f"changes_{new['id']}")

@@ -124,3 +124,17 @@ def show_changes(changes: pd.DataFrame, lang: str) -> pd.DataFrame:
                            metric=changes["metric"].map(lambda m: catalog.label("metric", m, lang) if m else ""))
     return translated(shown, {"change": "app_col_change", "table": "app_col_table", "province": "app_col_province",
                               "metric": "app_col_metric", "name": "app_col_name", "fields": "app_col_fields"}, lang)
+
+
+def show_diff_counts(diff: dict[str, Any], lang: str, key: str) -> None:
+    """Rows added, removed and changed per table between two submissions (or "no changes")."""
+    from metrics.views import diff_counts
+
+    counts = diff_counts(diff)
+    if counts.empty:
+        st.caption(t("app_changes_none", lang))
+        return
+    st.dataframe(translated(counts.assign(table=[t(f"app_table_{x}", lang) for x in counts["table"]]),
+                            {"table": "app_col_table", "added": "app_change_added",
+                             "removed": "app_change_removed", "changed": "app_change_changed"}, lang),
+                 hide_index=True, width="stretch", key=key)

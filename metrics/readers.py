@@ -122,6 +122,7 @@ def check_zip(content: bytes, max_unzipped: int = MAX_UNZIPPED, max_ratio: int =
                     first = False
         except ReadError:
             raise
+        # zipfile signals an unsupported compression method with NotImplementedError: a corrupt file to us.
         except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, ValueError):
             raise ReadError("unreadable_file", "ingest_reason_corrupt") from None
 
