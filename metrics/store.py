@@ -782,7 +782,9 @@ class Store:
             for u in manifest.get("users", []):
                 if u["username"] in known:
                     continue
-                conn.execute(users.insert().values(**{k: v for k, v in u.items() if k != "id"},
+                # the two timestamps are converted, not copied: passing them twice was a TypeError
+                conn.execute(users.insert().values(**{k: v for k, v in u.items()
+                                                      if k not in ("id", "locked_until", "created_at")},
                                                    **{k: _utc(u[k]) for k in ("locked_until", "created_at")}))
             if manifest.get("audit_log"):
                 conn.execute(audit_log.insert(), [{**a, "at": _utc(a["at"])} for a in manifest["audit_log"]])
