@@ -93,3 +93,77 @@ def test_a_formula_named_custom_metric_is_text_in_every_sheet_of_the_excel_repor
     texts = [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     # the payload survives as text (openpyxl reads a CR back as written, the name column holds it once per target)
     assert sum(t == payload for t in texts) >= len(content.targets)
+
+
+# ---- messages with their numbers --------------------------------------------------------------
+@pytest.mark.parametrize("content, max_bytes, code, expected_zh", [
+    (b"a,b\n" * 40, 10**9, "sheet_too_large", "工作表“CSV”的使用区域过大(超过 50 个单元格)"),
+    (b"x" * 3 * 2**20, 2 * 2**20, "too_large", "文件过大(3.0 MB),上限为 2.0 MB"),
+])
+def test_a_refused_file_is_told_with_its_numbers(monkeypatch, content, max_bytes, code, expected_zh):
+    import metrics.readers as readers
+    from metrics.ingest import read_file
+
+    monkeypatch.setattr(readers, "MAX_CELLS", 50)
+    result = read_file(content, "big.csv", max_bytes=max_bytes)
+    assert [p.code for p in result.problems] == [code]
+    assert expected_zh in result.problems[0].message
+    assert "( MB)" not in result.problems[0].message and "{" not in result.problems[0].message_en
+
+
+# ---- hostile text at ingest, the same on every database ---------------------------------------
+TODAY = dt.date(2026, 12, 1)
+HOSTILE_CSV = ("省份,指标,名称,编号,完成日期,备注\n"
+               "广东省,技术,某标准\x00一,STD-1,2025-03-15,正常备注\n"
+               "广\u200b东省,技术,\u202eRTLtxt.exe\u200b,ST\u2066D-2,2025-03-16,\"第一行\n第二行\"\n"
+               + "".join(f"广东省,技术,标准{i:03d},S{i:03d},2025-04-01,\n" for i in range(300))
+               + "广东省,技术,晚到的\x00空字节\x07,S-LATE,2025-05-01,备\x1b注\n"
+               + "广东省,技术,超长" + "长" * 100_000 + ",S-LONG,2025-05-02,\n")
+
+
+@pytest.mark.parametrize("cell, expected, control, invisible, cut", [
+    ("abc", "abc", 0, 0, 0),
+    ("a\x00b", "ab", 1, 0, 0),
+    ("\u202eRTLtxt.exe\u200b", "RTLtxt.exe", 0, 2, 0),
+    ("a\r\nb\tx", "a\r\nb\tx", 0, 0, 0),
+    ("\x1b[31mred\x7f\x85", "[31mred", 3, 0, 0),
+    ("\ufeff编号\u2060", "编号", 0, 2, 0),
+    ("x" * 12, "x" * 10, 0, 0, 12),
+])
+def test_clean_cell_removes_what_can_deceive_and_says_how_much(cell, expected, control, invisible, cut):
+    from metrics.clean_text import Change, clean_cell
+
+    assert clean_cell(cell, max_chars=10) == (expected, Change(control, invisible, cut))
+
+
+def test_a_nul_byte_no_longer_refuses_a_csv_and_each_change_is_noted_on_its_row():
+    from metrics.ingest import read_file
+
+    result = read_file(HOSTILE_CSV.encode("utf-8"), "hostile.csv", today=TODAY)
+    assert result.readable
+    items = result.items.set_index("code")
+    assert items.loc["STD-1", "name"] == "某标准一"
+    assert items.loc["STD-2", "name"] == "RTLtxt.exe"
+    assert items.loc["STD-2", "province"] == "广东省"
+    assert items.loc["S-LATE", "name"] == "晚到的空字节"
+    assert len(items.loc["S-LONG", "name"]) == 10_000
+    assert len(result.items) == 304
+    noted = sorted((p.code, p.row, p.column) for p in result.problems if p.code.startswith("text_"))
+    assert noted == [("text_cleaned", 2, "C"), ("text_cleaned", 3, "A"), ("text_cleaned", 3, "C"),
+                     ("text_cleaned", 3, "D"), ("text_cleaned", 304, "C"), ("text_cleaned", 304, "F"),
+                     ("text_too_long", 305, "C")]
+
+
+def test_the_hostile_text_file_gives_identical_stored_rows_on_sqlite_and_postgresql(pg_url, tmp_path):
+    from metrics.ingest import read_file
+
+    content = HOSTILE_CSV.encode("utf-8")
+    stored = {}
+    for name, url in (("sqlite", f"sqlite:///{tmp_path / 's.sqlite'}"), ("postgresql", pg_url)):
+        store = Store(url)
+        result = read_file(content, "hostile.csv", today=TODAY)
+        store.save_submission(result, content, result.file, uploader="张三")
+        stored[name] = store.dataset().items.drop(columns=["submission_id"], errors="ignore").reset_index(drop=True)
+    assert len(stored["sqlite"]) == 304
+    pd.testing.assert_frame_equal(stored["sqlite"], stored["postgresql"])
+    assert not stored["postgresql"]["name"].str.contains("\x00|\u202e|\u200b", regex=True).any()
