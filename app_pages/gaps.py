@@ -11,6 +11,7 @@ from app_support.ui import page_header, plot, sample_banner, translated
 from metrics import charts, views
 from metrics.catalog import load_catalog
 from metrics.i18n import t
+from metrics.markup import md_text
 
 lang, scope, as_of = current_lang(), current_scope(), current_as_of()
 scope_type = "national" if scope == NATIONAL else "province"
@@ -41,7 +42,7 @@ with error_boundary("app_gaps_figures"):
     c[4].metric(t("app_gaps_required_rate", lang), views.rate_text(row["required_rate"], unit, lang),
                 help=t("app_gaps_required_rate_help", lang))
     st.markdown(f"**{t('app_col_status', lang)}:** {charts.status_label(row['status'], lang)}"
-                + (f" · {t('app_gaps_projected', lang, value=charts.fmt_number(row['projected']), unit=unit)}"
+                + (f" · {t('app_gaps_projected', lang, value=charts.fmt_number(row['projected']), unit=md_text(unit))}"
                    if not charts.is_missing(row["projected"]) else ""))
 
 with error_boundary("app_gaps_charts"):

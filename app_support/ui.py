@@ -9,6 +9,7 @@ import streamlit as st
 
 from metrics.charts import fmt_date, fmt_number, status_color, status_label
 from metrics.i18n import t, translations
+from metrics.markup import safe_figure
 from metrics.views import card_headline
 
 from . import data
@@ -111,7 +112,8 @@ def label_of(prefix: str, value: str, lang: str) -> str:
 
 def plot(fig: Any, key: str) -> None:
     """A plotly figure at full width, with the offline-safe display options."""
-    st.plotly_chart(fig, key=key, width="stretch", config={"displaylogo": False})
+    # safe_figure: workbook text in labels ("<a href=…>") is shown as text, never a live link
+    st.plotly_chart(safe_figure(fig), key=key, width="stretch", config={"displaylogo": False})
 
 
 def show_changes(changes: pd.DataFrame, lang: str) -> pd.DataFrame:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import sys
 from pathlib import Path
 
@@ -167,3 +168,85 @@ def test_the_hostile_text_file_gives_identical_stored_rows_on_sqlite_and_postgre
     assert len(stored["sqlite"]) == 304
     pd.testing.assert_frame_equal(stored["sqlite"], stored["postgresql"])
     assert not stored["postgresql"]["name"].str.contains("\x00|\u202e|\u200b", regex=True).any()
+
+
+# ---- markup from workbook text --------------------------------------------------------------
+MARKUP_PAYLOADS = ["![](http://evil.example/pixel.png)", '<a href="http://evil.example/">x</a>',
+                   "<img src=http://evil.example/i.png>", "[click](javascript:alert(1))", ":red[假] $x^2$",
+                   "http://evil.example/autolink", "<script>alert(1)</script>"]
+
+
+@pytest.mark.parametrize("payload", MARKUP_PAYLOADS)
+def test_md_text_leaves_no_markdown_construct(payload):
+    import re
+
+    from metrics.markup import md_text
+
+    escaped = md_text(payload)
+    # every ASCII punctuation character is preceded by a backslash, so Markdown shows it as it is
+    assert re.search(r"(?<!\\)[!\[\]()<>:$]", escaped) is None
+    assert re.sub(r"\\(.)", r"\1", escaped) == payload
+
+
+@pytest.mark.parametrize("payload", MARKUP_PAYLOADS)
+def test_a_chart_never_carries_a_live_tag_from_user_text(payload):
+    import plotly.graph_objects as go
+
+    from metrics.markup import safe_figure
+
+    fig = go.Figure(go.Bar(x=[payload], y=[1], name=payload, text=[payload],
+                           hovertemplate=f"%{{y}} {payload}<br>目标<extra></extra>"))
+    fig.update_layout(title=f"单位:{payload}", xaxis_title=payload)
+    # plotly's JSON escapes "<" and "/" (so a label cannot end a <script>); read it back to see the strings
+    safe = json.dumps(json.loads(safe_figure(fig).to_json()), ensure_ascii=False)
+    assert "<a " not in safe and "<img" not in safe and "<script" not in safe
+    assert "<br>" in safe and "<extra></extra>" in safe  # our own formatting survives
+
+
+def hostile_custom_report(payload: str, fmt_scope: str = "广东省"):
+    """The hand case with a custom metric of 广东省 whose name, unit and target text are ``payload``."""
+    from metrics.model import conform
+    from metrics.progress import compute_progress
+    from metrics.report.content import build_report
+    from report_case import AS_OF, hand_dataset
+
+    data = hand_dataset()
+    data.targets = conform(pd.DataFrame([dict(
+        province="广东省", metric="custom_evil", name_zh=payload, unit=payload, kind="count", value=10.0,
+        qualifier="ge", text="10" + payload, deadline=pd.Timestamp("2027-12-31"), source="gd.xlsx",
+        sheet="目标设定", row=2)]), "targets")
+    items = data.items.copy()
+    items.loc[0, ["metric", "evidence"]] = ["custom_evil", payload]
+    data.items = items
+    return build_report(compute_progress(data, as_of=AS_OF), data, scope=fmt_scope, lang="zh")
+
+
+def test_the_html_report_has_no_link_or_image_from_user_text():
+    from metrics.report import render
+
+    content = hostile_custom_report(MARKUP_PAYLOADS[1])
+    assert MARKUP_PAYLOADS[1] in content.targets["unit"].tolist()
+    html = render(content, "html").decode("utf-8")
+    # the chart JSON escapes "<", "/" and quotes; undone, it must still hold no live tag from user text
+    plain = html.replace("\\u003c", "<").replace("\\u003e", ">").replace("\\u002f", "/").replace('\\"', '"')
+    assert "evil.example" in plain  # the text is there …
+    assert '<a href="http://evil.example' not in plain and "<img src=http://evil.example" not in plain  # … as text
+
+
+@pytest.mark.parametrize("payload", FORMULA_PAYLOADS[:3] + MARKUP_PAYLOADS[:3])
+def test_a_hostile_custom_metric_reaches_the_excel_and_word_reports_as_text(payload):
+    import zipfile
+
+    from metrics.report import render
+
+    content = hostile_custom_report(payload)
+    xlsx = render(content, "xlsx")
+    assert _formula_cells(xlsx) == []
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as zf:
+        assert not [n for n in zf.namelist() if "hyperlink" in n.lower() or n.endswith(".rels")
+                    and b"evil.example" in zf.read(n)]
+    docx = render(content, "docx")
+    with zipfile.ZipFile(io.BytesIO(docx)) as zf:
+        body = zf.read("word/document.xml").decode("utf-8")
+        rels = b"".join(zf.read(n) for n in zf.namelist() if n.endswith(".rels"))
+    assert "<w:hyperlink" not in body and b"evil.example" not in rels and "<w:fldSimple" not in body
