@@ -10,6 +10,7 @@ import streamlit as st
 from metrics.charts import fmt_date, fmt_number, status_color, status_label
 from metrics.i18n import t, translations
 from metrics.markup import safe_figure
+from metrics.xlsx_safe import csv_bytes
 from metrics.views import card_headline
 
 from . import data
@@ -92,6 +93,12 @@ def show_cards(cards: list[dict[str, Any]], lang: str, per_row: int = 4) -> None
         for col, card in zip(cols, cards[start:start + per_row]):
             with col:
                 st.html(target_card_html(card, lang))
+
+
+def table_download(df: pd.DataFrame, file_name: str, key: str, lang: str) -> None:
+    """A CSV download of a shown table, formula-like cells neutralised (the built-in export is off)."""
+    st.download_button(t("app_table_download_csv", lang), csv_bytes(df), file_name=file_name, mime="text/csv",
+                       key=key, icon=":material/download:")
 
 
 def translated(df: pd.DataFrame, columns: dict[str, str], lang: str) -> pd.DataFrame:

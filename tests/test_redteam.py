@@ -250,3 +250,26 @@ def test_a_hostile_custom_metric_reaches_the_excel_and_word_reports_as_text(payl
         body = zf.read("word/document.xml").decode("utf-8")
         rels = b"".join(zf.read(n) for n in zf.namelist() if n.endswith(".rels"))
     assert "<w:hyperlink" not in body and b"evil.example" not in rels and "<w:fldSimple" not in body
+
+
+# ---- CSV downloads and the Streamlit configuration -------------------------------------------
+@pytest.mark.parametrize("cell, written", [
+    ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"\"http://x\"\")"), ("+1+1", "'+1+1"), ("-2", "'-2"),
+    ("@SUM(A1)", "'@SUM(A1)"), ("\t=1", "'\t=1"), ("普通文本", "普通文本"), ("a=b", "a=b"),
+])
+def test_a_csv_download_never_holds_a_formula_cell(cell, written):
+    from metrics.xlsx_safe import csv_bytes
+
+    text = csv_bytes(pd.DataFrame({"名称": [cell], "数量": [-3]})).decode("utf-8-sig")
+    assert text.splitlines()[0] == "名称,数量"
+    assert text.split("\n", 1)[1].startswith(written if '"' not in cell else f'"{written}"')
+    assert text.rstrip("\n").endswith(",-3")  # numbers stay numbers
+
+
+def test_streamlit_keeps_xsrf_on_and_its_raw_table_export_off(repo_root):
+    import tomllib
+
+    config = tomllib.loads((repo_root / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config.get("server", {}).get("enableXsrfProtection", True) is True
+    assert config.get("server", {}).get("enableCORS", True) is True
+    assert config["client"]["disableDataExport"] is True
