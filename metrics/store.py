@@ -35,6 +35,7 @@ from .access import Principal, actor_name, check_can_manage, check_can_write
 from .model import FRAMES, Dataset, IngestResult, Problem, conform, empty_frame
 from .schema import ROW_TABLES, audit_log, originals, snapshots, submissions, users
 from .settings import busy_timeout_seconds, database_url
+from .store_guard import FileIdentity, StoreFileError, check_sqlite_file, sqlite_path
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BACKUP_FORMAT = 1
@@ -260,13 +261,22 @@ def frame_diff(old: pd.DataFrame, new: pd.DataFrame, kind: str) -> dict[str, lis
 class Store:
     """Submissions, their rows and their history in one database (see the module docstring)."""
 
-    def __init__(self, url: str | None = None, *, migrate: bool = True):
+    def __init__(self, url: str | None = None, *, migrate: bool = True, create: bool = True):
+        """Open (and migrate) the store at ``url``; ``create=False`` (the app) refuses a missing data folder."""
         self.url = database_url(url)
+        self._file: FileIdentity | None = None
         try:
+            path = sqlite_path(self.url)
+            if path is not None:
+                check_sqlite_file(path, create)
             self.engine = make_engine(self.url)
             self.dialect = self.engine.dialect.name
             if migrate:
                 self.migrate()
+            if path is not None:
+                self._file = FileIdentity.of(path)
+        except StoreFileError as exc:
+            raise StoreError(exc.message, exc.message_en, exc.code) from exc
         except StoreError:
             raise
         except (sa.exc.SQLAlchemyError, OSError, ValueError, ImportError) as exc:
@@ -298,6 +308,15 @@ class Store:
                 self._lock(conn, provinces)
                 yield conn
         self._cache = None
+        self.check_durable()
+
+    def check_durable(self) -> None:
+        """StoreError when the SQLite file was deleted or replaced since it was opened (a commit into it is lost)."""
+        if self._file is not None:
+            try:
+                self._file.check_still_there()
+            except StoreFileError as exc:
+                raise StoreError(exc.message, exc.message_en, exc.code) from exc
 
     def _lock(self, conn: Connection, provinces: tuple[str, ...] | list[str]) -> None:
         if self.dialect != "postgresql":

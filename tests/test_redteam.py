@@ -273,3 +273,44 @@ def test_streamlit_keeps_xsrf_on_and_its_raw_table_export_off(repo_root):
     assert config.get("server", {}).get("enableXsrfProtection", True) is True
     assert config.get("server", {}).get("enableCORS", True) is True
     assert config["client"]["disableDataExport"] is True
+
+
+# ---- no silent loss -------------------------------------------------------------------------
+@pytest.mark.parametrize("setup, create, code", [
+    ("missing_folder", False, "store_folder_missing"),
+    ("empty_file", False, "store_empty_file"),
+    ("empty_file", True, "store_empty_file"),
+    ("not_sqlite", True, "store_not_sqlite"),
+])
+def test_a_store_that_would_start_afresh_stops_with_a_clear_error(tmp_path, setup, create, code):
+    from metrics.store import StoreError
+
+    path = tmp_path / "data" / "tracker.sqlite"
+    if setup != "missing_folder":
+        path.parent.mkdir()
+        path.write_bytes(b"" if setup == "empty_file" else b"PK\x03\x04 not a database at all")
+    with pytest.raises(StoreError) as err:
+        Store(f"sqlite:///{path}", create=create)
+    assert err.value.code == code
+    assert str(path.parent) in err.value.message_en
+    assert not path.exists() or path.read_bytes() in (b"", b"PK\x03\x04 not a database at all")  # left as found
+
+
+def test_a_save_into_a_deleted_data_folder_is_an_error_not_a_success(tmp_path):
+    import shutil
+
+    from metrics.store import StoreError
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    store = Store(f"sqlite:///{folder / 'tracker.sqlite'}", create=False)
+    result = make_result("广东省", names=["甲"])
+    assert store.save_submission(result, content_of(result), result.file, uploader="张三").created
+    shutil.rmtree(folder)
+    second = make_result("广东省", names=["乙"])
+    with pytest.raises(StoreError) as err:
+        store.save_submission(second, content_of(second), second.file, uploader="张三")
+    assert err.value.code == "store_file_gone"
+    with pytest.raises(StoreError) as err:  # and the next start refuses instead of an empty store
+        Store(f"sqlite:///{folder / 'tracker.sqlite'}", create=False)
+    assert err.value.code == "store_folder_missing"
