@@ -314,3 +314,50 @@ def test_a_save_into_a_deleted_data_folder_is_an_error_not_a_success(tmp_path):
     with pytest.raises(StoreError) as err:  # and the next start refuses instead of an empty store
         Store(f"sqlite:///{folder / 'tracker.sqlite'}", create=False)
     assert err.value.code == "store_folder_missing"
+
+
+# ---- logins ---------------------------------------------------------------------------------
+def test_sixteen_parallel_wrong_passwords_are_all_refused_and_at_most_the_limit_checked(db_url, monkeypatch):
+    from concurrent.futures import ThreadPoolExecutor
+
+    import metrics.auth as auth
+
+    checked: list[str] = []
+    real = auth.password_matches
+    monkeypatch.setattr(auth, "password_matches", lambda p, h: checked.append(p) or real(p, h))
+    monkeypatch.setenv("TRACKER_LOGIN_MAX_FAILURES", "5")
+    store = Store(db_url)
+    Accounts(store).add("admin1", "Correct-Horse-9", "admin")
+    start = __import__("threading").Barrier(16)
+
+    def guess(i: int) -> str:
+        accounts = Accounts(Store(db_url))  # one store handle per office, as separate sessions would
+        start.wait()
+        return accounts.verify("admin1", f"wrong-guess-{i:02d}").reason
+
+    with ThreadPoolExecutor(16) as pool:
+        reasons = list(pool.map(guess, range(16)))
+    assert "ok" not in reasons
+    assert len(checked) == 5  # the password was checked for the five counted tries only, never 16
+    assert reasons.count("invalid") <= 4  # the 5th counted failure answers "locked"
+    assert reasons.count("locked") >= 12
+    # only the counted attempts had their password checked: at most 5 failures were audited as "invalid"
+    audited = [a["detail"]["reason"] for a in store.audit() if a["action"] == "login_failed"]
+    assert len(audited) == 16 and audited.count("invalid") <= 5
+    assert Accounts(store).verify("admin1", "Correct-Horse-9").reason == "locked"  # the lock holds
+
+
+@pytest.mark.parametrize("secret, code", [
+    ("a" * 32, "auth_secret_weak"), ("ab" * 32, "auth_secret_weak"), ("abcd" * 10, "auth_secret_weak"),
+    ("short", "auth_secret_short"), ("rOvYLoqzdxQe4t7OFoYn-8Kc2mJ0TqvXbW3sLd9uPhA", None),
+    ("eda83732f472a689fd57c0b91e4a6d3f", None),  # secrets.token_hex(16): 32 hex digits pass
+])
+def test_the_session_secret_is_checked_for_strength_not_only_length(secret, code):
+    from metrics.auth import AuthError, checked_secret
+
+    if code is None:
+        assert checked_secret(secret) == secret
+    else:
+        with pytest.raises(AuthError) as err:
+            checked_secret(secret)
+        assert err.value.code == code
