@@ -361,3 +361,45 @@ def test_the_session_secret_is_checked_for_strength_not_only_length(secret, code
         with pytest.raises(AuthError) as err:
             checked_secret(secret)
         assert err.value.code == code
+
+
+# ---- deployment -----------------------------------------------------------------------------
+def test_the_proxy_policy_allows_streamlits_own_inline_script_only_and_matches_the_upload_cap(repo_root):
+    import base64
+    import hashlib
+    import re
+    import tomllib
+
+    import streamlit
+
+    conf = (repo_root / "deploy" / "nginx-security.conf").read_text(encoding="utf-8")
+    csp = re.search(r'add_header Content-Security-Policy "([^"]+)"', conf).group(1)
+    directives = {d.split()[0]: d.split()[1:] for d in (x.strip() for x in csp.split(";")) if d}
+    index = (Path(streamlit.__file__).parent / "static" / "index.html").read_text(encoding="utf-8")
+    inline = re.findall(r"<script>(.*?)</script>", index, re.S)
+    hashes = {"'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() + "'" for s in inline}
+    assert hashes and hashes <= set(directives["script-src"])  # Streamlit's own inline script, by hash
+    assert "'unsafe-inline'" not in directives["script-src"]
+    assert directives["frame-ancestors"] == ["'none'"] and directives["object-src"] == ["'none'"]
+    assert re.search(r'X-Frame-Options "DENY"', conf)
+    cap_mb = tomllib.loads((repo_root / ".streamlit" / "config.toml").read_text())["server"]["maxUploadSize"]
+    body_mb = int(re.search(r"client_max_body_size (\d+)m;", conf).group(1))
+    assert cap_mb <= body_mb <= cap_mb + 2
+    assert re.search(r"location = /_stcore/metrics \{\s*return 404;", conf)
+
+
+@pytest.mark.parametrize("deps, code, says", [
+    ([{"name": "a", "version": "1", "vulns": []}], 0, "1 of 1 pinned packages checked, none vulnerable"),
+    ([{"name": "a", "version": "1", "vulns": [{"id": "GHSA-x", "fix_versions": ["1.1"]}]}], 1,
+     "a 1: GHSA-x (fixed in 1.1)"),
+    ([{"name": "a", "skip_reason": "Dependency not found on PyPI"}], 0, "1 of 1 pinned packages could not be checked"),
+])
+def test_the_dependency_audit_fails_on_advisories_and_only_reports_an_unreachable_database(repo_root, deps, code, says):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("audit_deps", repo_root / "scripts" / "audit_deps.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    got, lines = module.verdict(deps)
+    assert got == code and any(says in line for line in lines)
+    assert not (code == 0 and "skip_reason" in deps[0] and any("none vulnerable" in x for x in lines))
