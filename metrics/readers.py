@@ -307,6 +307,9 @@ def read_workbook(content: bytes, max_bytes: int = MAX_BYTES) -> Workbook:
         raise ReadError("too_large", "", size_mb=round(len(content) / 2**20, 1), limit_mb=round(max_bytes / 2**20, 1))
     kind = sniff_kind(content)
     if kind == "xlsx":
+        from .budget import check_budget  # declared sheet sizes, before inflating or parsing anything
+
+        check_budget(content)
         check_zip(content, max_unzipped=max(MAX_UNZIPPED, 20 * max_bytes))
         return Workbook("xlsx", read_calamine(content))
     if kind == "xls":

@@ -403,3 +403,41 @@ def test_the_dependency_audit_fails_on_advisories_and_only_reports_an_unreachabl
     got, lines = module.verdict(deps)
     assert got == code and any(says in line for line in lines)
     assert not (code == 0 and "skip_reason" in deps[0] and any("none vulnerable" in x for x in lines))
+
+
+# ---- size budgets before reading --------------------------------------------------------------
+def _sparse_workbook(last_row: int, last_col: int) -> bytes:
+    """A tiny .xlsx whose one sheet declares the used range A1 to (last_row, last_col): a header and one far cell."""
+    from tests.ingest_files import ITEM_HEADERS
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "成果清单"
+    ws.append(ITEM_HEADERS)
+    ws.cell(row=last_row, column=last_col, value="x")
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("last_row, last_col, code, words", [
+    (1_048_576, 193, "sheet_too_large", "工作表“成果清单”的使用区域过大(超过 20,000,000 个单元格)"),
+    (250_000, 11, "file_too_many_rows", "共有 250,000 行,超过每个文件 200,000 行的上限"),
+])
+def test_a_huge_declared_sheet_is_refused_in_seconds_before_parsing(last_row, last_col, code, words):
+    import time
+    import tracemalloc
+
+    from metrics.ingest import read_file
+
+    content = _sparse_workbook(last_row, last_col)
+    assert len(content) < 20_000  # it compresses: the upload cap alone does not stop it
+    tracemalloc.start()
+    began = time.perf_counter()
+    result = read_file(content, "huge.xlsx", today=TODAY)
+    elapsed = time.perf_counter() - began
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert [p.code for p in result.problems] == [code] and not result.readable
+    assert words in result.problems[0].message
+    assert elapsed < 2.0 and peak < 20 * 2**20
