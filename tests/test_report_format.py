@@ -1,0 +1,220 @@
+"""Issue 14: the official document format read back from Word and PDF, page one, findings, provenance in words."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import shutil
+import subprocess
+
+import pytest
+from bs4 import BeautifulSoup
+from docx import Document
+from docx.oxml.ns import qn
+from pypdf import PdfReader
+
+from metrics.report import build_report, render
+from metrics.report.leader import coverage, previous_round_date
+from metrics.report.style import css, report_style
+from report_case import AS_OF, hand_progress
+
+CLOCK = dt.datetime(2026, 12, 1, 9, 0)
+FINDINGS = {"progress": "广东省新增量子芯片A等3项技术突破。", "problems": "=SUM(A1)部分地区尚未报送。\n标准制定偏慢。",
+            "next_steps": "督促尚未报送的地区于12月15日前报送。", "notes": "本期数据经省级审核。"}
+
+
+@pytest.fixture(scope="module")
+def case():
+    return hand_progress()
+
+
+@pytest.fixture(scope="module")
+def docs(case):
+    data, progress = case
+    out = {}
+    for scope in ("national", "广东省"):
+        for style in ("official", "briefing"):
+            c = build_report(progress, data, scope=scope, lang="zh", findings=FINDINGS, style=style, generated=CLOCK)
+            out[scope, style] = (c, Document(io.BytesIO(render(c, "docx"))))
+    return out
+
+
+# ---- the style definition -------------------------------------------------------------------
+@pytest.mark.parametrize("style,bottom,right,pitch,chars", [
+    ("official", 35.0, 26.0, 28.99, 15.79),   # 版心 156 × 225 mm: 22 lines × 28 characters
+    ("briefing", 25.0, 25.0, 23.34, 14.17),
+])
+def test_style_derives_margins_and_pitches(style, bottom, right, pitch, chars):
+    s = report_style(style)
+    assert (s.bottom_mm, s.right_mm) == (bottom, right)
+    assert round(s.line_pitch_pt, 2) == pitch and round(s.char_pitch_pt, 2) == chars
+
+
+def test_unknown_style_is_refused_with_the_choices(case):
+    data, progress = case
+    with pytest.raises(ValueError, match="official, briefing"):
+        build_report(progress, data, style="fancy")
+
+
+# ---- Word, read back ------------------------------------------------------------------------
+@pytest.mark.parametrize("style,word_style,east_asian,size", [
+    ("official", "Title", "方正小标宋简体", 22), ("official", "Normal", "仿宋_GB2312", 16),
+    ("official", "Heading 1", "黑体", 16), ("official", "Heading 2", "楷体_GB2312", 16),
+    ("official", "Heading 3", "仿宋_GB2312", 16),
+    ("briefing", "Title", "黑体", 18), ("briefing", "Normal", "宋体", 12), ("briefing", "Heading 1", "黑体", 14),
+])
+def test_word_styles_carry_the_office_fonts_on_the_east_asian_slot(docs, style, word_style, east_asian, size):
+    _, doc = docs["national", style]
+    st = doc.styles[word_style]
+    fonts = st.element.rPr.rFonts
+    assert fonts.get(qn("w:eastAsia")) == east_asian
+    assert fonts.get(qn("w:eastAsiaTheme")) is None  # a theme font would win over the name
+    assert st.font.size.pt == size and st.font.color.rgb == (0, 0, 0)
+
+
+@pytest.mark.parametrize("word_style,bold", [("Heading 1", False), ("Heading 2", False), ("Heading 3", True)])
+def test_official_heading_weights(docs, word_style, bold):
+    _, doc = docs["national", "official"]
+    assert bool(doc.styles[word_style].font.bold) is bold
+
+
+@pytest.mark.parametrize("scope", ["national", "广东省"])
+def test_word_page_margins_grid_and_line_pitch_are_gb_t_9704(docs, scope):
+    _, doc = docs[scope, "official"]
+    sec = doc.sections[0]
+    mm = [round(x.mm, 1) for x in (sec.page_width, sec.page_height, sec.top_margin, sec.bottom_margin,
+                                   sec.left_margin, sec.right_margin)]
+    assert mm == [210.0, 297.0, 37.0, 35.0, 28.0, 26.0]
+    grid = sec._sectPr.find(qn("w:docGrid"))
+    assert (grid.get(qn("w:type")), grid.get(qn("w:linePitch")), grid.get(qn("w:charSpace"))) == \
+        ("linesAndChars", "580", "-848")
+    assert round(doc.styles["Normal"].paragraph_format.line_spacing.pt, 1) == 29.0
+
+
+def test_word_page_numbers_are_dashed_songti_14pt_at_the_outside_edges(docs):
+    _, doc = docs["national", "official"]
+    sec = doc.sections[0]
+    assert doc.settings.odd_and_even_pages_header_footer
+    odd, even = sec.footer.paragraphs[0], sec.even_page_footer.paragraphs[0]
+    assert (odd.alignment, even.alignment) == (2, 0)  # right, left
+    for p in (odd, even):
+        assert p.text == "—  —"  # the PAGE field sits between the dashes
+        assert "PAGE" in p._p.xml
+        assert {r._element.rPr.rFonts.get(qn("w:eastAsia")) for r in p.runs} == {"宋体"}
+        assert {r.font.size.pt for r in p.runs} == {14}
+
+
+def test_word_carries_page_one_and_the_officers_findings_in_order(docs):
+    _, doc = docs["national", "official"]
+    texts = [p.text for p in doc.paragraphs]
+    heads = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    assert heads == ["一、总体情况", "二、主要进展", "三、存在问题", "四、下一步工作", "五、目标完成情况", "六、进度图表",
+                     "七、定性目标与重点任务", "附件"]
+    assert "本轮(截至2025年6月30日)应报送37个地区,已报送2个。" in texts
+    assert texts.index("本轮(截至2025年6月30日)应报送37个地区,已报送2个。") < texts.index("二、主要进展")
+    # Each line of the officer's text is its own paragraph, written as typed (text, never a field).
+    assert "=SUM(A1)部分地区尚未报送。" in texts and "标准制定偏慢。" in texts
+    assert "本期数据经省级审核。" in texts
+    assert "领军企业完成0%,落后时间进度74.2个百分点(滞后)。" in texts  # furthest behind first
+    assert "生成时间:2026-12-01 09:00" in texts
+
+
+def test_word_leader_part_has_no_hash_or_seconds(docs):
+    _, doc = docs["national", "official"]
+    text = "\n".join(p.text for p in doc.paragraphs) + "\n".join(c.text for t in doc.tables for r in t.rows
+                                                                 for c in r.cells)
+    assert "ab" * 32 not in text and not re.search(r"\d{2}:\d{2}:\d{2}", text)
+    assert "广东省于2025年7月1日报送《gd.xlsx》,数据截至2025年6月30日。" in text
+
+
+def test_province_page_one_says_whether_it_reported(docs):
+    c, doc = docs["广东省", "official"]
+    assert c.page_one.blocks[0][1] == ["本轮(截至2025年6月30日)广东省已报送。"]
+    assert "本轮(截至2025年6月30日)广东省已报送。" in [p.text for p in doc.paragraphs]
+
+
+# ---- page one, computed -----------------------------------------------------------------------
+@pytest.mark.parametrize("as_of,expected", [
+    ("2025-06-30", "2025-03-31"), ("2025-07-01", "2025-06-30"), ("2025-01-15", "2024-12-31"),
+    ("2025-04-01", "2025-03-31"),
+])
+def test_previous_round_is_the_quarter_before(as_of, expected):
+    import datetime as dt
+
+    assert previous_round_date(dt.date.fromisoformat(as_of)) == dt.date.fromisoformat(expected)
+
+
+def test_coverage_lists_every_expected_region(case):
+    from metrics.catalog import load_catalog
+
+    data, _ = case
+    rows = coverage(list(data.sources), load_catalog())
+    assert len(rows) == 37
+    assert {r.region for r in rows if r.state == "submitted"} == {"广东省", "江苏省"}
+
+
+def test_changes_since_the_previous_round_count_items_dated_after_it(case):
+    data, progress = case
+    c = build_report(progress, data, scope="national")
+    # tech items dated 2024-06-10, 2024-09-01 (same item), 2025-03-01, 2025-05-01: one after 2025-03-31.
+    assert dict(c.page_one.blocks)["(四)与上一轮相比"] == ["前沿关键核心技术较2025年3月31日新增1项。"]
+
+
+def test_blank_findings_are_prefilled_and_given_ones_kept(case):
+    data, progress = case
+    c = build_report(progress, data, findings={"progress": "  ", "notes": "自写说明"})
+    assert c.findings["progress"] == "本期暂无按期达成或进度超前的目标。"
+    assert c.findings["notes"] == "自写说明"
+    assert c.findings["next_steps"] == "针对进度滞后的领军企业、典型应用场景、关键标准,督促相关地区加快推进并按时报送。"
+
+
+# ---- PDF and HTML ---------------------------------------------------------------------------
+def test_pdf_css_comes_from_the_same_style():
+    text = css(report_style("official"))
+    assert "margin: 37.0mm 26.0mm 35.0mm 28.0mm" in text
+    assert "font-size: 16.0pt; line-height: 28.99pt" in text
+    assert '@page :right { @bottom-right' in text and '@page :left { @bottom-left' in text
+    assert '"仿宋_GB2312", "FangSong_GB2312", "FangSong", "Noto Serif CJK SC", serif' in text
+
+
+@pytest.fixture(scope="module")
+def pdf(case):
+    data, progress = case
+    c = build_report(progress, data, scope="广东省", lang="zh", findings=FINDINGS)
+    return render(c, "pdf")
+
+
+def test_pdf_has_findings_page_numbers_and_a4(pdf):
+    reader = PdfReader(io.BytesIO(pdf))
+    pages = [p.extract_text() for p in reader.pages]
+    assert len(pages) >= 2
+    assert "— 1 —" in pages[0] and "— 2 —" in pages[1]
+    whole = re.sub(r"\s+", "", "".join(pages))
+    assert "标准制定偏慢。" in whole and "广东省于2025年7月1日报送《gd.xlsx》" in whole
+    assert "ab" * 32 not in whole
+
+
+def test_html_has_page_one_and_findings(case):
+    data, progress = case
+    html = render(build_report(progress, data, findings=FINDINGS), "html").decode()
+    soup = BeautifulSoup(html, "html.parser")
+    paras = [p.get_text() for p in soup.find_all("p")]
+    assert "本轮(截至2025年6月30日)应报送37个地区,已报送2个。" in paras
+    assert "标准制定偏慢。" in paras and "本期数据经省级审核。" in paras
+    assert [h.get_text() for h in soup.find_all("h2")][:4] == ["一、总体情况", "二、主要进展", "三、存在问题", "四、下一步工作"]
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice not installed")
+def test_word_converts_with_libreoffice(docs, tmp_path):
+    _, doc = docs["national", "official"]
+    src = tmp_path / "r.docx"
+    doc.save(src)
+    proc = subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to",
+                           "pdf", "--outdir", str(tmp_path), str(src)], capture_output=True, text=True, timeout=240)
+    out = tmp_path / "r.pdf"
+    if "source file could not be loaded" in proc.stderr:
+        pytest.skip("LibreOffice Writer is not installed (libreoffice-writer-nogui)")
+    reader = PdfReader(out)
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width) / 72 * 25.4), round(float(box.height) / 72 * 25.4)) == (210, 297)
+    assert "一、总体情况" in re.sub(r"\s+", "", reader.pages[0].extract_text())
