@@ -86,8 +86,9 @@ def test_word_page_margins_grid_and_line_pitch_are_gb_t_9704(docs, scope):
                                    sec.left_margin, sec.right_margin)]
     assert mm == [210.0, 297.0, 37.0, 35.0, 28.0, 26.0]
     grid = sec._sectPr.find(qn("w:docGrid"))
-    assert (grid.get(qn("w:type")), grid.get(qn("w:linePitch")), grid.get(qn("w:charSpace"))) == \
-        ("linesAndChars", "580", "-848")
+    assert (grid.get(qn("w:type")), grid.get(qn("w:linePitch"))) == ("lines", "580")
+    # 28 characters of 16 pt in 156 mm: condensed by 0.25 pt (w:spacing in twentieths of a point).
+    assert doc.styles["Normal"].element.rPr.find(qn("w:spacing")).get(qn("w:val")) == "-5"
     assert round(doc.styles["Normal"].paragraph_format.line_spacing.pt, 1) == 29.0
 
 

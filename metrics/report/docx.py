@@ -103,16 +103,34 @@ def _setup_styles(doc, style: ReportStyle) -> None:
             pf.line_spacing = Pt(max(style.line_pitch_pt, r.size_pt * 1.3))
 
 
-def _doc_grid(section, style: ReportStyle) -> None:
-    """The document grid of the 版心: line pitch in twentieths of a point, character spacing in 4096ths."""
+def _doc_grid(section, doc, style: ReportStyle) -> None:
+    """The 版心 grid: ``lines`` lines a page (line pitch in twentieths of a point) and ``chars`` characters a line.
+
+    The character count is kept by condensing the body text (w:spacing, twentieths of a point) rather than
+    by Word's character grid: LibreOffice and WPS space a character grid differently, Word and they all honour
+    character spacing the same way.
+    """
     sect = section._sectPr
     grid = sect.find(qn("w:docGrid"))
     if grid is None:
         grid = OxmlElement("w:docGrid")
         sect.append(grid)
-    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), str(round(style.line_pitch_pt * 20)))
-    grid.set(qn("w:charSpace"), str(round((style.char_pitch_pt - style.role("body").size_pt) * 4096)))
+    for attr in (qn("w:charSpace"),):
+        if attr in grid.attrib:
+            del grid.attrib[attr]
+    rpr = doc.styles["Normal"].element.get_or_add_rPr()
+    spacing = rpr.find(qn("w:spacing"))
+    if spacing is None:
+        spacing = OxmlElement("w:spacing")
+        rpr.append(spacing)
+    spacing.set(qn("w:val"), str(body_spacing_twips(style)))
+
+
+def body_spacing_twips(style: ReportStyle) -> int:
+    """Character spacing of the body so that ``chars`` characters fill the type area's width."""
+    return int((style.char_pitch_pt - style.role("body").size_pt) * 20 // 1)
 
 
 def _page_field(w: _Writer, p) -> None:
@@ -169,6 +187,14 @@ def _repeat_header(row) -> None:
     tr_pr.append(el)
 
 
+def _off_grid(paragraph) -> None:
+    """Take a paragraph off the line grid (tables, pictures): LibreOffice would snap each line to 29 pt."""
+    ppr = paragraph._p.get_or_add_pPr()
+    el = OxmlElement("w:snapToGrid")
+    el.set(qn("w:val"), "0")
+    ppr.insert(0, el)
+
+
 def _table(w: _Writer, tb: TextTable, content: ReportContent, *, status_col: int | None = None,
            widths: list[float] | None = None) -> None:
     doc = w.doc
@@ -186,6 +212,7 @@ def _table(w: _Writer, tb: TextTable, content: ReportContent, *, status_col: int
         p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
         p.paragraph_format.line_spacing = Pt(size * 1.35)
         p.paragraph_format.first_line_indent = Pt(0)
+        _off_grid(p)
         w.run(p, text, "table", **kw)
 
     for cell, h in zip(table.rows[0].cells, tb.head):
@@ -217,7 +244,7 @@ def render_docx(content: ReportContent) -> bytes:
     section.page_width, section.page_height = Mm(style.width_mm), Mm(style.height_mm)
     section.top_margin, section.bottom_margin = Mm(style.top_mm), Mm(style.bottom_mm)
     section.left_margin, section.right_margin = Mm(style.left_mm), Mm(style.right_mm)
-    _doc_grid(section, style)
+    _doc_grid(section, doc, style)
     w = _Writer(doc, style)
     _page_numbers(doc, section, w)
 
@@ -248,6 +275,7 @@ def render_docx(content: ReportContent) -> bytes:
         # An exact line height would crop the picture to one line.
         pf.line_spacing_rule = WD_LINE_SPACING.SINGLE
         pf.first_line_indent = Pt(0)
+        _off_grid(doc.paragraphs[-1])
         doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
 
     w.para(content.text("rl_h_goals"), "heading1")
