@@ -219,3 +219,62 @@ def test_word_converts_with_libreoffice(docs, tmp_path):
     box = reader.pages[0].mediabox
     assert (round(float(box.width) / 72 * 25.4), round(float(box.height) / 72 * 25.4)) == (210, 297)
     assert "一、总体情况" in re.sub(r"\s+", "", reader.pages[0].extract_text())
+
+
+# ---- Excel, read back ------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def workbook(case):
+    from openpyxl import load_workbook
+
+    data, progress = case
+    c = build_report(progress, data, scope="national", lang="zh", findings=FINDINGS, generated=CLOCK)
+    return load_workbook(io.BytesIO(render(c, "xlsx")))
+
+
+@pytest.mark.parametrize("unit,money,fmt", [("亿元", True, "#,##0.0"), ("100 million yuan", True, "#,##0.0"),
+                                            ("项", False, "#,##0"), ("家", False, "#,##0")])
+def test_money_is_told_apart_from_counts(unit, money, fmt):
+    from metrics.report.xlsx import count_format, is_money
+
+    assert (is_money(unit), count_format(unit)) == (money, fmt)
+
+
+def test_excel_charts_have_visible_titled_axes_and_legends(workbook):
+    charts = [ch for ws in workbook.worksheets for ch in ws._charts]
+    assert len(charts) >= 3
+    for ch in charts:
+        assert ch.x_axis.delete is False and ch.y_axis.delete is False
+        assert ch.x_axis.title is not None and ch.y_axis.title is not None
+    trend = workbook["月度趋势"]._charts
+    y_title = "".join(r.t for p in trend[0].y_axis.title.tx.rich.p for r in (p.r or []))
+    assert y_title == "累计完成(个/项/家)"  # counts only: no 亿元 on this axis
+    assert trend[0].legend.position == "b"
+
+
+def test_excel_numbers_are_rounded_and_dates_are_dates(workbook):
+    import datetime as _dt
+
+    ws = workbook["数据来源"]
+    row = next(ws.iter_rows(min_row=2, max_row=2))
+    assert row[2].value == _dt.datetime(2025, 6, 30) and row[2].is_date
+    assert row[3].value == _dt.datetime(2025, 7, 1, 9, 0) and row[3].is_date
+    trend = workbook["月度趋势"]
+    values = [c.value for r in trend.iter_rows(min_row=2) for c in r[1:] if isinstance(c.value, float)]
+    assert all(v == round(v, 4) for v in values)
+    assert trend.cell(2, 1).is_date and trend.cell(2, 1).number_format == "yyyy-mm"
+
+
+def test_excel_item_sheet_counts_with_a_formula_filters_and_fits(workbook):
+    ws = workbook["前沿关键核心技术"]
+    assert ws.cell(4, 1).value == "计入项数" and ws.cell(4, 2).value == "=COUNTA(A6:A8)"
+    assert ws.auto_filter.ref == "A5:I8" and ws.freeze_panes == "A6"
+    assert ws.column_dimensions["A"].width == 28  # =HYPERLINK("http://x","y") is 26 characters + 2
+    regions = workbook["地区对比"]
+    totals = [r for r in regions.iter_rows(values_only=True) if r[0] == "合计"]
+    assert totals and totals[0][1].startswith("=SUM(B")
+
+
+def test_excel_findings_sheet_keeps_formula_like_text_as_text(workbook):
+    ws = workbook["报告意见"]
+    cells = {r[0].value: r[1] for r in ws.iter_rows(min_row=2)}
+    assert cells["三、存在问题"].value == FINDINGS["problems"] and cells["三、存在问题"].data_type == "s"

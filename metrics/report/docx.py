@@ -192,7 +192,11 @@ def _off_grid(paragraph) -> None:
     ppr = paragraph._p.get_or_add_pPr()
     el = OxmlElement("w:snapToGrid")
     el.set(qn("w:val"), "0")
-    ppr.insert(0, el)
+    # Schema order matters to Word: snapToGrid comes before spacing, ind, jc …
+    ppr.insert_element_before(el, "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
+                              "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+                              "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr",
+                              "w:sectPr", "w:pPrChange")
 
 
 def _table(w: _Writer, tb: TextTable, content: ReportContent, *, status_col: int | None = None,
