@@ -184,3 +184,8 @@ def provenance_sentences(sources: pd.DataFrame, catalog: Catalog, lang: str) -> 
         out.append(t("rl_source_sentence", lang, region=region, label=s["label"], uploaded=_when(s["uploaded_at"], lang),
                      as_of=_when(s["as_of"], lang)))
     return out
+
+
+def round_key(as_of: dt.date | None) -> str:
+    """The language-neutral key findings are stored under: until rounds exist, the as-of date (ISO)."""
+    return as_of.isoformat() if as_of else "none"
