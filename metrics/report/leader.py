@@ -173,7 +173,10 @@ def prefilled_findings(rows: pd.DataFrame, n_sources: int, as_of: dt.date | None
 def _when(text: str, lang: str) -> str:
     """An upload time as people write it: the date only, never seconds or microseconds."""
     ts = pd.to_datetime(text, errors="coerce")
-    return text if pd.isna(ts) else fmt_date(ts.date(), lang)
+    if pd.isna(ts):
+        return text
+    # Stored times are UTC; the date an officer saw is Beijing's (as in the Excel sources sheet).
+    return fmt_date((ts.tz_convert("Asia/Shanghai") if ts.tzinfo else ts).date(), lang)
 
 
 def provenance_sentences(sources: pd.DataFrame, catalog: Catalog, lang: str) -> list[str]:

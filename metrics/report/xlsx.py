@@ -30,6 +30,7 @@ from .content import ReportContent, meta_lines
 HEADER_FILL = PatternFill("solid", fgColor="E8EEF4")
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
+LOCAL_TZ = "Asia/Shanghai"
 STATUS_IDS = ["met", "on_track", "at_risk", "off_track", "missed", "no_target"]
 
 
@@ -385,8 +386,10 @@ def source_dates(sources: pd.DataFrame) -> pd.DataFrame:
     df = sources.copy()
     if len(df):
         df["as_of"] = [None if pd.isna(x) else x.date() for x in pd.to_datetime(df["as_of"], errors="coerce")]
-        df["uploaded_at"] = [None if pd.isna(x) else x.floor("min").to_pydatetime()
-                             for x in pd.to_datetime(df["uploaded_at"], errors="coerce")]
+        # Excel has no time zones: stored UTC times are written as Beijing time, the officers' clock.
+        df["uploaded_at"] = [None if pd.isna(x) else
+                             (x.tz_convert(LOCAL_TZ).tz_localize(None) if x.tzinfo else x).floor("min").to_pydatetime()
+                             for x in (pd.to_datetime(v, errors="coerce") for v in df["uploaded_at"])]
     return df
 
 
