@@ -278,3 +278,23 @@ def test_excel_findings_sheet_keeps_formula_like_text_as_text(workbook):
     ws = workbook["报告意见"]
     cells = {r[0].value: r[1] for r in ws.iter_rows(min_row=2)}
     assert cells["三、存在问题"].value == FINDINGS["problems"] and cells["三、存在问题"].data_type == "s"
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "html", "pdf", "docx"])
+def test_provincial_report_reads_back_in_every_format(case, fmt):
+    data, progress = case
+    c = build_report(progress, data, scope="江苏省", lang="zh", findings=FINDINGS, generated=CLOCK)
+    out = render(c, fmt)
+    expected = "本轮(截至2025年6月30日)江苏省已报送。"
+    if fmt == "xlsx":
+        from openpyxl import load_workbook
+
+        ws = load_workbook(io.BytesIO(out))["报告意见"]
+        text = "\n".join(str(r[1].value) for r in ws.iter_rows(min_row=2))
+    elif fmt == "html":
+        text = "\n".join(p.get_text() for p in BeautifulSoup(out.decode(), "html.parser").find_all("p"))
+    elif fmt == "pdf":
+        text = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(out)).pages))
+    else:
+        text = "\n".join(p.text for p in Document(io.BytesIO(out)).paragraphs)
+    assert expected in text and "标准制定偏慢。" in text
