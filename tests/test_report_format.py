@@ -298,3 +298,39 @@ def test_provincial_report_reads_back_in_every_format(case, fmt):
     else:
         text = "\n".join(p.text for p in Document(io.BytesIO(out)).paragraphs)
     assert expected in text and "标准制定偏慢。" in text
+
+
+@pytest.mark.parametrize("scope,expected_last", [
+    ("national", "未设量化目标值的:未来产业孵化器0个、未来产业先导区0个、生态主导型领军企业0家。"),
+    ("广东省", "未设量化目标值的:未来产业孵化器0个、未来产业先导区0个、标志性产品0项、领军企业0家、典型应用场景0项、"
+              "关键标准0项、专业服务机构0家、生态主导型领军企业0家。"),
+])
+def test_page_one_headlines_fold_targets_without_a_number_into_one_line(case, scope, expected_last):
+    data, progress = case
+    block = dict(build_report(progress, data, scope=scope).page_one.blocks)["(二)目标完成情况"]
+    assert block[-1] == expected_last
+    n = {"national": 8, "广东省": 3}[scope]  # overall + 6 numeric targets + the fold; overall + tech share + fold
+    assert len(block) == n
+
+
+@pytest.mark.parametrize("change,same", [({}, True), ({"fmt": "pdf"}, False), ({"findings": {"notes": "x"}}, False),
+                                         ({"rev": "other"}, False), ({"style": "briefing"}, False)])
+def test_report_job_key_changes_with_everything_the_file_depends_on(change, same):
+    from app_support.report_jobs import job_key
+
+    base = dict(rev="r1", scope="national", as_of=AS_OF, lang="zh", fmt="docx", style="official", findings={})
+    assert (job_key(**base) == job_key(**{**base, **change})) is same
+
+
+def test_cli_writes_the_briefing_style(tmp_path):
+    from pathlib import Path
+
+    from metrics.cli import main
+
+    sample = Path(__file__).resolve().parents[1] / "sample_data" / "示例数据_广东省_进展填报.xlsx"
+    out = tmp_path / "r.docx"
+    assert main(["report", str(sample), "--format", "docx", "--out", str(out), "--as-of", "2025-06-30",
+                 "--province", "广东", "--style", "briefing"]) == 0
+    doc = Document(out)
+    assert doc.styles["Normal"].element.rPr.rFonts.get(qn("w:eastAsia")) == "宋体"
+    assert round(doc.sections[0].top_margin.mm) == 25

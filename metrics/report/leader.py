@@ -134,6 +134,28 @@ def new_since(found: pd.DataFrame, since: dt.date | None) -> int:
     return int((pd.to_datetime(found["date"], errors="coerce") > pd.Timestamp(since)).sum())
 
 
+def headline_sentences(rows: pd.DataFrame, summary: list[str], catalog: Catalog, lang: str) -> list[str]:
+    """The overall count, one sentence per target with a number, and the targets without one in a single line.
+
+    A leader does not need six near-identical "一批, no numeric target" sentences on page one; the
+    details chapter keeps every sentence.
+    """
+    if rows.empty or len(summary) != len(rows) + 1:
+        return summary
+    def own_line(r: Any) -> bool:  # a number to compare with, or something achieved (a province's share)
+        return not is_missing(r["target"]) or (not is_missing(r["actual"]) and float(r["actual"]) > 0)
+
+    numeric = [s for s, (_, r) in zip(summary[1:], rows.iterrows()) if own_line(r)]
+    others = [r for _, r in rows.iterrows() if not own_line(r)]
+    out = [summary[0], *numeric]
+    if others:
+        items = t("report_list_sep", lang).join(
+            t("rl_headline_item", lang, metric=_name(r, lang), actual=fmt_number(r["actual"]),
+              unit=unit_label(catalog, r["metric"], r["unit"], lang)) for r in others)
+        out.append(t("rl_headline_no_number", lang, items=items))
+    return out
+
+
 def page_one(*, rows: pd.DataFrame, progress: Any, sources: list[dict[str, Any]], catalog: Catalog,
              scope_type: str, scope: str, as_of: dt.date | None, headlines: list[str],
              new_counts: dict[str, int], lang: str, coverage_rows: list[CoverageRow] | None = None) -> PageOne:
@@ -141,7 +163,7 @@ def page_one(*, rows: pd.DataFrame, progress: Any, sources: list[dict[str, Any]]
     rnd = round_name(as_of, lang)
     cov = coverage_rows if coverage_rows is not None else coverage(sources, catalog)
     blocks = [(t("rl_h_coverage", lang), coverage_sentences(cov, scope_type, scope, rnd, catalog, lang)),
-              (t("rl_h_headlines", lang), headlines),
+              (t("rl_h_headlines", lang), headline_sentences(rows, headlines, catalog, lang)),
               (t("rl_h_behind", lang), behind_sentences(rows, progress, scope_type, catalog, lang))]
     changes = change_sentences(new_counts, rows, previous_round_date(as_of), catalog, lang)
     if changes:
