@@ -334,3 +334,26 @@ def test_cli_writes_the_briefing_style(tmp_path):
     doc = Document(out)
     assert doc.styles["Normal"].element.rPr.rFonts.get(qn("w:eastAsia")) == "宋体"
     assert round(doc.sections[0].top_margin.mm) == 25
+
+
+def test_a_passed_deadline_is_reported_as_it_ended_then_what_came_after():
+    import pandas as pd
+
+    from metrics.catalog import load_catalog
+    from metrics.report.leader import behind_rows, behind_sentence
+
+    base = dict(scope_type="national", scope="national", unit="项", name_zh="前沿关键核心技术", name_en="Tech",
+                deadline=pd.Timestamp("2025-12-31"), target=100.0, percent=69.0)
+    rows = pd.DataFrame([
+        {**base, "metric": "tech", "actual": 69.0, "actual_at_deadline": 44.0, "status": "missed", "gap_pp": None},
+        {**base, "metric": "standard", "name_zh": "关键标准", "actual": 10.0, "actual_at_deadline": 10.0,
+         "status": "missed", "gap_pp": None},
+        {**base, "metric": "product", "name_zh": "标志性产品", "actual": 5.0, "actual_at_deadline": 5.0,
+         "status": "off_track", "gap_pp": -20.0, "deadline": pd.Timestamp("2027-12-31")},
+    ])
+    cat = load_catalog()
+    assert [behind_sentence(r, cat, "zh") for _, r in behind_rows(rows).iterrows()] == [
+        "关键标准至2025年12月31日完成10/100项,未完成。",
+        "前沿关键核心技术至2025年12月31日完成44/100项,未完成,此后新增25项。",
+        "标志性产品完成69%,落后时间进度20个百分点(滞后)。",
+    ]

@@ -87,19 +87,37 @@ def _name(row: Any, lang: str) -> str:
 
 
 def behind_rows(rows: pd.DataFrame) -> pd.DataFrame:
-    """The targets behind their pace, furthest behind first."""
+    """The targets missed at a passed deadline (lowest share first), then those behind their pace (furthest first)."""
     if rows.empty:
         return rows
-    sel = rows[rows["status"].isin(BEHIND) & rows["gap_pp"].notna()]
-    return sel.sort_values("gap_pp", kind="stable")
+    missed = rows[rows["status"] == "missed"]
+    missed = missed.assign(_k=missed["actual_at_deadline"].astype(float) / missed["target"].astype(float)) \
+        .sort_values("_k", kind="stable").drop(columns="_k") if len(missed) else missed
+    late = rows[rows["status"].isin([s for s in BEHIND if s != "missed"]) & rows["gap_pp"].notna()]
+    return pd.concat([missed, late.sort_values("gap_pp", kind="stable")])
+
+
+def behind_sentence(r: Any, catalog: Catalog, lang: str) -> str:
+    """One target behind: a passed deadline as it ended (at the deadline, then what came after), else the gap to pace.
+
+    Until the shared presentation layer words deadlines, this is the one place that does it for reports.
+    """
+    unit = unit_label(catalog, r["metric"], r["unit"], lang)
+    if r["status"] == "missed" and not is_missing(r["actual_at_deadline"]):
+        at = float(r["actual_at_deadline"])
+        since = max(0.0, float(r["actual"]) - at) if not is_missing(r["actual"]) else 0.0
+        key = "rl_missed_target_since" if since else "rl_missed_target"
+        return t(key, lang, metric=_name(r, lang), deadline=fmt_date(r["deadline"], lang), at=fmt_number(at),
+                 target=fmt_number(r["target"]), unit=unit, status=status_label(r["status"], lang),
+                 since=fmt_number(since))
+    return t("rl_behind_target", lang, metric=_name(r, lang), percent=fmt_number(r["percent"]),
+             gap=fmt_number(abs(float(r["gap_pp"]))), status=status_label(r["status"], lang))
 
 
 def behind_sentences(rows: pd.DataFrame, progress: Any, scope_type: str, catalog: Catalog, lang: str) -> list[str]:
     """The targets furthest behind, and (nationally) the regions contributing least to the furthest one."""
     sel = behind_rows(rows).head(TOP_N)
-    out = [t("rl_behind_target", lang, metric=_name(r, lang), percent=fmt_number(r["percent"]),
-             gap=fmt_number(abs(float(r["gap_pp"]))), status=status_label(r["status"], lang))
-           for _, r in sel.iterrows()] or [t("rl_behind_none", lang)]
+    out = [behind_sentence(r, catalog, lang) for _, r in sel.iterrows()] or [t("rl_behind_none", lang)]
     if scope_type == "national" and len(sel):
         metric = sel["metric"].iloc[0]
         regions = progress.rows[(progress.rows["scope_type"] == "province") & (progress.rows["metric"] == metric)]
@@ -179,9 +197,7 @@ def prefilled_findings(rows: pd.DataFrame, n_sources: int, as_of: dt.date | None
                   unit=unit_label(catalog, r["metric"], r["unit"], lang), percent=fmt_number(r["percent"]))
                 for _, r in good.iterrows() if not is_missing(r["percent"])]
     behind = behind_rows(rows)
-    problems = [t("rl_behind_target", lang, metric=_name(r, lang), percent=fmt_number(r["percent"]),
-                  gap=fmt_number(abs(float(r["gap_pp"]))), status=status_label(r["status"], lang))
-                for _, r in behind.iterrows()]
+    problems = [behind_sentence(r, catalog, lang) for _, r in behind.iterrows()]
     names = t("report_list_sep", lang).join(_name(r, lang) for _, r in behind.head(TOP_N).iterrows())
     sep = "" if lang == "zh" else " "
     return {
