@@ -357,3 +357,15 @@ def test_a_passed_deadline_is_reported_as_it_ended_then_what_came_after():
         "前沿关键核心技术至2025年12月31日完成44/100项,未完成,此后新增25项。",
         "标志性产品完成69%,落后时间进度20个百分点(滞后)。",
     ]
+
+
+def test_page_one_after_the_2025_deadline_reports_it_as_it_ended():
+    from metrics.progress import compute_progress
+    from report_case import hand_dataset
+
+    data = hand_dataset()
+    progress = compute_progress(data, as_of=dt.date(2026, 12, 1))
+    block = dict(build_report(progress, data, scope="national").page_one.blocks)["(二)目标完成情况"]
+    assert block[:3] == ["截至2026年12月1日,全国共监测9项目标,其中未完成6项、无量化目标3项。",
+                         "前沿关键核心技术至2025年12月31日完成3/100项,未完成。",
+                         "标志性产品至2025年12月31日完成1/100项,未完成。"]

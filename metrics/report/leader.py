@@ -163,7 +163,9 @@ def headline_sentences(rows: pd.DataFrame, summary: list[str], catalog: Catalog,
     def own_line(r: Any) -> bool:  # a number to compare with, or something achieved (a province's share)
         return not is_missing(r["target"]) or (not is_missing(r["actual"]) and float(r["actual"]) > 0)
 
-    numeric = [s for s, (_, r) in zip(summary[1:], rows.iterrows()) if own_line(r)]
+    # A passed deadline is reported as it ended (the summary sentence counts everything to date).
+    numeric = [behind_sentence(r, catalog, lang) if r["status"] == "missed" else s
+               for s, (_, r) in zip(summary[1:], rows.iterrows()) if own_line(r)]
     others = [r for _, r in rows.iterrows() if not own_line(r)]
     out = [summary[0], *numeric]
     if others:
