@@ -369,3 +369,25 @@ def test_page_one_after_the_2025_deadline_reports_it_as_it_ended():
     assert block[:3] == ["截至2026年12月1日,全国共监测9项目标,其中未完成6项、无量化目标3项。",
                          "前沿关键核心技术至2025年12月31日完成3/100项,未完成。",
                          "标志性产品至2025年12月31日完成1/100项,未完成。"]
+
+
+def test_excel_item_dates_are_real_dates(workbook):
+    import datetime as _dt
+
+    ws = workbook["前沿关键核心技术"]
+    col = [c.value for c in ws[5]].index("完成日期") + 1
+    cells = [ws.cell(r, col) for r in range(6, 9)]
+    assert [c.value for c in cells] == [_dt.datetime(2024, 6, 10), _dt.datetime(2025, 3, 1), _dt.datetime(2025, 5, 1)]
+    assert all(c.is_date and c.number_format == "yyyy-mm-dd" for c in cells)
+
+
+def test_month_and_year_precision_dates_are_written_as_people_write_them():
+    import pandas as pd
+
+    from metrics.report.xlsx import _date_cells
+
+    s = pd.Series(["2025-03-01", "2025-03", "2025", ""])
+    ref = pd.Series(['<c r="F6', '<c r="F7', '<c r="F8', '<c r="F9'])
+    assert list(_date_cells(s, ref, {"day": 3, "month": 4})) == [
+        '<c r="F6" s="3"><v>45717</v></c>', '<c r="F7" s="4"><v>45717</v></c>',
+        '<c r="F8" t="inlineStr"><is><t>2025</t></is></c>', ""]

@@ -293,7 +293,7 @@ def _metric_sheets(wb: Workbook, c: ReportContent, used: set[str]) -> dict[str, 
         if len(items):
             marker = f"__report_items_{n}__"
             ws.append([CellRichText(marker)])  # an inline-string placeholder row, replaced after saving
-            fills[marker] = rows_xml(items[cols], first_row=6)
+            fills[marker] = rows_xml(items[cols], first_row=6, date_styles=_date_styles(ws))
             ws.auto_filter.ref = f"A5:{get_column_letter(len(cols))}{5 + len(items)}"
     return fills
 
@@ -302,7 +302,33 @@ def _metric_sheets(wb: Workbook, c: ReportContent, used: set[str]) -> dict[str, 
 XML_ILLEGAL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
 
 
-def rows_xml(df: pd.DataFrame, first_row: int) -> str:
+def _date_styles(ws: Any) -> dict[str, int]:
+    """The workbook's cell-style ids of a day date and a month date (registered through a cell never written)."""
+    out = {}
+    for key, fmt in (("day", "yyyy-mm-dd"), ("month", "yyyy-mm")):
+        cell = WriteOnlyCell(ws, value=None)
+        cell.number_format = fmt
+        out[key] = cell.style_id
+    return out
+
+
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+
+
+def _date_cells(s: pd.Series, ref: pd.Series, styles: dict[str, int]) -> pd.Series:
+    """Completion dates as Excel dates: 2025-03-01 a day, 2025-03 a month; a year alone stays text."""
+    text = s.astype("string").fillna("")
+    day = pd.to_datetime(text.where(text.str.len() == 10), format="%Y-%m-%d", errors="coerce")
+    month = pd.to_datetime(text.where(text.str.len() == 7), format="%Y-%m", errors="coerce")
+    when = day.fillna(month)
+    serial = ((when - EXCEL_EPOCH).dt.days).astype("Int64").astype("string")
+    style = pd.Series(np.where(day.notna(), styles["day"], styles["month"]), index=s.index).astype("string")
+    as_date = ref + '" s="' + style + '"><v>' + serial + "</v></c>"
+    as_text = ref + '" t="inlineStr"><is><t>' + text + "</t></is></c>"
+    return as_date.where(when.notna(), as_text.where(text != "", ""))
+
+
+def rows_xml(df: pd.DataFrame, first_row: int, date_styles: dict[str, int] | None = None) -> str:
     """SpreadsheetML rows of a frame: text as inline strings (never a formula), numbers as numbers.
 
     openpyxl spends most of a large report in its per-cell machinery; the item lists (tens of
@@ -317,6 +343,9 @@ def rows_xml(df: pd.DataFrame, first_row: int) -> str:
     for j, col in enumerate(df.columns):
         s = df[col].reset_index(drop=True)
         ref = '<c r="' + get_column_letter(j + 1) + rn
+        if col == "date" and date_styles:
+            out = out + _date_cells(s, ref, date_styles).fillna("")
+            continue
         if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
             cell = ref + '" t="n"><v>' + s.astype("string") + "</v></c>"
             present = s.notna()
