@@ -54,11 +54,14 @@ for n, uploaded in enumerate(files or []):
         refusal = views.upload_refusal(name, len(content), limit)
         if refusal:
             st.error(t(refusal, lang, mb=limit // 2**20))
+            data.store().record_refusal(user.username if user else "", name, content, refusal)
             continue
         with st.status(t("app_upload_reading", lang), expanded=False) as status:
             result = data.parse_upload(content, name, chosen)
             status.update(label=t("app_upload_read_done", lang), state="complete")
         if not result.readable:
+            data.store().record_refusal(user.username if user else "", name, content,
+                                        result.problems[0].code if result.problems else "unreadable_file", chosen)
             for p in result.problems:
                 # md_text: the message quotes workbook text, which must not render as a link or image
                 st.error(md_text(p.message_en if lang == "en" and p.message_en else p.message))

@@ -32,6 +32,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from . import schema
 from .access import Principal, actor_name, check_can_manage, check_can_write
+from .clean_text import clean_cell
 from .model import FRAMES, Dataset, IngestResult, Problem, conform, empty_frame
 from .schema import ROW_TABLES, audit_log, originals, snapshots, submissions, users
 from .settings import busy_timeout_seconds, database_url
@@ -701,6 +702,13 @@ class Store:
         tables = {kind: frame_diff(getattr(old, kind), getattr(new, kind), kind) for kind in FRAMES}
         summary = {kind: {k: len(v) for k, v in d.items()} for kind, d in tables.items()}
         return {"a": a, "b": b, **tables, "summary": summary}
+
+    def record_refusal(self, actor: str | None, filename: str, content: bytes, code: str,
+                       province: str | None = None) -> None:
+        """Audit an upload that was refused before storing (too large, wrong type, unreadable, over budget)."""
+        with self._write() as conn:
+            self._audit(conn, actor, "upload_refused", None, province, hashlib.sha256(content).hexdigest(),
+                        {"file": clean_cell(filename, max_chars=255)[0], "size": len(content), "code": code})
 
     def audit(self, province: str | None = None) -> list[dict[str, Any]]:
         """The audit log (newest first): who uploaded, rolled back, deleted or restored what, and when."""

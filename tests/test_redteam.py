@@ -446,3 +446,11 @@ def test_a_huge_declared_sheet_is_refused_in_seconds_before_parsing(last_row, la
     assert [p.code for p in result.problems] == [code] and not result.readable
     assert words in result.problems[0].message
     assert elapsed < 2.0 and peak < 20 * 2**20
+
+
+def test_a_refused_upload_is_in_the_audit_log(db_url):
+    store = Store(db_url)
+    store.record_refusal("gd_editor", "\u202ehuge.xlsx", b"PK...", "file_too_many_rows", "广东省")
+    entry = store.audit()[0]
+    assert (entry["actor"], entry["action"], entry["province"]) == ("gd_editor", "upload_refused", "广东省")
+    assert entry["detail"] == {"file": "huge.xlsx", "size": 5, "code": "file_too_many_rows"}
