@@ -7,10 +7,11 @@ import streamlit as st
 from app_support import data
 from app_support.errors import error_boundary
 from app_support.session import NATIONAL, choice, current_as_of, current_lang, current_scope
-from app_support.ui import page_header, plot, sample_banner, translated
+from app_support.ui import page_header, plot, sample_banner, table_download, translated
 from metrics import charts, views
 from metrics.catalog import load_catalog
 from metrics.i18n import t
+from metrics.markup import md_text
 
 lang, scope, as_of = current_lang(), current_scope(), current_as_of()
 scope_type = "national" if scope == NATIONAL else "province"
@@ -41,7 +42,7 @@ with error_boundary("app_gaps_figures"):
     c[4].metric(t("app_gaps_required_rate", lang), views.rate_text(row["required_rate"], unit, lang),
                 help=t("app_gaps_required_rate_help", lang))
     st.markdown(f"**{t('app_col_status', lang)}:** {charts.status_label(row['status'], lang)}"
-                + (f" · {t('app_gaps_projected', lang, value=charts.fmt_number(row['projected']), unit=unit)}"
+                + (f" · {t('app_gaps_projected', lang, value=charts.fmt_number(row['projected']), unit=md_text(unit))}"
                    if not charts.is_missing(row["projected"]) else ""))
 
 with error_boundary("app_gaps_charts"):
@@ -75,9 +76,10 @@ with error_boundary("app_gaps_items"):
     shown = views.search_items(items, query)
     st.caption(t("app_gaps_items_count", lang, shown=len(shown), total=len(items)))
     table = shown.assign(date=pd.to_datetime(shown["date"]).dt.strftime("%Y-%m-%d")) if len(shown) else shown
-    st.dataframe(translated(table, {"province": "app_col_province", "name": "app_col_name", "code": "app_col_code_id",
-                                    "date": "app_col_date", "lead_unit": "app_col_lead_unit",
-                                    "direction": "app_col_direction", "flagship": "app_col_flagship",
-                                    "evidence": "app_col_evidence", "source": "app_col_source",
-                                    "sheet": "app_col_sheet", "row": "app_col_row"}, lang),
-                 hide_index=True, width="stretch", key="gaps_items_table")
+    items_shown = translated(table, {"province": "app_col_province", "name": "app_col_name", "code": "app_col_code_id",
+                                     "date": "app_col_date", "lead_unit": "app_col_lead_unit",
+                                     "direction": "app_col_direction", "flagship": "app_col_flagship",
+                                     "evidence": "app_col_evidence", "source": "app_col_source",
+                                     "sheet": "app_col_sheet", "row": "app_col_row"}, lang)
+    st.dataframe(items_shown, hide_index=True, width="stretch", key="gaps_items_table")
+    table_download(items_shown, f"{metric}_items.csv", "gaps_items_csv", lang)

@@ -13,6 +13,7 @@ from app_support.ui import page_header, sample_banner, show_changes, translated
 from metrics import views
 from metrics.access import AccessDenied
 from metrics.i18n import t
+from metrics.markup import md_text
 from metrics.settings import max_upload_bytes
 
 lang, scope = current_lang(), current_scope()
@@ -53,13 +54,17 @@ for n, uploaded in enumerate(files or []):
         refusal = views.upload_refusal(name, len(content), limit)
         if refusal:
             st.error(t(refusal, lang, mb=limit // 2**20))
+            data.store().record_refusal(user.username if user else "", name, content, refusal)
             continue
         with st.status(t("app_upload_reading", lang), expanded=False) as status:
             result = data.parse_upload(content, name, chosen)
             status.update(label=t("app_upload_read_done", lang), state="complete")
         if not result.readable:
+            data.store().record_refusal(user.username if user else "", name, content,
+                                        result.problems[0].code if result.problems else "unreadable_file", chosen)
             for p in result.problems:
-                st.error(p.message_en if lang == "en" and p.message_en else p.message)
+                # md_text: the message quotes workbook text, which must not render as a link or image
+                st.error(md_text(p.message_en if lang == "en" and p.message_en else p.message))
             continue
         counts = result.row_counts
         provinces_in_file = result.provinces()

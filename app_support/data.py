@@ -30,7 +30,8 @@ def samples_enabled() -> bool:
 def _store(url: str):
     from metrics.store import Store
 
-    return Store(url)
+    # create=False: a deleted data folder stops the app with a message instead of a fresh, empty store
+    return Store(url, create=False)
 
 
 def store():

@@ -9,6 +9,8 @@ import streamlit as st
 
 from metrics.charts import fmt_date, fmt_number, status_color, status_label
 from metrics.i18n import t, translations
+from metrics.markup import safe_figure
+from metrics.xlsx_safe import csv_bytes
 from metrics.views import card_headline
 
 from . import data
@@ -93,6 +95,12 @@ def show_cards(cards: list[dict[str, Any]], lang: str, per_row: int = 4) -> None
                 st.html(target_card_html(card, lang))
 
 
+def table_download(df: pd.DataFrame, file_name: str, key: str, lang: str) -> None:
+    """A CSV download of a shown table, formula-like cells neutralised (the built-in export is off)."""
+    st.download_button(t("app_table_download_csv", lang), csv_bytes(df), file_name=file_name, mime="text/csv",
+                       key=key, icon=":material/download:")
+
+
 def translated(df: pd.DataFrame, columns: dict[str, str], lang: str) -> pd.DataFrame:
     """The frame's ``columns`` (in that order) renamed to their labels: {column: translation key};
     columns without any value are left out."""
@@ -111,7 +119,8 @@ def label_of(prefix: str, value: str, lang: str) -> str:
 
 def plot(fig: Any, key: str) -> None:
     """A plotly figure at full width, with the offline-safe display options."""
-    st.plotly_chart(fig, key=key, width="stretch", config={"displaylogo": False})
+    # safe_figure: workbook text in labels ("<a href=…>") is shown as text, never a live link
+    st.plotly_chart(safe_figure(fig), key=key, width="stretch", config={"displaylogo": False})
 
 
 def show_changes(changes: pd.DataFrame, lang: str) -> pd.DataFrame:

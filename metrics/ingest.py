@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .catalog import Catalog, load_catalog
+from .clean_text import MAX_CELL_CHARS, clean_cell, clean_rows
 from .datafiles import parse_yaml
 from .i18n import t
 from .identifiers import classify_identifier, identifier_key_of
@@ -336,6 +337,21 @@ def _unreadable(label: str, exc: ReadError) -> IngestResult:
     return IngestResult(file=label, readable=False, problems=[problem])
 
 
+def _clean_grid_text(ctx: _Context, grid: SheetGrid) -> None:
+    """Controls, bidi and zero-width characters out of every cell and the sheet name, each change noted.
+
+    Done once here, before any reader of cells, so SQLite and PostgreSQL store the same rows.
+    """
+    grid.name = clean_cell(grid.name, max_chars=255)[0]
+    for i, j, change in clean_rows(grid.rows):
+        if change.removed_control or change.removed_invisible:
+            ctx.add("text_cleaned", sheet=grid.name, row=i + 1, column=column_letter(j),
+                    control=change.removed_control, invisible=change.removed_invisible)
+        if change.truncated_from:
+            ctx.add("text_too_long", sheet=grid.name, row=i + 1, column=column_letter(j),
+                    length=f"{change.truncated_from:,}", limit=f"{MAX_CELL_CHARS:,}")
+
+
 def ingest_grids(grids: list[SheetGrid], label: str, province: str | None = None, *,
                  catalog: Catalog | None = None, today: dt.date | None = None) -> IngestResult:
     """Rows and problems from raw sheet grids (the part of ``read_file`` after the bytes are read)."""
@@ -349,6 +365,7 @@ def ingest_grids(grids: list[SheetGrid], label: str, province: str | None = None
         if grid.too_large:
             ctx.add("sheet_too_large", sheet=grid.name, limit=f"{MAX_CELLS:,}")
             continue
+        _clean_grid_text(ctx, grid)
         if not any(any(not is_blank(v) for v in row) for row in grid.rows[:HEADER_SCAN + 1]) and \
                 not _any_data(grid.rows):
             continue

@@ -60,6 +60,9 @@ class Workbook:
     encoding: str | None = None
 
 
+_BINARY_BYTES = bytes([*range(0, 9), *range(14, 32)])  # control bytes a text file does not hold (not \t \n \r)
+
+
 def sniff_kind(content: bytes) -> str:
     """The real type of a file from its first bytes: xlsx (any zip), xls (OLE2), csv (text), or raises."""
     if not content:
@@ -74,7 +77,11 @@ def sniff_kind(content: bytes) -> str:
             raise ReadError("unreadable_file", "ingest_reason_other_type", kind=name)
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "csv"  # UTF-16 text (Excel's "Unicode text")
-    if b"\x00" in content[:8192]:
+    # A stray NUL in a text file is cleaned at ingest (clean_text): only many NULs or a head where
+    # control bytes are common (over 1 %) mean binary.
+    head = content[:8192]
+    controls = len(head) - len(head.translate(None, _BINARY_BYTES))
+    if head.count(b"\x00") > 8 or (b"\x00" in head and controls * 100 > len(head)):
         raise ReadError("unreadable_file", "ingest_reason_binary")
     return "csv"
 
@@ -286,7 +293,8 @@ def read_csv(content: bytes) -> tuple[list[SheetGrid], str]:
         raise ReadError("unreadable_file", "ingest_reason_corrupt") from None
     width = max((len(r) for r in rows), default=0)
     if len(rows) * max(width, 1) > MAX_CELLS:
-        raise ReadError("too_large", "ingest_reason_cells")
+        # sheet_too_large names the limit; too_large's template wants sizes in MB, which were left blank here
+        raise ReadError("sheet_too_large", "", sheet="CSV", limit=f"{MAX_CELLS:,}")
     for r in rows:
         if len(r) < width:
             r.extend([""] * (width - len(r)))
@@ -299,6 +307,9 @@ def read_workbook(content: bytes, max_bytes: int = MAX_BYTES) -> Workbook:
         raise ReadError("too_large", "", size_mb=round(len(content) / 2**20, 1), limit_mb=round(max_bytes / 2**20, 1))
     kind = sniff_kind(content)
     if kind == "xlsx":
+        from .budget import check_budget  # declared sheet sizes, before inflating or parsing anything
+
+        check_budget(content)
         check_zip(content, max_unzipped=max(MAX_UNZIPPED, 20 * max_bytes))
         return Workbook("xlsx", read_calamine(content))
     if kind == "xls":
