@@ -21,6 +21,7 @@ from .catalog import Catalog, load_catalog
 from .datafiles import parse_yaml
 from .i18n import t
 from .identifiers import classify_identifier, identifier_key_of
+from .layout import as_of_in_text, province_in_text, title_texts
 from .model import IngestResult, Problem, SheetCount, conform
 from .readers import MAX_BYTES, MAX_CELLS, ReadError, SheetGrid, read_workbook
 from .text import alias_key, item_key
@@ -33,6 +34,12 @@ MAX_MERGE_FILL = 2_000_000  # cells filled from merged ranges, at most
 # The template's example row: its first cell or its note starts with one of these (case ignored).
 EXAMPLE_MARK = re.compile(r"^\s*(示例|样例|例[:：]|例如|example|e\.g\.)", re.I)
 FRAME_OF = {"items": "items", "totals": "totals", "targets": "targets", "goals": "assessments", "tasks": "tasks"}
+# Rows officers add around the data: totals, notes, sign-off lines, separators (first filled cell).
+NON_DATA_ROW = re.compile(r"^\s*(合\s*计|小\s*计|总\s*计|共\s*计|注\s*[:：\d一二三四五六七八九十、.．]|注\s*$|说\s*明\s*[:：]|"
+                          r"备\s*注\s*[:：]|填\s*表\s*人|填\s*报\s*人|审\s*核\s*人|审\s*核|负\s*责\s*人|"
+                          r"联\s*系\s*人|联\s*系\s*电\s*话|填\s*报\s*日\s*期|填\s*表\s*日\s*期|total\b|subtotal\b|"
+                          r"note[s]?\s*:)", re.I)
+SEPARATOR = re.compile(r"^[\s\-—–=_*·.。~～]+$")
 TABLE_ORDER = ("targets", "items", "totals", "goals", "tasks")  # targets first: they define custom metrics
 
 
@@ -290,6 +297,7 @@ class _Context:
     custom: dict[str, tuple[str, str]] = field(default_factory=dict)  # alias key -> (custom id, name)
     item_keys: pd.DataFrame | None = None  # province, metric, key and row of every item read so far
     frames: dict[str, list[pd.DataFrame]] = field(default_factory=dict)
+    sheet_metric: dict[str, str] = field(default_factory=dict)  # sheet name -> metric its name stands for
 
     def add(self, code: str, **kw: Any) -> None:
         self.problems.append(make_problem(code, **kw))
@@ -356,10 +364,12 @@ def ingest_grids(grids: list[SheetGrid], label: str, province: str | None = None
         d = sheet_by_name(grid.name)
         header = None
         if d is None:
-            found = sheet_by_columns(grid.rows)
+            found = _sheet_of_metric(ctx, grid) or sheet_by_columns(grid.rows)
             if found is None:
-                if grid.visible == "visible":  # hidden helper sheets (drop-down lists) are not data
+                if grid.visible == "visible":
                     ctx.add("unknown_sheet", sheet=grid.name)
+                else:  # hidden helper sheets (drop-down lists) are not data: say so, never silently
+                    ctx.add("hidden_sheet_ignored", sheet=grid.name)
                 continue
             d, header = found
         if d.key == "guide":
@@ -370,8 +380,8 @@ def ingest_grids(grids: list[SheetGrid], label: str, province: str | None = None
     for d, grid, _ in plan:
         if d.key == "info":
             _read_info(ctx, grid)
-    if caller and not ctx.province:
-        ctx.province = caller
+    plan = [(d, g, h or (find_header(g.rows, d) if d.layout == "table" else None)) for d, g, h in plan]
+    _detect_layout(ctx, plan, caller)
     for key in TABLE_ORDER:
         for d, grid, header in plan:
             if d.key == key:
@@ -391,6 +401,62 @@ def ingest_grids(grids: list[SheetGrid], label: str, province: str | None = None
         names = result.provinces()
         result.province = names[0] if len(names) == 1 else None
     return result
+
+
+def _sheet_of_metric(ctx: _Context, grid: SheetGrid) -> tuple[SheetDef, Header] | None:
+    """A sheet named after a countable metric (领军企业, 应用场景 …) is an item register of that metric."""
+    mid = ctx.catalog.resolve_metric(grid.name)
+    if mid is None or ctx.catalog.metric(mid).kind != "count":
+        return None
+    d = _def("items")
+    header = find_header(grid.rows, d)
+    if header is None or "name" not in header.columns:
+        return None
+    ctx.sheet_metric[grid.name] = mid
+    ctx.add("metric_from_sheet", sheet=grid.name, value=ctx.catalog.metric(mid).name_zh)
+    return d, header
+
+
+def _detect_layout(ctx: _Context, plan: list[tuple[SheetDef, SheetGrid, Header | None]], caller: str | None) -> None:
+    """Province and as-of date from the title rows, the file name or the sheet names, each a note.
+
+    基本信息 (read before) and the caller's --province come first; every other source that names a
+    different province is an error, never a silent choice.
+    """
+    aliases = ctx.catalog._alias_tables["province"]
+    found: list[tuple[str, str, dict[str, Any]]] = []  # (province, source key, location)
+    dates: list[tuple[dt.date, str, str, dict[str, Any]]] = []
+    for d, grid, header in plan:
+        if d.layout != "table":
+            continue
+        above = header.row if header is not None else 3
+        for r, text in title_texts(grid.rows, min(above, HEADER_SCAN)):
+            loc = dict(sheet=grid.name, row=r + 1, value=text[:60])
+            if (name := province_in_text(text, aliases)):
+                found.append((name, "ingest_source_title", loc))
+            if (when := as_of_in_text(text)):
+                dates.append((*when, "ingest_source_title", loc))
+        if (name := province_in_text(grid.name, aliases)):
+            found.append((name, "ingest_source_sheet", dict(sheet=grid.name, value=grid.name)))
+    stem = Path(ctx.label).stem
+    if (name := province_in_text(stem, aliases)):
+        found.append((name, "ingest_source_file", dict(value=ctx.label)))
+    if (when := as_of_in_text(stem)):
+        dates.append((*when, "ingest_source_file", dict(value=ctx.label)))
+    chosen = ctx.province or caller
+    for name, source, loc in found:
+        if chosen is None:
+            chosen = name
+            ctx.add("detected_province", **loc, province=name, source=Text(source))
+        elif name != chosen:
+            ctx.add("province_conflict", **loc, province=name, chosen=chosen, source=Text(source))
+    ctx.province = chosen
+    if ctx.as_of is None and dates:
+        date, precision, source, loc = dates[0]
+        ctx.as_of = date
+        ctx.add("detected_as_of", **loc, date=date.isoformat(), precision=precision, source=Text(source))
+        if date > ctx.today:
+            ctx.add("future_as_of", **{**loc, "value": date.isoformat()}, limit=ctx.today.isoformat())
 
 
 def _any_data(rows: list[list[Any]]) -> bool:
@@ -462,8 +528,22 @@ class _Table:
                 blank &= self.text(mapped[j]) == ""
             else:
                 blank &= map_unique(col, is_blank).astype(bool)
-        self.blank = blank
+        self.skipped = self._non_data(blank)
+        self.blank = blank | self.skipped  # skipped rows are never flagged; counted apart in count()
         self._mark_example()
+
+    def _non_data(self, blank: np.ndarray) -> np.ndarray:
+        """Rows that are not data (合计/小计, 注/说明, 填表人/联系电话, separators), each listed as a note."""
+        skipped = np.zeros(self.n, dtype=bool)
+        for i in np.flatnonzero(~blank):
+            row = self.rows[i]
+            first = next((cell_text(v) for v in row if not is_blank(v)), "")
+            filled = [cell_text(v) for v in row if not is_blank(v)]
+            if NON_DATA_ROW.match(first) or all(SEPARATOR.match(t) for t in filled):
+                skipped[i] = True
+                self.ctx.add("non_data_row", sheet=self.grid.name, row=self.first_excel_row + int(i),
+                             value=first[:40])
+        return skipped
 
     def _mark_example(self) -> None:
         """The template's example row (first filled row, first cell or note starting 示例) counts as blank."""
@@ -562,12 +642,13 @@ class _Table:
         return ~self.blank & ~self.invalid
 
     def count(self) -> None:
-        blank = int(self.blank.sum())
+        skipped = int(self.skipped.sum())
+        blank = int(self.blank.sum()) - skipped
         invalid = int((self.invalid & ~self.blank).sum())
         name = self.grid.name
         prev = self.ctx.sheets.get(name, SheetCount())
-        self.ctx.sheets[name] = SheetCount(prev.total + self.n, prev.valid + self.n - blank - invalid,
-                                           prev.invalid + invalid, prev.blank + blank)
+        self.ctx.sheets[name] = SheetCount(prev.total + self.n, prev.valid + self.n - blank - invalid - skipped,
+                                           prev.invalid + invalid, prev.blank + blank, prev.skipped + skipped)
 
     def source(self, keep: np.ndarray) -> dict[str, Any]:
         idx = np.flatnonzero(keep)
@@ -592,7 +673,8 @@ def _read_table(ctx: _Context, d: SheetDef, grid: SheetGrid, header: Header | No
         ctx.add("duplicate_column", sheet=grid.name, row=header.row + 1, column=column_letter(j),
                 header=header.texts[j])
     table = _Table(ctx, d, grid, header)
-    missing = [c for c in d.columns if c.required and c.key not in header.columns]
+    missing = [c for c in d.columns if c.required and c.key not in header.columns
+               and not (c.key == "metric" and grid.name in ctx.sheet_metric)]
     for c in missing:
         ctx.add("missing_column", sheet=grid.name, header=c.header_zh, header_en=c.header_en,
                 aliases="、".join((c.header_zh, *c.names[:5])))
@@ -639,6 +721,11 @@ def _metric_ids(table: _Table, allow_custom: bool, kinds: tuple[str, ...] = ("co
 
     text = table.text("metric")
     ids = map_unique(text, resolve)
+    sheet_metric = ctx.sheet_metric.get(table.grid.name)
+    if sheet_metric:
+        # The sheet is named after its metric: a blank cell, or a sub-category (国家级, 第一批) in a
+        # 认定类别 column, is that metric rather than an unknown one.
+        ids[(ids == "") | _none(ids)] = sheet_metric
     examples = "、".join(m.name_zh for m in cat.countable_metrics[:4])
     table.flag(_none(ids), "unknown_metric", "metric", examples=examples)
     table.require("metric", ids != "")

@@ -120,7 +120,7 @@ def conform(df: pd.DataFrame, kind: str) -> pd.DataFrame:
 
 
 # ---- problems ------------------------------------------------------------------------------
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "info"]  # info: a note on what was inferred or skipped
 
 
 @dataclass
@@ -150,6 +150,7 @@ class SheetCount:
     valid: int = 0
     invalid: int = 0
     blank: int = 0
+    skipped: int = 0  # rows that are not data (合计, 注, 填表人 …): listed as notes, never errors
 
     def to_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -191,6 +192,7 @@ class IngestResult:
             out.valid += c.valid
             out.invalid += c.invalid
             out.blank += c.blank
+            out.skipped += c.skipped
         return out
 
     @property

@@ -1,46 +1,139 @@
-"""The project's layout rules hold: the domain package never imports streamlit, pages never hold logic
-that needs the package to call back into them, and CI runs the README's test command."""
+"""Officers' own workbooks: title rows, 填报单位, two-level merged headers, a sheet per category,
+合计/注/填表人 rows — read without --province or a mapping (issue 12, point 1)."""
 from __future__ import annotations
 
-import ast
-import re
-from pathlib import Path
+import datetime as dt
+import io
 
-ROOT = Path(__file__).resolve().parents[1]
+import openpyxl
+import pytest
 
+from metrics.ingest import read_file
+from metrics.layout import as_of_in_text, province_in_text
 
-def imported_modules(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names.update(a.name.split(".")[0] for a in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module.split(".")[0])
-    return names
+TODAY = dt.date(2026, 12, 1)
 
 
-def test_the_domain_package_never_imports_streamlit_or_the_pages():
-    offenders = {str(p.relative_to(ROOT)): sorted(imported_modules(p) & {"streamlit", "app_pages", "app_support"})
-                 for p in (ROOT / "metrics").rglob("*.py")}
-    assert {k: v for k, v in offenders.items() if v} == {}
+@pytest.mark.parametrize("text, expected", [
+    ("湖南省未来产业发展进展情况表（2025年三季度）", (dt.date(2025, 9, 30), "quarter")),
+    ("截至2025年9月30日", (dt.date(2025, 9, 30), "day")),
+    ("2025年上半年进展", (dt.date(2025, 6, 30), "half")),
+    ("2025年下半年", (dt.date(2025, 12, 31), "half")),
+    ("数据截至2025年6月底", (dt.date(2025, 6, 30), "month")),
+    ("2025 Q3", (dt.date(2025, 9, 30), "quarter")),
+    ("2025年第一季度", (dt.date(2025, 3, 31), "quarter")),
+    ("二〇二五年六月", (dt.date(2025, 6, 30), "month")),
+    ("进展_2025.6", (dt.date(2025, 6, 30), "month")),
+    ("2025/6/30", (dt.date(2025, 6, 30), "day")),
+    ("2025年度", (dt.date(2025, 12, 31), "year")),
+    ("未来产业进展情况表", None),
+])
+def test_as_of_in_text(text: str, expected: tuple[dt.date, str] | None) -> None:
+    assert as_of_in_text(text) == expected
 
 
-def test_every_page_listed_in_the_navigation_exists_and_every_page_file_is_listed():
-    listed = set(re.findall(r'"(app_pages/\w+\.py)"', (ROOT / "dashboard.py").read_text(encoding="utf-8")))
-    files = {f"app_pages/{p.name}" for p in (ROOT / "app_pages").glob("*.py") if not p.name.startswith("_")}
-    assert listed == files
+def _aliases() -> dict[str, str]:
+    from metrics.catalog import load_catalog
+    return load_catalog()._alias_tables["province"]
 
 
-def test_ci_runs_the_readme_test_command():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert "bash scripts/test.sh" in readme and "bash scripts/setup.sh && streamlit run dashboard.py" in readme
-    assert "scripts/test.sh" in ci and "set -euo pipefail" in ci
+@pytest.mark.parametrize("text, expected", [
+    ("湖南省未来产业发展进展情况表", "湖南省"),
+    ("填报单位：湖南省工业和信息化厅", "湖南省"),
+    ("新疆生产建设兵团进展", "新疆生产建设兵团"),
+    ("进展情况表", None),
+])
+def test_province_in_text(text: str, expected: str | None) -> None:
+    assert province_in_text(text, _aliases()) == expected
 
 
-def test_requirements_are_pinned():
-    for name in ("requirements.txt", "requirements-dev.txt"):
-        lines = [ln.strip() for ln in (ROOT / name).read_text(encoding="utf-8").splitlines()]
-        reqs = [ln for ln in lines if ln and not ln.startswith(("#", "-r"))]
-        assert reqs and all("==" in ln for ln in reqs), name
+TITLE = "湖南省未来产业发展进展情况表（2025年三季度）"
+
+
+def _category_sheet(ws, rows: list[list[object]]) -> None:
+    """Title, 填报单位, a two-level merged header (认定情况 → 认定类别 / 认定时间), data, 合计, 注, 填表人."""
+    ws.append([TITLE])
+    ws.merge_cells("A1:F1")
+    ws.append(["填报单位：湖南省工业和信息化厅"])
+    ws.append(["序号", "单位名称", "统一社会信用代码", "认定情况", None, "完成情况"])
+    ws.merge_cells("D3:E3")
+    for col in "ABCF":
+        ws.merge_cells(f"{col}3:{col}4")
+    ws.append([None, None, None, "认定类别", "认定时间", None])
+    for r in rows:
+        ws.append(r)
+    ws.append(["合计", len(rows)])
+    ws.append(["注：认定时间以公示文件为准。"])
+    ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=6)
+    ws.append(["填表人：张三", None, "联系电话：0731-12345678"])
+    ws.append(["——————"])
+
+
+def hunan_workbook() -> bytes:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "领军企业"
+    _category_sheet(ws, [
+        [1, "湖南甲科技有限公司", "91430100MA4L0000X9", "国家级", "2025年3月", "已完成"],
+        [2, "湖南乙智能装备有限公司", "", "省级", dt.datetime(2025, 6, 18), "已认定"],
+        [3, "湖南丙量子有限公司", "", "国家级", "2024年", "推进中"],
+    ])
+    ws2 = wb.create_sheet("应用场景")
+    _category_sheet(ws2, [
+        [1, "长沙智能网联示范场景", "", "第一批", "2025.6", "已完成"],
+        [2, "株洲低空物流场景", "", "第二批", "2025年6月底", ""],
+    ])
+    lists = wb.create_sheet("下拉选项")
+    lists.append(["已完成"])
+    lists.append(["推进中"])
+    lists.sheet_state = "hidden"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_hunan_workbook_read_as_made() -> None:
+    result = read_file(hunan_workbook(), filename="进展.xlsx", today=TODAY)
+    codes = [p.code for p in result.problems]
+    assert result.errors == [], [p.message for p in result.errors]
+    assert result.exit_code == 0
+    assert result.province == "湖南省"
+    assert result.as_of == dt.date(2025, 9, 30)
+    assert codes.count("detected_province") == 1 and codes.count("detected_as_of") == 1
+    assert codes.count("metric_from_sheet") == 2
+    assert codes.count("non_data_row") == 8  # 合计, 注, 填表人, separator on each sheet
+    assert "hidden_sheet_ignored" in codes
+    counts = {k: v.to_dict() for k, v in result.sheets.items()}
+    assert counts == {"领军企业": {"total": 7, "valid": 3, "invalid": 0, "blank": 0, "skipped": 4},
+                      "应用场景": {"total": 6, "valid": 2, "invalid": 0, "blank": 0, "skipped": 4}}
+    items = result.items.set_index("name")
+    assert items.loc["湖南甲科技有限公司", "metric"] == "enterprise"
+    assert items.loc["长沙智能网联示范场景", "metric"] == "scenario"
+    assert items.loc["湖南丙量子有限公司", "status"] == "in_progress"
+    assert items.loc["株洲低空物流场景", "status"] == "achieved"  # blank status: achieved
+    assert set(items["province"]) == {"湖南省"}
+
+
+def test_province_sources_that_disagree_are_an_error() -> None:
+    result = read_file(hunan_workbook(), filename="广东省进展.xlsx", today=TODAY)
+    assert [p.code for p in result.errors] == ["province_conflict"]
+    assert result.exit_code == 1
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2025年6月底", (dt.datetime(2025, 6, 1), "month")),   # month precision: counted at month end
+    ("2025年上半年", (dt.datetime(2025, 6, 30), "half")),
+    ("2025年下半年", (dt.datetime(2025, 12, 31), "half")),
+    ("2025年第三季度", (dt.datetime(2025, 9, 30), "quarter")),
+    ("2025年三季度", (dt.datetime(2025, 9, 30), "quarter")),
+    ("2025Q3", (dt.datetime(2025, 9, 30), "quarter")),
+    ("二〇二五年六月", (dt.datetime(2025, 6, 1), "month")),
+    ("二〇二五年十二月", (dt.datetime(2025, 12, 1), "month")),
+    ("2025.6", (dt.datetime(2025, 6, 1), "month")),
+    ("2025/6/30", (dt.datetime(2025, 6, 30), "day")),
+    ("2025年", (dt.datetime(2025, 1, 1), "year")),
+    ("2025年第五季度", (None, "")),
+])
+def test_period_dates(text: str, expected: tuple[dt.datetime | None, str]) -> None:
+    from metrics.values import parse_date
+    assert parse_date(text) == expected
