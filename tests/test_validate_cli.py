@@ -33,7 +33,7 @@ def test_json_shape_and_exit_status(files, name, status):
     data = json.loads(proc.stdout)
     assert list(data) == ["file", "readable", "province", "as_of", "items", "rows", "errors"]
     assert data["readable"] is (name != "pdf")
-    assert set(data["rows"]) == {"total", "valid", "invalid", "blank"}
+    assert set(data["rows"]) == {"total", "valid", "invalid", "blank", "skipped"}
     for e in data["errors"]:
         assert set(e) == {"sheet", "row", "column", "header", "value", "code", "severity", "message"}
 
@@ -42,7 +42,7 @@ def test_items_are_records_with_iso_dates(files):
     data = json.loads(run(str(files["good"]), "--json").stdout)
     assert [i["name"] for i in data["items"]] == ["甲", "乙"]
     assert data["items"][0]["date"] == "2025-03-15" and data["items"][1]["date"] is None
-    assert data["rows"] == {"total": 2, "valid": 2, "invalid": 0, "blank": 0}
+    assert data["rows"] == {"total": 2, "valid": 2, "invalid": 0, "blank": 0, "skipped": 0}
     assert data["province"] == "广东省"
 
 
