@@ -742,7 +742,15 @@ def _read_items(table: _Table) -> pd.DataFrame | None:
     status = map_unique(status_text, lambda s: cat.resolve("status", s) if s else "achieved")
     table.flag(_none(status), "unknown_status", "status")
     achieved = status == "achieved"
-    dates, precision = table.dates("date", required=achieved)
+    # docs/progress.md: an achieved item without a date counts from the file's as-of date (warned);
+    # only with no as-of date at all is the missing date an error.
+    dates, precision = table.dates("date", required=achieved & (ctx.as_of is None))
+    if ctx.as_of is not None:
+        undated = achieved & (table.text("date") == "") & ~table.blank
+        if undated.any():
+            table.flag(undated, "achieved_without_date", "date", values=[None] * table.n, as_of=ctx.as_of.isoformat())
+            dates[undated] = dt.datetime(ctx.as_of.year, ctx.as_of.month, ctx.as_of.day)
+            precision[undated] = "day"
     table.future("date", dates, achieved)
     codes = table.text("code")
     keys = _check_codes(table, codes, names, metrics)
@@ -766,8 +774,19 @@ def _read_items(table: _Table) -> pd.DataFrame | None:
         "direction": direction[keep], "flagship": flagship[keep],
         "lead_unit": table.text("lead_unit")[keep], "status": status[keep], "date": date_col.to_numpy(),
         "date_precision": precision[keep], "evidence": table.text("evidence")[keep],
-        "note": table.text("note")[keep], "key": keys[keep], **table.source(keep)})
+        "note": _with_id_notes(table.text("note"), getattr(table, "id_notes", None))[keep], "key": keys[keep],
+        **table.source(keep)})
     return frame
+
+
+def _with_id_notes(notes: np.ndarray, id_notes: np.ndarray | None) -> np.ndarray:
+    """The row's note with the identifier's own note (代替GB/T …) appended, so neither is lost."""
+    if id_notes is None or not (id_notes != "").any():
+        return notes
+    out = notes.copy()
+    for i in np.flatnonzero(id_notes != ""):
+        out[i] = f"{out[i]}；{id_notes[i]}" if out[i] else id_notes[i]
+    return out
 
 
 def _frame(columns: dict[str, Any]) -> pd.DataFrame:
@@ -781,6 +800,9 @@ def _check_codes(table: _Table, codes: np.ndarray, names: np.ndarray, metrics: n
     keys = map_unique(names, lambda s: item_key(s) if s else "")
     memo: dict[tuple[str, str], Any] = {}
     bad = np.zeros(table.n, dtype=bool)
+    as_number = np.zeros(table.n, dtype=bool)
+    old_org = np.zeros(table.n, dtype=bool)
+    notes = np.full(table.n, "", dtype=object)  # a standard's 代替… note, kept in the row's note
     reasons = np.empty(table.n, dtype=object)
     for i in np.flatnonzero(codes != ""):
         k = (codes[i], metrics[i] or "")
@@ -789,10 +811,19 @@ def _check_codes(table: _Table, codes: np.ndarray, names: np.ndarray, metrics: n
             ident = memo[k] = classify_identifier(*k)
         if ident.valid:
             keys[i] = identifier_key_of(ident)
+            if ident.warning:
+                old_org[i] = True
+            if ident.note:
+                notes[i] = ident.note
+        elif ident.reason == "credit_number":
+            as_number[i] = True  # never a de-duplication key: the row keeps its name's key
         else:
             bad[i] = True
             reasons[i] = Text(f"ingest_id_{ident.reason}", (("expected", ident.expected),))
     table.flag(bad, "bad_identifier", "code", reason=reasons)
+    table.flag(as_number, "code_as_number", "code")
+    table.flag(old_org, "old_org_code", "code")
+    table.id_notes = notes
     return keys
 
 

@@ -137,3 +137,49 @@ def test_province_sources_that_disagree_are_an_error() -> None:
 def test_period_dates(text: str, expected: tuple[dt.datetime | None, str]) -> None:
     from metrics.values import parse_date
     assert parse_date(text) == expected
+
+
+def test_annotated_copy_survives_merged_cells() -> None:
+    """A problem on a covered cell of a merged range is shown on its top-left cell, never a crash."""
+    from metrics.annotate import annotate_workbook
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "成果清单"
+    ws.append(["指标", "名称", "状态", "完成日期"])
+    ws.append(["技术", "乙", "已完成", None])
+    ws.append(["技术", "丙", "不知道", "2025-01-01"])
+    ws.merge_cells("B3:C3")  # the status cell C3 is covered by the merged B3:C3
+    ws.append(["注：以上为示意。"])
+    ws.merge_cells("A4:D4")
+    out = io.BytesIO()
+    wb.save(out)
+    content = out.getvalue()
+    result = read_file(content, filename="x.xlsx", province="广东", today=TODAY)
+    # no as-of date anywhere: the undated achieved row cannot be counted from it, so it is an error
+    assert [(p.code, p.row, p.column) for p in result.errors] == [("missing_value", 2, "D"), ("unknown_status", 3, "C")]
+    book = openpyxl.load_workbook(io.BytesIO(annotate_workbook(content, "x.xlsx", result)))
+    sheet = book["成果清单"]
+    assert "unknown_status" in sheet["B3"].comment.text
+    assert sheet["A4"].comment is None  # the skipped 注 row is a note, not a problem to mark
+
+
+@pytest.mark.parametrize("title, as_of, codes, valid", [
+    ("截至2025年9月30日", dt.date(2025, 9, 30), ["achieved_without_date"], 1),
+    ("进展情况表", None, ["missing_value"], 0),
+])
+def test_achieved_without_date_counts_from_the_as_of_date(title, as_of, codes, valid) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "成果清单"
+    ws.append([title])
+    ws.append(["指标", "名称", "状态", "完成日期"])
+    ws.append(["技术", "乙", "已完成", None])
+    out = io.BytesIO()
+    wb.save(out)
+    result = read_file(out.getvalue(), filename="x.xlsx", province="广东", today=TODAY)
+    assert result.as_of == as_of
+    assert [p.code for p in result.problems if p.severity != "info"] == codes
+    assert result.row_counts.valid == valid
+    if valid:
+        assert result.items["date"].dt.date.tolist() == [as_of]
