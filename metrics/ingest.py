@@ -310,7 +310,7 @@ class _Context:
 
 def read_file(source: str | Path | bytes, filename: str | None = None, province: str | None = None, *,
               catalog: Catalog | None = None, today: dt.date | None = None,
-              max_bytes: int = MAX_BYTES) -> IngestResult:
+              max_bytes: int = MAX_BYTES, as_of: dt.date | None = None) -> IngestResult:
     """Read one uploaded file into rows and problems; never raises on bad input."""
     label = filename or (Path(source).name if isinstance(source, (str, Path)) else "upload")
     try:
@@ -321,7 +321,7 @@ def read_file(source: str | Path | bytes, filename: str | None = None, province:
     except (MemoryError, RecursionError, OSError, ValueError, TypeError, KeyError, IndexError) as exc:
         return _unreadable(label, ReadError("unreadable_file", "ingest_reason_unexpected", kind=type(exc).__name__))
     catalog = catalog or load_catalog()
-    return ingest_grids(wb.sheets, label, province, catalog=catalog, today=today or dt.date.today())
+    return ingest_grids(wb.sheets, label, province, catalog=catalog, today=today or dt.date.today(), as_of=as_of)
 
 
 def _content(source: str | Path | bytes, max_bytes: int) -> bytes:
@@ -345,8 +345,13 @@ def _unreadable(label: str, exc: ReadError) -> IngestResult:
 
 
 def ingest_grids(grids: list[SheetGrid], label: str, province: str | None = None, *,
-                 catalog: Catalog | None = None, today: dt.date | None = None) -> IngestResult:
-    """Rows and problems from raw sheet grids (the part of ``read_file`` after the bytes are read)."""
+                 catalog: Catalog | None = None, today: dt.date | None = None,
+                 as_of: dt.date | None = None) -> IngestResult:
+    """Rows and problems from raw sheet grids (the part of ``read_file`` after the bytes are read).
+
+    ``as_of`` is the caller's date for a file that names none (the CLI's --as-of, the page's answer);
+    a date the file names wins, as for ``province``.
+    """
     catalog = catalog or load_catalog()
     today = today or dt.date.today()
     caller = catalog.resolve_province(province) if province else None
@@ -382,6 +387,8 @@ def ingest_grids(grids: list[SheetGrid], label: str, province: str | None = None
             _read_info(ctx, grid)
     plan = [(d, g, h or (find_header(g.rows, d) if d.layout == "table" else None)) for d, g, h in plan]
     _detect_layout(ctx, plan, caller)
+    if ctx.as_of is None and as_of is not None:
+        ctx.as_of = as_of
     for key in TABLE_ORDER:
         for d, grid, header in plan:
             if d.key == key:
@@ -1041,9 +1048,13 @@ def result_records(result: IngestResult, lang: str = "zh") -> dict[str, Any]:
         "readable": result.readable,
         "province": result.province,
         "as_of": result.as_of.isoformat() if result.as_of else None,
-        "items": records,
+        "items": len(records),  # the count of valid item rows, as first specified; the rows: item_rows
         "rows": result.row_counts.to_dict(),
         "errors": [{"sheet": p.sheet, "row": p.row, "column": p.column, "header": p.header, "value": p.value,
                     "code": p.code, "severity": p.severity,
                     "message": p.message_en if lang == "en" else p.message} for p in result.problems],
+        "item_rows": records,
+        # No as-of date in the file (基本信息, title rows, file name): the caller must ask for one,
+        # never stamp the upload day silently.
+        "as_of_missing": result.as_of_missing,
     }

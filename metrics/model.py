@@ -185,6 +185,14 @@ class IngestResult:
         return [p for p in self.problems if p.severity == "warning"]
 
     @property
+    def as_of_missing(self) -> bool:
+        """True when the file is readable but names no as-of date anywhere (基本信息, title rows, file
+        name, 指标汇总's dates): the caller must ask for one rather than stamp the upload day."""
+        if not self.readable or self.as_of is not None:
+            return False
+        return not (len(self.totals) and self.totals["as_of"].notna().any())
+
+    @property
     def row_counts(self) -> SheetCount:
         out = SheetCount()
         for c in self.sheets.values():

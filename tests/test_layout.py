@@ -183,3 +183,21 @@ def test_achieved_without_date_counts_from_the_as_of_date(title, as_of, codes, v
     assert result.row_counts.valid == valid
     if valid:
         assert result.items["date"].dt.date.tolist() == [as_of]
+
+
+@pytest.mark.parametrize("extra, stored, reason, as_of", [
+    ([], False, "as_of_missing", None),                     # no silent default: nothing stored
+    (["--as-of", "2025-09-30"], True, "", "2025-09-30"),
+])
+def test_import_refuses_a_file_without_an_as_of_date(capsys, tmp_path, extra, stored, reason, as_of) -> None:
+    import json
+
+    from ingest_files import item_row, register
+    from metrics.cli import main
+
+    path = tmp_path / "进展.xlsx"
+    path.write_bytes(register(item_row(完成日期="2025-03-15")))
+    code = main(["import", str(path), *extra, "--db", f"sqlite:///{tmp_path / 's.sqlite'}", "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert (code, out["stored"], out["outcome"]["reason"], out["as_of"]) == (0, stored, reason, as_of)
+    assert out["as_of_missing"] is (as_of is None)
