@@ -201,3 +201,24 @@ def test_import_refuses_a_file_without_an_as_of_date(capsys, tmp_path, extra, st
     out = json.loads(capsys.readouterr().out)
     assert (code, out["stored"], out["outcome"]["reason"], out["as_of"]) == (0, stored, reason, as_of)
     assert out["as_of_missing"] is (as_of is None)
+
+
+@pytest.mark.parametrize("metric, value, target", [
+    ("未来产业总体规模", 620, 1000),
+    ("未来产业总体规模（亿元）", "620亿元", "1000亿元"),
+])
+def test_a_custom_metric_total_is_its_actual(metric, value, target) -> None:
+    """Point 8: a 指标汇总 total of a custom metric defined in 目标设定 is that metric's actual."""
+    from ingest_files import xlsx
+    from metrics.progress import Dataset, compute_progress
+
+    content = xlsx({"基本信息": [["省份", "湖南省"], ["统计截止日期", "2026-09-30"]],
+                    "目标设定": [["指标", "目标值", "单位", "截止日期"], ["未来产业总体规模", target, "亿元", 2027]],
+                    "指标汇总": [["指标", "截至日期", "累计值"], [metric, "2026-09-30", value]]})
+    r = read_file(content, filename="p.xlsx", today=TODAY)
+    assert r.problems == []
+    data = Dataset(items=r.items, totals=r.totals, targets=r.targets, assessments=r.assessments, tasks=r.tasks)
+    rows = compute_progress(data, as_of=dt.date(2026, 9, 30)).rows
+    custom = rows[rows["metric"].str.startswith("custom_")]
+    assert custom[["actual", "target"]].values.tolist() == [[620.0, 1000.0]]
+    assert custom["status"].tolist() != ["off_track"]
