@@ -105,8 +105,10 @@ def _utf16_without_bom(content: bytes) -> str | None:
     chunk = chunk[:len(chunk) // 2 * 2]
     if len(chunk) < 32:
         return None
-    for enc, zeros in (("utf-16-le", chunk[1::2]), ("utf-16-be", chunk[0::2])):
-        if zeros.count(0) < 0.7 * len(zeros):
+    for enc, zeros, other in (("utf-16-le", chunk[1::2], chunk[0::2]), ("utf-16-be", chunk[0::2], chunk[1::2])):
+        # ASCII punctuation and digits leave a zero byte on one side of every pair; Chinese text
+        # fills both, so a fifth of the pairs is enough, with (almost) no zeros on the other side.
+        if zeros.count(0) < 0.2 * len(zeros) or other.count(0) > 0.02 * len(other):
             continue
         try:
             text = chunk.decode(enc)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 
 import openpyxl
 import pytest
@@ -222,3 +223,50 @@ def test_a_custom_metric_total_is_its_actual(metric, value, target) -> None:
     custom = rows[rows["metric"].str.startswith("custom_")]
     assert custom[["actual", "target"]].values.tolist() == [[620.0, 1000.0]]
     assert custom["status"].tolist() != ["off_track"]
+
+
+def _with_part(name: str, text: bytes) -> bytes:
+    from ingest_files import item_row, register
+
+    src = zipfile.ZipFile(io.BytesIO(register(item_row())))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == name:
+                data = text
+            dst.writestr(info, data)
+        if name not in src.namelist():
+            dst.writestr(name, text)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("part, text", [
+    ("xl/sharedStrings.xml", b'<?xml version="1.0"?>\n<!DOCTYPE sst [<!ENTITY a "aaaa">]><sst/>'),
+    ("xl/sharedStrings.xml", b'<?xml version="1.0"?><!-- x -->' + b" " * 5000 + b'<!doctype sst><sst/>'),
+    ("customXml/item1.dat", b'<root><!ENTITY x SYSTEM "file:///etc/passwd"></root>'),
+])
+def test_a_dtd_in_any_part_is_refused_as_unsafe(part: str, text: bytes) -> None:
+    result = read_file(_with_part(part, text), filename="x.xlsx", today=TODAY)
+    assert (result.readable, result.exit_code, [p.code for p in result.problems]) == (False, 2, ["unreadable_file"])
+    assert "unsafe" in result.problems[0].message_en
+
+
+@pytest.mark.parametrize("content, kind", [
+    (b'<?xml version="1.0"?>\n<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"></Workbook>', "Excel 2003 XML"),
+    (b'<?xml version="1.0"?><office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"/>',
+     "OpenDocument flat XML (.fods)"),
+    (b"<html><body><table><tr><td>1</td></tr></table></body></html>", "HTML"),
+    (b"\x28\xb5\x2f\xfd" + b"\x00" * 40, "zstd"),
+])
+def test_other_formats_are_named_with_how_to_save_as_xlsx(content: bytes, kind: str) -> None:
+    result = read_file(content, filename="x.xlsx", today=TODAY)
+    assert (result.exit_code, result.problems[0].code) == (2, "unreadable_file")
+    assert f"it is a {kind} file" in result.problems[0].message_en
+    assert "save it as .xlsx" in result.problems[0].message_en
+
+
+def test_utf16_text_without_a_bom_is_read() -> None:
+    text = "省份,指标,名称,状态,完成日期\n广东省,前沿关键核心技术,某技术,已完成,2025-03-15\n"
+    result = read_file(text.encode("utf-16-le"), filename="x.csv", today=TODAY)
+    assert result.readable and result.row_counts.valid == 1
