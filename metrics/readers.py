@@ -256,6 +256,30 @@ def read_calamine(content: bytes) -> list[SheetGrid]:
     return grids
 
 
+def read_openpyxl(content: bytes) -> list[SheetGrid]:
+    """The worksheets of an OOXML package calamine refuses, through openpyxl (read-only, cached values)."""
+    import warnings
+
+    import openpyxl
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about the parts it skips (macro sheets …)
+            wb = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+            grids = []
+            for ws in wb.worksheets:
+                state = {"hidden": "hidden", "veryHidden": "very_hidden"}.get(ws.sheet_state, "visible")
+                if (ws.max_row or 0) * (ws.max_column or 0) > MAX_CELLS:
+                    grids.append(SheetGrid(ws.title, [], state, too_large=True))
+                    continue
+                rows = [["" if v is None else v for v in row] for row in ws.iter_rows(values_only=True)]
+                grids.append(SheetGrid(ws.title, rows, state))
+            wb.close()
+            return grids
+    except Exception:
+        raise ReadError("unreadable_file", "ingest_reason_corrupt") from None
+
+
 def read_xlrd(content: bytes) -> list[SheetGrid]:
     """An .xls through xlrd, for the files calamine rejects (dates converted, merged ranges kept)."""
     import xlrd
@@ -380,7 +404,14 @@ def read_workbook(content: bytes, max_bytes: int = MAX_BYTES) -> Workbook:
     kind = sniff_kind(content)
     if kind in ("xlsx", "xlsb", "ods"):
         check_zip(content, max_unzipped=max(MAX_UNZIPPED, 20 * max_bytes), kind=kind)
-        return Workbook(kind, read_calamine(content))
+        try:
+            return Workbook(kind, read_calamine(content))
+        except ReadError as exc:
+            if exc.code != "unreadable_file" or kind != "xlsx":
+                raise
+            # calamine refuses some valid .xlsm (Excel 4 macro sheets, dialog sheets): openpyxl reads
+            # their worksheets. A file neither reads is damaged.
+            return Workbook(kind, read_openpyxl(content))
     if kind == "biff":  # Excel 2.x-4.0 worksheet: only xlrd reads these
         return Workbook("xls", read_xlrd(content))
     if kind == "xls":
