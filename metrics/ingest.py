@@ -759,6 +759,9 @@ def _read_items(table: _Table) -> pd.DataFrame | None:
     status_text = table.text("status")
     status = map_unique(status_text, lambda s: cat.resolve("status", s) if s else "achieved")
     table.flag(_none(status), "unknown_status", "status")
+    taken = int(((status_text == "") & ~table.blank).sum())
+    if taken:  # a blank status is achieved (docs/progress.md); the report says how many rows were taken so
+        ctx.add("blank_status_achieved", sheet=table.grid.name, count=taken)
     achieved = status == "achieved"
     # docs/progress.md: an achieved item without a date counts from the file's as-of date (warned);
     # only with no as-of date at all is the missing date an error.

@@ -104,6 +104,8 @@ def test_hunan_workbook_read_as_made() -> None:
     assert codes.count("metric_from_sheet") == 2
     assert codes.count("non_data_row") == 8  # 合计, 注, 填表人, separator on each sheet
     assert "hidden_sheet_ignored" in codes
+    assert [(p.sheet, p.message_en) for p in result.problems if p.code == "blank_status_achieved"] == [
+        ("应用场景", "Sheet '应用场景': 1 row(s) without a status were taken as achieved.")]
     counts = {k: v.to_dict() for k, v in result.sheets.items()}
     assert counts == {"领军企业": {"total": 7, "valid": 3, "invalid": 0, "blank": 0, "skipped": 4},
                       "应用场景": {"total": 6, "valid": 2, "invalid": 0, "blank": 0, "skipped": 4}}
