@@ -23,7 +23,12 @@ def read(content: bytes, name: str = "t.xlsx", **kw):
 
 
 def codes(result) -> list[str]:
-    return [p.code for p in result.problems]
+    """Problem codes other than the info notes (what detection inferred or skipped: see notes())."""
+    return [p.code for p in result.problems if p.severity != "info"]
+
+
+def notes(result) -> list[str]:
+    return [p.code for p in result.problems if p.severity == "info"]
 
 
 def assert_counts_add_up(result) -> None:
@@ -151,8 +156,10 @@ def test_title_rows_merged_cells_and_two_row_headers_are_found():
     result = read(content)
     assert list(result.items["name"]) == ["甲技术", "乙技术"]
     assert list(result.items["row"]) == [5, 6]
-    assert [p.code for p in result.problems] == ["unknown_column"]  # 序号
-    assert result.problems[0].column == "A"
+    assert codes(result) == ["unknown_column"]  # 序号
+    assert [p.column for p in result.problems if p.code == "unknown_column"] == ["A"]
+    assert notes(result) == ["detected_province", "detected_as_of"]  # 广东省, 2025 from the title
+    assert result.as_of == dt.date(2025, 12, 31)
 
 
 def test_vertically_merged_province_cells_fill_their_rows():
@@ -192,7 +199,7 @@ def test_hidden_sheets_are_read_with_a_warning():
 def test_blank_rows_and_the_example_row_count_as_blank():
     rows = [ITEM_HEADERS, item_row(省份="示例", 名称="示例技术"), [], item_row(), [None] * 11]
     result = read(xlsx({"成果清单": rows}))
-    assert result.sheets["成果清单"].to_dict() == {"total": 3, "valid": 1, "invalid": 0, "blank": 2}
+    assert result.sheets["成果清单"].to_dict() == {"total": 3, "valid": 1, "invalid": 0, "blank": 2, "skipped": 0}
 
 
 def test_the_blank_template_reads_as_no_rows_and_its_example_rows_are_ignored():
