@@ -32,7 +32,7 @@ def test_migrations_create_the_schema_from_empty(db_url):
     with store.engine.connect() as conn:
         tables = set(sa.inspect(conn).get_table_names())
         context = MigrationContext.configure(conn, opts={"compare_type": True})
-        assert context.get_current_revision() == "0002"
+        assert context.get_current_revision() == "0003_issue13"
         assert compare_metadata(context, metadata) == []
     assert {"submissions", "originals", "users", "audit_log", *FRAMES} <= tables
     Store(db_url)  # opening again finds the schema at head and changes nothing
