@@ -1,8 +1,8 @@
 """Reporting rounds and reviews (issue 13): the rounds table, reviews of submissions, the round a
 submission was filed under, and the ``reviewer`` role.
 
-Revision ID: 0003_issue13
-Revises: 0002
+Revision ID: 0004_issue13
+Revises: 0003_issue14
 Create Date: 2026-12-01
 """
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_issue13"
-down_revision = "0002"
+revision = "0004_issue13"
+down_revision = "0003_issue14"
 branch_labels = None
 depends_on = None
 
