@@ -62,3 +62,23 @@ def test_the_returned_province_sees_the_comment(board_url, monkeypatch, page):
     assert "成果清单缺少日期" in warnings and "成果清单 第 3 行:日期为空" in warnings
     other = open_page(url, page, monkeypatch, "zh", scope="广东省")
     assert "成果清单缺少日期" not in "\n".join(w.value for w in other.warning)
+
+
+@pytest.mark.parametrize("approved, provinces, note_shown", [
+    (False, ["广东省", "江苏省"], True),
+    (True, ["广东省"], False),
+])
+def test_approved_only_choice_changes_national_figures_and_the_note(board_url, monkeypatch, approved, provinces,
+                                                                    note_shown):
+    url, gd, js = board_url
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("TRACKER_SAMPLE_DATA", "off")
+    at = AppTest.from_file("../dashboard.py", default_timeout=120)
+    at.session_state["approved_only"] = approved
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    captions = "\n".join(c.value for c in at.sidebar.caption)
+    assert ("含未审核数据" in captions) is note_shown
+    from app_support import data  # the same cached loader the pages use, with the same choice
+
+    assert sorted(data._dataset(url, data.revision(), None, approved).items["province"].unique()) == provinces
