@@ -46,6 +46,7 @@ PAGES = [
     ("app_pages/goals.py", "app_page_goals", "goals", ":material/checklist:"),
     ("app_pages/catalog.py", "catalog_title", "catalog", ":material/menu_book:"),
     ("app_pages/history.py", "app_page_history", "history", ":material/history:"),
+    ("app_pages/rounds.py", "rounds_page_title", "rounds", ":material/fact_check:"),
     ("app_pages/report.py", "app_page_report", "report", ":material/description:"),
 ]
 pages = [st.Page(path, title=t(key, lang), url_path=url, icon=icon, default=(i == 0))

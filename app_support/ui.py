@@ -40,11 +40,23 @@ def sample_banner(with_button: bool = False) -> None:
     cols = st.columns([5, 1]) if with_button else [st.container()]
     cols[0].warning(t("app_sample_banner", lang), icon=":material/science:")
     # Accounts on: only administrators may clear the samples (the store checks too).
-    if with_button and may_clear_samples() and cols[1].button(t("app_sample_clear", lang), key="clear_samples",
-                                                               type="primary"):
-        n = data.store().clear_samples(user=current_user())
-        data.invalidate()
-        st.toast(t("app_sample_cleared", lang, n=n if isinstance(n, int) else ""))
+    if not (with_button and may_clear_samples()):
+        return
+    # Clearing drops rows from every page, so it asks once more before it happens (issue 13, point 5).
+    if st.session_state.get("clear_samples_confirm"):
+        st.warning(t("rounds_confirm_clear_samples", lang), icon=":material/warning:")
+        yes, no = st.columns(2)
+        if yes.button(t("rounds_confirm_yes", lang), key="clear_samples_yes", type="primary"):
+            st.session_state.pop("clear_samples_confirm", None)
+            n = data.store().clear_samples(user=current_user())
+            data.invalidate()
+            st.toast(t("app_sample_cleared", lang, n=n if isinstance(n, int) else ""))
+            st.rerun()
+        if no.button(t("rounds_confirm_no", lang), key="clear_samples_no"):
+            st.session_state.pop("clear_samples_confirm", None)
+            st.rerun()
+    elif cols[1].button(t("app_sample_clear", lang), key="clear_samples", type="primary"):
+        st.session_state["clear_samples_confirm"] = True
         st.rerun()
 
 

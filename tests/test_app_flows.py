@@ -183,6 +183,11 @@ def test_report_findings_are_prefilled_saved_and_reloaded_for_the_scope(app):
 def test_clearing_the_sample_data_removes_the_banner_and_the_rows(app):
     assert any("示例数据" in w for w in texts(app, "warning"))
     app.button(key="clear_samples").click().run()
+    assert t("rounds_confirm_clear_samples") in texts(app, "warning")  # asks before dropping anything
+    app.button(key="clear_samples_no").click().run()
+    assert any("示例数据" in w for w in texts(app, "warning")) and "clear_samples" in [b.key for b in app.button]
+    app.button(key="clear_samples").click().run()
+    app.button(key="clear_samples_yes").click().run()
     assert not app.exception
     assert not any("示例数据" in w for w in texts(app, "warning"))
     goto(app, "history")

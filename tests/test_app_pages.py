@@ -22,6 +22,7 @@ PAGES = [
     ("app_pages/catalog.py", "catalog_title"),
     ("app_pages/history.py", "app_page_history"),
     ("app_pages/report.py", "app_page_report"),
+    ("app_pages/rounds.py", "rounds_page_title"),
 ]
 
 
