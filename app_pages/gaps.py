@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_support import data
+from app_support import data, figures
 from app_support.errors import error_boundary
 from app_support.session import NATIONAL, choice, current_as_of, current_lang, current_scope
 from app_support.ui import page_header, plot, sample_banner, translated
@@ -48,8 +48,8 @@ with error_boundary("app_gaps_charts"):
     bullet = charts.bullet_chart(progress, metric, scope_type=scope_type, scope=scope, deadline=deadline, lang=lang)
     bullet.update_layout(height=300, legend={"y": -0.4})  # the legend clears the axis labels
     plot(bullet, "gaps_bullet")
-    plot(charts.trajectory_chart(progress, metric, scope_type=scope_type, scope=scope, deadline=deadline,
-                                 lang=lang), "gaps_trajectory")
+    plot(figures.figure("trajectory_chart", as_of, lang, metric, scope_type=scope_type, scope=scope,
+                        deadline=deadline), "gaps_trajectory")
 
 with error_boundary("app_gaps_clause"):
     st.subheader(t("app_gaps_clause", lang))
@@ -61,12 +61,14 @@ with error_boundary("app_gaps_clause"):
 
 if scope == NATIONAL:
     with error_boundary("app_gaps_breakdown"):
-        st.subheader(t("app_gaps_breakdown", lang))
-        left, right = st.columns(2)
-        with left:
-            plot(charts.breakdown_chart(progress, metric, by="direction", lang=lang), "gaps_by_direction")
-        with right:
-            plot(charts.breakdown_chart(progress, metric, by="flagship", lang=lang), "gaps_by_flagship")
+        # Folded: the bullet and the trajectory are what a reader comes for; two more charts above the
+        # fold doubled the page's drawing time (issue 17).
+        with st.expander(t("app_gaps_breakdown", lang), expanded=False):
+            left, right = st.columns(2)
+            with left:
+                plot(figures.figure("breakdown_chart", as_of, lang, metric, by="direction"), "gaps_by_direction")
+            with right:
+                plot(figures.figure("breakdown_chart", as_of, lang, metric, by="flagship"), "gaps_by_flagship")
 
 with error_boundary("app_gaps_items"):
     st.subheader(t("app_gaps_items", lang))
