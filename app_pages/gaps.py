@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_support import data, figures
+from app_support import data, figures, tables
 from app_support.errors import error_boundary
 from app_support.session import NATIONAL, choice, current_as_of, current_lang, current_scope
 from app_support.ui import page_header, plot, sample_banner, translated
@@ -77,9 +77,13 @@ with error_boundary("app_gaps_items"):
     shown = views.search_items(items, query)
     st.caption(t("app_gaps_items_count", lang, shown=len(shown), total=len(items)))
     table = shown.assign(date=pd.to_datetime(shown["date"]).dt.strftime("%Y-%m-%d")) if len(shown) else shown
-    st.dataframe(translated(table, {"province": "app_col_province", "name": "app_col_name", "code": "app_col_code_id",
-                                    "date": "app_col_date", "lead_unit": "app_col_lead_unit",
-                                    "direction": "app_col_direction", "flagship": "app_col_flagship",
-                                    "evidence": "app_col_evidence", "source": "app_col_source",
-                                    "sheet": "app_col_sheet", "row": "app_col_row"}, lang),
-                 hide_index=True, width="stretch", key="gaps_items_table")
+    table = translated(table, {"province": "app_col_province", "name": "app_col_name", "code": "app_col_code_id",
+                               "date": "app_col_date", "lead_unit": "app_col_lead_unit",
+                               "direction": "app_col_direction", "flagship": "app_col_flagship",
+                               "evidence": "app_col_evidence", "source": "app_col_source",
+                               "sheet": "app_col_sheet", "row": "app_col_row"}, lang)
+    if len(table) > tables.FIRST_ROWS:
+        st.caption(t("app_table_first_rows", lang, rows=tables.FIRST_ROWS))
+    st.dataframe(table.head(tables.FIRST_ROWS), hide_index=True, width="stretch", key="gaps_items_table")
+    st.download_button(t("app_table_download_csv", lang), tables.csv_bytes(table), file_name=f"items_{metric}.csv",
+                       mime="text/csv", key="gaps_items_download")

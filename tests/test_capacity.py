@@ -24,3 +24,16 @@ def test_the_benchmark_is_bounded_and_covers_the_issue_configurations():
     assert max(capacity.SESSIONS) <= capacity.MAX_SESSIONS == 12
     assert capacity.VIEW_TIMEOUT == 120.0
     assert {"", "gaps", "compare", "goals", "history", "catalog", "report"} == set(capacity.PAGES)
+
+
+@pytest.mark.parametrize("cell, expected", [
+    ("=1+1", "'=1+1"), ("+86", "'+86"), ("-x", "'-x"), ("@a", "'@a"), ("量子计算", "量子计算"), ("a=b", "a=b"),
+])
+def test_the_items_csv_keeps_formula_like_text_as_text(cell, expected):
+    import pandas as pd
+
+    from app_support.tables import csv_bytes
+
+    out = csv_bytes(pd.DataFrame({"名称": [cell], "行": [3]}))
+    assert out.startswith(b"\xef\xbb\xbf")
+    assert out.decode("utf-8-sig").splitlines() == ["名称,行", f"{expected},3"]
