@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_support import data
+from app_support import data, figures
 from app_support.errors import error_boundary
 from app_support.session import choice, current_as_of, current_lang
 from app_support.ui import page_header, plot, sample_banner, translated
@@ -46,7 +46,7 @@ with error_boundary("app_compare_ranking"):
     metric = choice(st.selectbox, t("app_col_metric", lang), metrics, "compare_metric",
                     lambda m: names.get(m) or catalog.label("metric", m, lang),
                     index=metrics.index(with_target.iloc[0]) if len(with_target) else 0)
-    plot(charts.ranking_chart(progress, metric, lang=lang), "compare_ranking")
+    plot(figures.figure("ranking_chart", as_of, lang, metric), "compare_ranking")
     ranked = charts.ranking_rows(progress, metric)
     table = ranked.assign(rank=range(1, len(ranked) + 1),
                           scope=[catalog.label("province", p, lang) for p in ranked["scope"]],

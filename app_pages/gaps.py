@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_support import data
+from app_support import data, figures, tables
 from app_support.errors import error_boundary
 from app_support.session import NATIONAL, choice, current_as_of, current_lang, current_scope
 from app_support.ui import page_header, plot, sample_banner, table_download, translated
@@ -49,8 +49,8 @@ with error_boundary("app_gaps_charts"):
     bullet = charts.bullet_chart(progress, metric, scope_type=scope_type, scope=scope, deadline=deadline, lang=lang)
     bullet.update_layout(height=300, legend={"y": -0.4})  # the legend clears the axis labels
     plot(bullet, "gaps_bullet")
-    plot(charts.trajectory_chart(progress, metric, scope_type=scope_type, scope=scope, deadline=deadline,
-                                 lang=lang), "gaps_trajectory")
+    plot(figures.figure("trajectory_chart", as_of, lang, metric, scope_type=scope_type, scope=scope,
+                        deadline=deadline), "gaps_trajectory")
 
 with error_boundary("app_gaps_clause"):
     st.subheader(t("app_gaps_clause", lang))
@@ -62,12 +62,14 @@ with error_boundary("app_gaps_clause"):
 
 if scope == NATIONAL:
     with error_boundary("app_gaps_breakdown"):
-        st.subheader(t("app_gaps_breakdown", lang))
-        left, right = st.columns(2)
-        with left:
-            plot(charts.breakdown_chart(progress, metric, by="direction", lang=lang), "gaps_by_direction")
-        with right:
-            plot(charts.breakdown_chart(progress, metric, by="flagship", lang=lang), "gaps_by_flagship")
+        # Folded: the bullet and the trajectory are what a reader comes for; two more charts above the
+        # fold doubled the page's drawing time (issue 17).
+        with st.expander(t("app_gaps_breakdown", lang), expanded=False):
+            left, right = st.columns(2)
+            with left:
+                plot(figures.figure("breakdown_chart", as_of, lang, metric, by="direction"), "gaps_by_direction")
+            with right:
+                plot(figures.figure("breakdown_chart", as_of, lang, metric, by="flagship"), "gaps_by_flagship")
 
 with error_boundary("app_gaps_items"):
     st.subheader(t("app_gaps_items", lang))
@@ -76,10 +78,12 @@ with error_boundary("app_gaps_items"):
     shown = views.search_items(items, query)
     st.caption(t("app_gaps_items_count", lang, shown=len(shown), total=len(items)))
     table = shown.assign(date=pd.to_datetime(shown["date"]).dt.strftime("%Y-%m-%d")) if len(shown) else shown
-    items_shown = translated(table, {"province": "app_col_province", "name": "app_col_name", "code": "app_col_code_id",
-                                     "date": "app_col_date", "lead_unit": "app_col_lead_unit",
-                                     "direction": "app_col_direction", "flagship": "app_col_flagship",
-                                     "evidence": "app_col_evidence", "source": "app_col_source",
-                                     "sheet": "app_col_sheet", "row": "app_col_row"}, lang)
-    st.dataframe(items_shown, hide_index=True, width="stretch", key="gaps_items_table")
-    table_download(items_shown, f"{metric}_items.csv", "gaps_items_csv", lang)
+    table = translated(table, {"province": "app_col_province", "name": "app_col_name", "code": "app_col_code_id",
+                               "date": "app_col_date", "lead_unit": "app_col_lead_unit",
+                               "direction": "app_col_direction", "flagship": "app_col_flagship",
+                               "evidence": "app_col_evidence", "source": "app_col_source",
+                               "sheet": "app_col_sheet", "row": "app_col_row"}, lang)
+    if len(table) > tables.FIRST_ROWS:
+        st.caption(t("app_table_first_rows", lang, rows=tables.FIRST_ROWS))
+    st.dataframe(table.head(tables.FIRST_ROWS), hide_index=True, width="stretch", key="gaps_items_table")
+    table_download(table, f"{metric}_items.csv", "gaps_items_csv", lang)

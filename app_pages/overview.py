@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_support import data
+from app_support import data, figures
 from app_support.errors import error_boundary
 from app_support.session import NATIONAL, current_as_of, current_lang, current_scope
 from app_support.ui import page_header, plot, sample_banner, show_cards, show_diff_counts
@@ -29,7 +29,7 @@ else:
         show_cards(views.target_cards(rows, lang, load_catalog()), lang)
     with error_boundary("app_overview_bullets"):
         st.subheader(t("app_overview_bullets", lang))
-        plot(charts.overview_bullets(progress, scope_type=scope_type, scope=scope, lang=lang), "overview_bullets")
+        plot(figures.figure("overview_bullets", as_of, lang, scope_type=scope_type, scope=scope), "overview_bullets")
 
 with error_boundary("app_overview_changes"):
     st.subheader(t("app_overview_changes", lang))
