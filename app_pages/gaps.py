@@ -12,6 +12,16 @@ from metrics import charts, views
 from metrics.catalog import load_catalog
 from metrics.i18n import t
 
+
+
+def with_dates_as_text(items: pd.DataFrame) -> pd.DataFrame:
+    """The item list with its date column as YYYY-MM-DD; money and total metrics have no dated items
+    (their rows carry amounts, not dates), so a frame without the column is returned as it is."""
+    if "date" not in items.columns or not len(items):
+        return items
+    return items.assign(date=pd.to_datetime(items["date"], errors="coerce").dt.strftime("%Y-%m-%d"))
+
+
 lang, scope, as_of = current_lang(), current_scope(), current_as_of()
 scope_type = "national" if scope == NATIONAL else "province"
 catalog = load_catalog()
@@ -74,7 +84,7 @@ with error_boundary("app_gaps_items"):
     query = st.text_input(t("app_gaps_search", lang), key="gaps_search", placeholder=t("app_gaps_search_hint", lang))
     shown = views.search_items(items, query)
     st.caption(t("app_gaps_items_count", lang, shown=len(shown), total=len(items)))
-    table = shown.assign(date=pd.to_datetime(shown["date"]).dt.strftime("%Y-%m-%d")) if len(shown) else shown
+    table = with_dates_as_text(shown)
     st.dataframe(translated(table, {"province": "app_col_province", "name": "app_col_name", "code": "app_col_code_id",
                                     "date": "app_col_date", "lead_unit": "app_col_lead_unit",
                                     "direction": "app_col_direction", "flagship": "app_col_flagship",

@@ -87,6 +87,20 @@ def _mark(book: Any, problems: list[Problem]) -> None:
             for c in range(1, width + 1):
                 ws.cell(row=row, column=c).fill = fills[severity]
             cell = ws.cell(row=row, column=1)
+        cell = _anchor(ws, cell)
         old = cell.comment.text + "\n" if cell.comment else ""
         # A comment is never a formula; its text is the messages only.
         cell.comment = Comment(old + text, t("ingest_comment_author"), width=360, height=160)
+
+
+def _anchor(ws: Any, cell: Any) -> Any:
+    """The cell that holds a merged range's value and comment: openpyxl's MergedCell (every cell of a
+    merged range but the top-left one) takes no comment, so a problem located there is put on the anchor."""
+    from openpyxl.cell.cell import MergedCell
+
+    if not isinstance(cell, MergedCell):
+        return cell
+    for rng in ws.merged_cells.ranges:
+        if cell.coordinate in rng:
+            return ws.cell(row=rng.min_row, column=rng.min_col)
+    return cell
