@@ -6,6 +6,7 @@ import streamlit as st
 
 from app_support import data
 from app_support.errors import error_boundary
+from app_support.links import remember_target, wanted_target
 from app_support.session import NATIONAL, choice, current_as_of, current_lang, current_scope
 from app_support.ui import page_header, plot, sample_banner, translated
 from metrics import charts, views
@@ -36,9 +37,13 @@ if rows.empty:
     st.stop()
 
 targets = views.target_choices(rows)
+linked = wanted_target(targets)  # a shared link's target wins once over the last choice
+if linked is not None:
+    st.session_state["gaps_target"] = linked
 picked = choice(st.selectbox, t("app_gaps_target", lang), list(range(len(targets))), "gaps_target",
                 lambda i: views.target_choice_label(targets[i], lang), index=views.first_numeric_target(targets))
 row = targets[picked]
+remember_target(row)
 metric, deadline = row["metric"], row["deadline"]
 unit = charts.unit_label(catalog, metric, row["unit"], lang)
 

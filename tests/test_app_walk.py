@@ -1,0 +1,133 @@
+"""The walk: every page × zh/en × {empty, sample, large store} × every option of every picker.
+
+The options are not listed here: they are read from the widgets the page draws (the sidebar's scope
+picker, a page's target / deadline / metric pickers — any ``choice`` widget, whose key ends in the
+language), so a new metric, region, deadline or picker is walked without editing this test. A view
+fails on an exception, on the error boundary's message, or on an error logged by a page section.
+
+Breadth is bounded so the run stays short: on the sample store every option of every picker on every
+scope; on the empty and the large store the national view and a few regions, every page picker.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+import pytest
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Radio, Selectbox
+
+from metrics.catalog import load_catalog
+from metrics.i18n import LANGS, t
+from test_app_pages import PAGES, empty_url, large_url, open_app, sample_url  # noqa: F401 - fixtures
+
+AS_OF = dt.date(2026, 12, 1)  # the fixed clock: today in the project's story
+BOUNDARY = t("app_error", "zh", where="\x00", kind="\x00").split("\x00")[0]  # the message's fixed opening
+BOUNDARY_EN = t("app_error", "en", where="\x00", kind="\x00").split("\x00")[0]
+SIDEBAR_SCOPE = "scope"
+
+
+def choice_widgets(at: AppTest) -> list[tuple[str, str, int]]:
+    """(kind, key, number of options) of every language-keyed picker on the page (``session.choice``),
+    the sidebar's scope picker excluded (it is walked as the scope)."""
+    found = []
+    for kind in ("selectbox", "radio"):
+        for w in getattr(at, kind):
+            base, _, lang = (w.key or "").rpartition("__")
+            if lang in LANGS and base and base != SIDEBAR_SCOPE:
+                found.append((kind, w.key, len(w.options)))
+    return found
+
+
+class _PickedRadio(Radio):
+    """A radio set to its option number ``picked``: the browser sends the option's label, which is
+    what this widget state carries (AppTest's ``set_value`` wants the raw value, unknown to the walk)."""
+
+    picked: int = 0
+
+    @property
+    def _widget_state(self) -> WidgetState:
+        ws = WidgetState()
+        ws.id = self.id
+        ws.string_value = self.options[self.picked]
+        return ws
+
+
+def pick(widget: Selectbox | Radio, i: int) -> None:
+    """Choose option number ``i`` as a user would."""
+    if isinstance(widget, Selectbox):
+        widget.select_index(i)
+    else:
+        widget.__class__ = _PickedRadio
+        widget.picked = i
+
+
+def problems_of(at: AppTest, records: list[logging.LogRecord]) -> list[str]:
+    """What went wrong in the last run: exceptions, boundary messages and page sections' logged errors."""
+    out = [f"exception: {e.value}" for e in at.exception]
+    out += [f"boundary: {e.value}" for e in at.error
+            if str(e.value).startswith(BOUNDARY) or str(e.value).startswith(BOUNDARY_EN)]
+    out += [f"logged: {r.getMessage()}" for r in records
+            if r.levelno >= logging.ERROR and r.name.startswith("tracker")]
+    return out
+
+
+def walk(at: AppTest, page: str, lang: str, scopes: list[str], caplog: pytest.LogCaptureFixture,
+         every_option: bool = True) -> tuple[list[str], int]:
+    """Run ``page`` for every scope and then every option of every picker it draws; (failures, views run)."""
+    failures, views = [], 0
+
+    def run(label: str) -> None:
+        nonlocal views
+        caplog.clear()
+        at.run()
+        views += 1
+        failures.extend(f"{page} {lang} {label}: {p}" for p in problems_of(at, caplog.records))
+
+    at.session_state["lang"] = lang
+    at.session_state["as_of"] = AS_OF
+    at.switch_page(page)
+    for scope in scopes:
+        at.session_state["scope"] = scope
+        run(f"scope={scope}")
+        for kind, key, n in choice_widgets(at):
+            picked = range(n) if every_option else sorted({0, n - 1})
+            for i in picked:
+                widgets = [w for w in getattr(at, kind) if w.key == key]
+                if not widgets:  # an earlier choice removed this picker: nothing left to walk
+                    break
+                label = widgets[0].options[i]
+                pick(widgets[0], i)
+                run(f"scope={scope} {key}={label}")
+            reset = [w for w in getattr(at, kind) if w.key == key]
+            if reset:
+                pick(reset[0], 0)
+    return failures, views
+
+
+def scopes_of(at: AppTest, limit: int | None = None) -> list[str]:
+    """The sidebar's scope options (national first); with ``limit``, national and the first few regions."""
+    options = [w for w in at.selectbox if (w.key or "").startswith(f"{SIDEBAR_SCOPE}__")][0].options
+    values = ["national", *[r.name for r in load_catalog().regions]]
+    assert len(options) == len(values) == 38
+    return values if limit is None else values[:limit]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("page", [p for p, _ in PAGES], ids=[p.split("/")[-1][:-3] for p, _ in PAGES])
+def test_every_view_of_the_sample_store(page, lang, sample_url, monkeypatch, caplog):
+    at = open_app(sample_url, monkeypatch, samples=True)
+    failures, views = walk(at, page, lang, scopes_of(at), caplog)
+    assert failures == []
+    assert views >= len(scopes_of(at))
+
+
+@pytest.mark.parametrize("store", ["empty", "large"])
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("page", [p for p, _ in PAGES], ids=[p.split("/")[-1][:-3] for p, _ in PAGES])
+def test_every_page_picker_on_the_empty_and_the_large_store(store, page, lang, request, monkeypatch, caplog):
+    at = open_app(request.getfixturevalue(f"{store}_url"), monkeypatch)
+    failures, views = walk(at, page, lang, scopes_of(at, limit=3), caplog, every_option=store == "empty")
+    assert failures == []
+    assert views >= 3
