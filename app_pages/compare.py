@@ -6,6 +6,7 @@ import streamlit as st
 from app_support import data
 from app_support.errors import error_boundary
 from app_support.session import choice, current_as_of, current_lang
+from app_support.tiles import draw_tile_map
 from app_support.ui import page_header, plot, sample_banner, translated
 from metrics import charts, views
 from metrics.catalog import load_catalog
@@ -15,7 +16,6 @@ from metrics.report.content import shared_table
 lang, as_of = current_lang(), current_as_of()
 catalog = load_catalog()
 page_header("app_page_compare", scoped=False)
-st.caption(t("app_compare_no_map", lang))
 sample_banner()
 
 with st.spinner(t("app_loading", lang)):
@@ -27,6 +27,10 @@ if province_rows.empty:
     st.stop()
 # Custom metrics of a province's own plan are named in its workbook, not in the catalog.
 names = views.custom_metric_names(data.dataset().targets)
+
+with error_boundary("tile_title"):
+    draw_tile_map(progress, list(dict.fromkeys(province_rows["metric"])), lang, "compare",
+                  lambda m: names.get(m) or catalog.label("metric", m, lang))
 
 with error_boundary("app_compare_heatmap"):
     st.subheader(t("app_compare_heatmap", lang))
