@@ -8,7 +8,7 @@ from app_support import data
 from app_support.errors import error_boundary
 from app_support.links import remember_target, wanted_target
 from app_support.session import NATIONAL, choice, current_as_of, current_lang, current_scope
-from app_support.ui import page_header, plot, sample_banner, translated
+from app_support.ui import page_header, plot, sample_banner, show_figures, translated
 from metrics import charts, views
 from metrics.catalog import load_catalog
 from metrics.i18n import t
@@ -48,13 +48,14 @@ metric, deadline = row["metric"], row["deadline"]
 unit = charts.unit_label(catalog, metric, row["unit"], lang)
 
 with error_boundary("app_gaps_figures"):
-    c = st.columns(5)
-    c[0].metric(t("app_col_actual", lang), f"{charts.fmt_number(row['actual']) or 0} {unit}")
-    c[1].metric(t("app_col_target", lang), views.target_text(row, lang, unit))
-    c[2].metric(t("app_col_percent", lang), views.percent_text(row["percent"]))
-    c[3].metric(t("app_col_pace", lang), views.percent_text(row["pace_percent"]))
-    c[4].metric(t("app_gaps_required_rate", lang), views.rate_text(row["required_rate"], unit, lang),
-                help=t("app_gaps_required_rate_help", lang))
+    show_figures([
+        (t("app_col_actual", lang), f"{charts.fmt_number(row['actual']) or 0} {unit}", None),
+        (t("app_col_target", lang), views.target_text(row, lang, unit), None),
+        (t("app_col_percent", lang), views.percent_text(row["percent"]), None),
+        (t("app_col_pace", lang), views.percent_text(row["pace_percent"]), None),
+        (t("app_gaps_required_rate", lang), views.rate_text(row["required_rate"], unit, lang),
+         t("app_gaps_required_rate_help", lang)),
+    ])
     st.markdown(f"**{t('app_col_status', lang)}:** {charts.status_label(row['status'], lang)}"
                 + (f" · {t('app_gaps_projected', lang, value=charts.fmt_number(row['projected']), unit=unit)}"
                    if not charts.is_missing(row["projected"]) else ""))
