@@ -19,8 +19,10 @@ def draw_region_tiles(progress, lang: str) -> None:
     rows = progress.rows
     numeric = rows[(rows["scope_type"] == "province") & (rows["kind"] != "qualitative")]
     catalog = load_catalog()
+    # Custom metrics of a province's own plan are named in its workbook, not in the catalog.
+    names = views.custom_metric_names(data.dataset().targets)
     draw_tile_map(progress, list(dict.fromkeys(numeric["metric"])), lang, "overview",
-                  lambda m: catalog.label("metric", m, lang))
+                  lambda m: names.get(m) or catalog.label("metric", m, lang))
 
 
 lang, scope, as_of = current_lang(), current_scope(), current_as_of()

@@ -34,9 +34,9 @@ def draw_tile_map(progress: Any, metrics: list[str], lang: str, key: str, label_
         return
     left, right = st.columns([3, 2])
     with left:
-        metric = choice(st.selectbox, t("tile_metric", lang), metrics, f"{key}_metric", label_of)
+        metric = choice(st.selectbox, t("tile_metric", lang), metrics, f"{key}_tile_metric", label_of)
     with right:
-        colour_by = choice(st.radio, t("tile_colour_by", lang), ["status", "percent"], f"{key}_colour",
+        colour_by = choice(st.radio, t("tile_colour_by", lang), ["status", "percent"], f"{key}_tile_colour",
                            lambda v: t(f"tile_colour_{v}", lang), horizontal=True)
     figure = tile_map(progress, metric, colour_by=colour_by, lang=lang, title=t("tile_title", lang))
     event = st.plotly_chart(figure, key=f"{key}_tiles", width="stretch", on_select="rerun",
