@@ -11,6 +11,7 @@ from app_support.session import NATIONAL, choice, current_as_of, current_lang, c
 from app_support.ui import page_header, plot, sample_banner, show_figures, translated
 from metrics import charts, views
 from metrics.catalog import load_catalog
+from metrics.clauses import clause_text
 from metrics.i18n import t
 
 
@@ -70,8 +71,11 @@ with error_boundary("app_gaps_charts"):
 with error_boundary("app_gaps_clause"):
     st.subheader(t("app_gaps_clause", lang))
     if row["clause_quote"] and not charts.is_missing(row["clause_quote"]):
-        st.caption(f"{catalog.policy.number} · {row['clause_section']}")
-        st.text(f"「{row['clause_quote']}」")
+        section, quote, note = clause_text(row["clause_section"], row["clause_quote"], lang)
+        st.caption(f"{catalog.policy.number} · {section}")
+        st.text(f"「{quote}」" if lang == "zh" else f"“{quote}”")
+        if note:  # the English is ours, not the ministry's
+            st.caption(f"{note} · 「{row['clause_quote']}」")
     else:
         st.caption(t("app_gaps_no_clause", lang))
 
