@@ -9,7 +9,7 @@ from app_support.session import choice, current_as_of, current_lang
 from app_support.tiles import draw_tile_map
 from app_support.ui import page_header, plot, sample_banner, translated
 from metrics import charts, views
-from metrics.side_by_side import side_by_side_chart, side_by_side_table
+from metrics.side_by_side import default_regions, side_by_side_chart, side_by_side_rows, side_by_side_table
 from metrics.catalog import load_catalog
 from metrics.i18n import t
 from metrics.report.content import shared_table
@@ -34,14 +34,17 @@ def draw_side_by_side(progress, province_rows, lang: str) -> None:
     """Every target of the regions the user picks (two or more), as a table and as a chart."""
     st.subheader(t("side_by_side", lang))
     with_data = list(dict.fromkeys(province_rows["scope"]))
-    picked = st.multiselect(t("side_by_side_pick", lang), with_data, default=with_data[:2],
+    picked = st.multiselect(t("side_by_side_pick", lang), with_data, default=default_regions(progress),
                             format_func=lambda r: catalog.label("province", r, lang), key=f"side_by_side__{lang}")
     if len(picked) < 2:
         st.caption(t("side_by_side_hint", lang))
         return
     st.dataframe(side_by_side_table(progress, picked, lang, names), hide_index=True, width="stretch",
                  key="side_by_side_table")
-    plot(side_by_side_chart(progress, picked, lang, names), "side_by_side_chart")
+    if side_by_side_rows(progress, picked)["percent"].notna().any():
+        plot(side_by_side_chart(progress, picked, lang, names), "side_by_side_chart")
+    else:  # no target with a number among these regions: a chart would be empty
+        st.caption(t("side_by_side_no_percent", lang))
 
 
 lang, as_of = current_lang(), current_as_of()

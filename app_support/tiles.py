@@ -7,7 +7,7 @@ import streamlit as st
 
 from metrics.catalog import load_catalog
 from metrics.i18n import t
-from metrics.tile_map import tile_map
+from metrics.tile_map import default_metric, tile_map
 
 from .session import NATIONAL, choice
 
@@ -34,7 +34,8 @@ def draw_tile_map(progress: Any, metrics: list[str], lang: str, key: str, label_
         return
     left, right = st.columns([3, 2])
     with left:
-        metric = choice(st.selectbox, t("tile_metric", lang), metrics, f"{key}_tile_metric", label_of)
+        metric = choice(st.selectbox, t("tile_metric", lang), metrics, f"{key}_tile_metric", label_of,
+                        index=default_metric(progress, metrics))
     with right:
         colour_by = choice(st.radio, t("tile_colour_by", lang), ["status", "percent"], f"{key}_tile_colour",
                            lambda v: t(f"tile_colour_{v}", lang), horizontal=True)

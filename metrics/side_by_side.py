@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .catalog import load_catalog
-from .charts import fmt_number, is_missing, status_label
+from .charts import fmt_number, is_missing, status_label, unit_label
 from .i18n import t
 
 
@@ -22,7 +22,7 @@ def side_by_side_rows(progress: Any, regions: list[str]) -> pd.DataFrame:
 
 def cell_text(row: dict[str, Any], lang: str) -> str:
     """One region's figure for one target: "12 / 20 项 · 60%" or "3 项 · 无目标"."""
-    unit = row.get("unit") or ""
+    unit = unit_label(load_catalog(), str(row.get("metric")), row.get("unit"), lang)
     actual = fmt_number(row.get("actual")) or "0"
     if is_missing(row.get("target")):
         return f"{actual} {unit} · {status_label(row.get('status'), lang)}".strip()
@@ -71,3 +71,13 @@ def side_by_side_chart(progress: Any, regions: list[str], lang: str = "zh",
                       legend={"orientation": "h", "y": -0.15})
     fig.add_vline(x=100, line_dash="dot", line_color="#555")
     return fig
+
+
+def default_regions(progress: Any, n: int = 2) -> list[str]:
+    """The regions to show first: those with the most targets that have a percent (then catalog order)."""
+    rows = getattr(progress, "rows", pd.DataFrame())
+    if not len(rows):
+        return []
+    rows = rows[(rows["scope_type"] == "province") & (rows["kind"] != "qualitative")]
+    counts = rows.assign(has=rows["percent"].notna()).groupby("scope", sort=False)["has"].sum()
+    return list(counts.sort_values(ascending=False, kind="stable").index[:n])

@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .catalog import load_catalog
-from .charts import fmt_number, is_missing, status_color, status_label
+from .charts import fmt_number, is_missing, status_color, status_label, unit_label
 from .datafiles import read_yaml
 from .i18n import t
 
@@ -44,13 +44,14 @@ def tile_rows(progress: Any, metric: str, lang: str = "zh") -> pd.DataFrame:
         full = (region.name_en if lang == "en" else region.name) if region else name
         short = tile["abbr_en"] if lang == "en" else (region.short if region else name)
         r = by_scope.get(name)
+        unit = unit_label(catalog, metric, r.get("unit") if r is not None else None, lang)
         status = r["status"] if r is not None else "no_data"
         percent = None if r is None or is_missing(r.get("percent")) else float(r["percent"])
         hover = [full, f"{t('app_col_status', lang)}: {status_label(status, lang)}"]
         if r is not None:
-            hover.append(f"{t('app_col_actual', lang)}: {fmt_number(r['actual']) or 0} {r.get('unit') or ''}".strip())
+            hover.append(f"{t('app_col_actual', lang)}: {fmt_number(r['actual']) or 0} {unit}".strip())
             if not is_missing(r.get("target")):
-                hover.append(f"{t('app_col_target', lang)}: {fmt_number(r['target'])} {r.get('unit') or ''}".strip())
+                hover.append(f"{t('app_col_target', lang)}: {fmt_number(r['target'])} {unit}".strip())
             if percent is not None:
                 hover.append(f"{t('app_col_percent', lang)}: {fmt_number(percent)}%")
         out.append({"region": name, "row": tile["at"][0], "col": tile["at"][1], "text": short,
@@ -103,3 +104,12 @@ def _tiles(part: pd.DataFrame, lang: str, *, marker_color: Any, name: str, text_
                       textfont={"size": 12 if lang == "zh" else 11, "color": text_colour},
                       marker={"symbol": "square", "size": 40, "color": marker_color,
                               "line": {"width": 1, "color": "white"}, **marker})
+
+
+def default_metric(progress: Any, metrics: list[str]) -> int:
+    """The position in ``metrics`` of the first one with a provincial percent (a map of 一批 is all grey)."""
+    rows = getattr(progress, "rows", pd.DataFrame())
+    if len(rows):
+        rows = rows[(rows["scope_type"] == "province") & rows["percent"].notna()]
+    with_percent = set(rows["metric"]) if len(rows) else set()
+    return next((i for i, m in enumerate(metrics) if m in with_percent), 0)

@@ -33,7 +33,7 @@ def test_the_table_puts_the_picked_regions_side_by_side_in_their_order():
     assert list(table.columns)[1:] == ["Jiangsu", "Guangdong"]
     assert len(table) == 2  # tech (2025) and scale (2027)
     tech = table[table.iloc[:, 0].str.endswith("(2025)")].iloc[0]
-    assert (tech["Jiangsu"], tech["Guangdong"]) == ("30 / 25 项 · 120%", "12 / 20 项 · 60%")
+    assert (tech["Jiangsu"], tech["Guangdong"]) == ("30 / 25 technologies · 120%", "12 / 20 technologies · 60%")
     scale = table[table.iloc[:, 0].str.endswith("(2027)")].iloc[0]
     assert scale["Guangdong"] == "–"  # Guangdong reports no such target: a dash, never None
 
@@ -42,3 +42,9 @@ def test_the_chart_has_one_bar_series_per_region_with_its_percents():
     fig = side_by_side_chart(PROGRESS, ["广东省", "浙江省"], "zh")
     assert [tr.name for tr in fig.data] == ["广东省", "浙江省"]
     assert [list(tr.x) for tr in fig.data] == [[60.0], [10.0]]
+
+
+def test_the_first_regions_shown_are_those_with_the_most_percents():
+    from metrics.side_by_side import default_regions
+
+    assert default_regions(PROGRESS) == ["广东省", "江苏省"]  # 1 percent each, catalog-stable order; 浙江 also 1

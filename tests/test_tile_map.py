@@ -31,7 +31,7 @@ def test_every_tracked_region_has_one_tile_and_no_two_tiles_share_a_cell():
 @pytest.mark.parametrize("region, lang, text, status, percent, hover_has", [
     # the earliest deadline's target is the one shown
     ("广东省", "zh", "广东", "behind", 60.0, ["广东省", "12 项", "20 项", "60%"]),
-    ("广东省", "en", "GD", "behind", 60.0, ["Guangdong", "12 项"]),
+    ("广东省", "en", "GD", "behind", 60.0, ["Guangdong", "12 technologies"]),  # units in the language
     ("新疆生产建设兵团", "zh", "兵团", "no_target", None, ["新疆生产建设兵团", "3 项"]),
     ("北京市", "zh", "北京", "no_data", None, ["北京市"]),
     ("台湾省", "zh", "台湾", "untracked", None, ["台湾省", "不在本工具监测范围"]),
