@@ -93,10 +93,15 @@ def test_the_gaps_page_follows_the_chosen_target_and_search_narrows_the_items(ap
 
 def test_the_compare_page_switches_between_percent_and_contribution(app):
     goto(app, "compare")
-    before = chart_specs(app)[1]["layout"]["title"]["text"]  # [0] is the tile map of the regions
+    heat = (t("chart_heatmap_percent_title"), t("chart_heatmap_contribution_percent_title"))
+
+    def heatmap_title() -> str:  # the page also draws the tile map and the side-by-side chart
+        return [s["layout"]["title"]["text"] for s in chart_specs(app) if s["layout"]["title"]["text"] in heat][0]
+
+    before = heatmap_title()
     app.radio(key="compare_value__zh").set_value("contribution_percent").run()
-    after = chart_specs(app)[1]["layout"]["title"]["text"]
-    assert before == t("chart_heatmap_percent_title") and after == t("chart_heatmap_contribution_percent_title")
+    after = heatmap_title()
+    assert before == heat[0] and after == heat[1]
     assert chart_specs(app)[0]["layout"]["title"]["text"] == t("tile_title")
 
 
