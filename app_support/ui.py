@@ -159,3 +159,15 @@ def show_diff_counts(diff: dict[str, Any], lang: str, key: str) -> None:
                             {"table": "app_col_table", "added": "app_change_added",
                              "removed": "app_change_removed", "changed": "app_change_changed"}, lang),
                  hide_index=True, width="stretch", key=key)
+
+
+def show_figures(figures: list[tuple[str, str, str | None]]) -> None:
+    """Figures side by side as (label, value, help): the value wraps onto a second line instead of being
+    cut ("69 techn…" in ``st.metric``); the help, when given, is the hover text of the label."""
+    cols = st.columns(len(figures))
+    for col, (label, value, help_text) in zip(cols, figures):
+        title = f' title="{html.escape(help_text)}"' if help_text else ""
+        col.html(f'<div style="font-size:0.875rem;color:#555"{title}>{html.escape(label)}'
+                 f'{" ⓘ" if help_text else ""}</div>'
+                 f'<div style="font-size:1.6rem;line-height:1.25;white-space:normal;overflow-wrap:anywhere">'
+                 f'{html.escape(value)}</div>')

@@ -111,3 +111,4 @@ def _mark(book: Any, problems: list[Problem]) -> None:
         old = cell.comment.text + "\n" if cell.comment else ""
         # A comment is never a formula; its text is the messages only.
         cell.comment = Comment(old + text, t("ingest_comment_author"), width=360, height=160)
+
