@@ -21,3 +21,11 @@ def test_lookup_falls_back_to_the_key_and_fills_placeholders():
     assert t("app_title", "en") == "Future Industries Target Tracker"
     assert t("app_title") == "未来产业发展目标监测看板"
     assert t("no_such_key") == "no_such_key"
+
+
+def test_every_entry_is_exactly_two_texts():
+    # A bare comma in a flow mapping ({zh: 甲,乙}) splits the Chinese text into stray keys, and a bare
+    # "yes" reads as True: both once reached users as cut or wrong words.
+    bad = {k: v for k, v in translations().items()
+           if set(v) != {"zh", "en"} or not all(isinstance(x, str) and x for x in v.values())}
+    assert bad == {}
