@@ -35,6 +35,7 @@ ROW_COLUMNS = [
     "qualifier", "target_text", "target_source", "percent", "pace_percent", "pace_value", "gap_items", "gap_pp",
     "required_rate", "projected", "projected_percent", "status", "clause_section", "clause_quote",
     "contribution_percent", "n_rows", "basis", "actual_at_deadline", "met_on", "trend_per_month", "target_note",
+    "passed", "actual_now", "after_deadline",
 ]
 
 
@@ -659,6 +660,12 @@ def _assemble(specs: list[dict[str, Any]], fig_of: dict, info: dict, values: np.
         at_dl[j] = values[fi[j], col_of[int(dl_day[j])]]
     at_dl = np.where(passed & (kinds[fi] == "count"), np.nan_to_num(at_dl), at_dl)
 
+    # A passed deadline is reported as it ended (issue 13): the actual is the value at the deadline,
+    # what came after is kept apart, and pace, projection and required rate mean nothing any more.
+    actual_now = actual
+    actual = np.where(passed, at_dl, actual_now)
+    after = np.where(passed, actual_now - at_dl, np.nan)
+
     with np.errstate(invalid="ignore", divide="ignore"):
         span = (dl_day - base_day).astype(float)
         elapsed = np.where(has_deadline & (span > 0), np.clip((as_of_day - base_day) / span, 0.0, 1.0),
@@ -688,13 +695,16 @@ def _assemble(specs: list[dict[str, Any]], fig_of: dict, info: dict, values: np.
     status = np.select(
         [~has_target | ~has_deadline, passed & reached_dl, passed, reached_now, ahead | proj_ok, near | proj_near],
         ["no_target", "met", "missed", "met", "on_track", "at_risk"], default="off_track")
+    live = np.where(passed, np.nan, 1.0)  # NaN after the deadline, 1 before: masks the forward-looking figures
     col.update({
         "kind": kinds[fi], "deadline": deadlines, "actual": actual, "target": target,
-        "percent": percent, "pace_percent": pace_percent, "pace_value": pace_value,
-        "gap_items": actual - pace_value, "gap_pp": percent - pace_percent, "required_rate": required,
-        "projected": projected, "projected_percent": projected_percent, "status": status.astype(object),
+        "percent": percent, "pace_percent": pace_percent * live, "pace_value": pace_value * live,
+        "gap_items": (actual - pace_value) * live, "gap_pp": (percent - pace_percent) * live,
+        "required_rate": required * live, "projected": projected * live,
+        "projected_percent": projected_percent * live, "status": status.astype(object),
+        "passed": passed, "actual_now": actual_now, "after_deadline": after,
         "contribution_percent": contribution, "n_rows": n_rows[fi], "basis": np.asarray(bases, dtype=object)[fi],
-        "actual_at_deadline": at_dl, "trend_per_month": slope[fi],
+        "actual_at_deadline": at_dl, "trend_per_month": slope[fi] * live,
         "met_on": _met_on(values[:, : len(months)][fi], target, strict, months),
     })
     return pd.DataFrame({c: col[c] for c in ROW_COLUMNS})
