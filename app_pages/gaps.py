@@ -11,6 +11,7 @@ from app_support.ui import page_header, plot, sample_banner, translated
 from metrics import charts, views
 from metrics.catalog import load_catalog
 from metrics.i18n import t
+from metrics.presentation import deadline_sentence
 
 lang, scope, as_of = current_lang(), current_scope(), current_as_of()
 scope_type = "national" if scope == NATIONAL else "province"
@@ -40,9 +41,7 @@ with error_boundary("app_gaps_figures"):
     c[3].metric(t("app_col_pace", lang), views.percent_text(row["pace_percent"]))
     c[4].metric(t("app_gaps_required_rate", lang), views.rate_text(row["required_rate"], unit, lang),
                 help=t("app_gaps_required_rate_help", lang))
-    st.markdown(f"**{t('app_col_status', lang)}:** {charts.status_label(row['status'], lang)}"
-                + (f" · {t('app_gaps_projected', lang, value=charts.fmt_number(row['projected']), unit=unit)}"
-                   if not charts.is_missing(row["projected"]) else ""))
+    st.markdown(f"**{t('app_col_status', lang)}:** {deadline_sentence(row, lang, unit)}")
 
 with error_boundary("app_gaps_charts"):
     bullet = charts.bullet_chart(progress, metric, scope_type=scope_type, scope=scope, deadline=deadline, lang=lang)

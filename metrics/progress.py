@@ -12,19 +12,16 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
 
 from .catalog import DATA_DIR, Catalog, load_catalog
-from .datafiles import parse_yaml
 from .i18n import t
 from .model import LEVELS, Dataset
 
 STATUS_FILE = DATA_DIR / "status.yaml"
-STATUS_IDS = ("met", "on_track", "at_risk", "off_track", "missed", "no_target")
 SCOPE_TYPES = ("national", "province", "direction", "flagship")
 DAYS_PER_MONTH = 365.2425 / 12
 _SHIFT = np.int64(1 << 22)  # composite sort key: group * _SHIFT + day offset (days fit in 22 bits)
@@ -39,28 +36,12 @@ ROW_COLUMNS = [
 ]
 
 
-# ---- thresholds and status definitions (metrics/data/status.yaml) -------------------------------
-@lru_cache(maxsize=1)
-def _status_file() -> dict[str, Any]:
-    return parse_yaml(STATUS_FILE.read_text(encoding="utf-8"))
+# ---- thresholds and status definitions (metrics/data/status.yaml, read by metrics.presentation) ------
+# The one parser of status.yaml is metrics.presentation; these names stay importable from here.
+from .presentation import status_colours, status_definitions, status_file as _status_file, status_label  # noqa: E402,F401
+from .presentation import status_ids as _status_ids  # noqa: E402
 
-
-def status_definitions() -> list[dict[str, str]]:
-    """Status ids in display order with zh/en labels, help texts and colours."""
-    return [dict(s) for s in _status_file()["statuses"]]
-
-
-def status_label(status: str, lang: str = "zh") -> str:
-    """The display label of a status id."""
-    for s in _status_file()["statuses"]:
-        if s["id"] == status:
-            return s["name_en" if lang == "en" else "name_zh"]
-    return status
-
-
-def status_colours() -> dict[str, str]:
-    """Status id -> hex colour (Okabe–Ito)."""
-    return {s["id"]: s["colour"] for s in _status_file()["statuses"]}
+STATUS_IDS = _status_ids()
 
 
 @dataclass(frozen=True)

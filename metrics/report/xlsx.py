@@ -24,13 +24,14 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..charts import heatmap_matrix, is_missing, ranking_rows, status_color, status_label
+from ..presentation import status_ids
 from ..xlsx_safe import safe_cell_text
 from .content import ReportContent, meta_lines
 
 HEADER_FILL = PatternFill("solid", fgColor="E8EEF4")
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
-STATUS_IDS = ["met", "on_track", "at_risk", "off_track", "missed", "no_target"]
+STATUS_IDS = list(status_ids())  # display order from status.yaml
 
 
 def _value(v: Any) -> Any:
