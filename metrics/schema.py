@@ -114,3 +114,20 @@ snapshots = sa.Table(
     sa.Column("kind", sa.String(16), primary_key=True),
     sa.Column("content", sa.LargeBinary, nullable=False),
 )
+
+# The officer's findings of a report (issue 14): one row per reporting round, scope and language,
+# overwritten when saved again; the latest of a scope prefills the next round's report.
+report_findings = sa.Table(
+    "report_findings", metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("round", sa.Text, nullable=False),
+    sa.Column("scope", sa.Text, nullable=False),
+    sa.Column("lang", sa.String(8), nullable=False),
+    sa.Column("progress", sa.Text, nullable=False, server_default=""),
+    sa.Column("problems", sa.Text, nullable=False, server_default=""),
+    sa.Column("next_steps", sa.Text, nullable=False, server_default=""),
+    sa.Column("notes", sa.Text, nullable=False, server_default=""),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_by", sa.Text, nullable=False, server_default=""),
+    sa.UniqueConstraint("round", "scope", "lang", name="uq_report_findings_round"),
+)

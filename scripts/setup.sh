@@ -11,8 +11,9 @@ debs=(fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0)
 reqs=requirements.txt
 if [ "$mode" = test ]; then
   # chromium: browser tests (Playwright drives /usr/bin/chromium); poppler-utils: pdftoppm/pdftotext;
-  # libreoffice-calc-nogui: third-party workbooks written by LibreOffice; postgresql: storage tests.
-  debs+=(chromium poppler-utils libreoffice-calc-nogui postgresql)
+  # libreoffice-calc-nogui: third-party workbooks written by LibreOffice; libreoffice-writer-nogui: the Word
+  # report converted to PDF and looked at (issue 14); postgresql: storage tests.
+  debs+=(chromium poppler-utils libreoffice-calc-nogui libreoffice-writer-nogui postgresql)
   reqs=requirements-dev.txt
 fi
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -149,10 +150,34 @@ def test_a_report_is_built_for_the_chosen_scope_language_and_format(app):
     app.selectbox(key="report_scope_zh").set_value("江苏省")
     app.radio(key="report_lang").set_value("en")
     app.radio(key="report_format").set_value("html")
-    app.button[0].click().run()  # the form's submit button
+    app.button(key="report_build").click().run()
     assert not app.exception
+    # The report builds in a background thread; the page polls it (rerun here until it is done).
+    for _ in range(120):
+        if app.download_button:
+            break
+        time.sleep(0.5)
+        app.run()
     (button,) = app.download_button
     assert button.label.endswith("_en.html") and "江苏省" in button.label
+
+
+def test_report_findings_are_prefilled_saved_and_reloaded_for_the_scope(app):
+    goto(app, "report")
+    app.selectbox(key="report_scope_zh").set_value("江苏省").run()
+    as_of = app.date_input(key="report_as_of").value
+    key = f"finding_notes_江苏省_{as_of.isoformat()}_zh"
+    assert app.text_area(key=key).value.startswith("本报告依据")  # generated first draft
+    app.text_area(key=key).input("=本期数据经省级审核。")
+    app.button(key="findings_save").click().run()
+    assert not app.exception and any("已保存" in s for s in texts(app, "success"))
+    from metrics.findings import load_findings
+    from metrics.store import Store
+
+    import os
+
+    saved = load_findings(Store(os.environ["DATABASE_URL"]), as_of.isoformat(), "江苏省", "zh")
+    assert saved.texts["notes"] == "=本期数据经省级审核。"
 
 
 def test_clearing_the_sample_data_removes_the_banner_and_the_rows(app):

@@ -19,6 +19,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--province", metavar="NAME", help="a province's report instead of the national one")
     p.add_argument("--as-of", metavar="YYYY-MM-DD", help="the date the figures are computed for (default: today)")
     p.add_argument("--lang", choices=["zh", "en"], default="zh")
+    p.add_argument("--style", choices=["official", "briefing"], default="official",
+                   help="Word/PDF layout: GB/T 9704 official document (default) or a plainer work briefing")
     p.add_argument("--db", metavar="URL", help="database URL (default: DATABASE_URL or data/tracker.sqlite)")
 
 
@@ -79,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
         except StoreError as exc:
             return _fail(f"无法打开数据库:{exc.message}", f"cannot open the database: {exc.message_en}")
     progress = compute_progress(data, catalog, as_of=as_of)
-    content = build_report(progress, data, catalog, scope=scope, lang=args.lang)
+    content = build_report(progress, data, catalog, scope=scope, lang=args.lang, style=args.style)
     body = render(content, fmt)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(body)

@@ -58,6 +58,10 @@ class ReportContent:
     problems: pd.DataFrame
     progress: Any = field(repr=False)
     catalog: Catalog = field(repr=False)
+    page_one: Any = None                       # leader.PageOne: worded blocks of page one
+    findings: dict[str, str] = field(default_factory=dict)  # progress, problems, next_steps, notes
+    provenance: list[str] = field(default_factory=list)     # the sources in words (appendix)
+    style: str = "official"                    # report_styles.yaml: official | briefing
 
     def text(self, key: str, **values: Any) -> str:
         """A label of the report in its language."""
@@ -294,9 +298,19 @@ def shared_table(progress: Any, catalog: Catalog, scope_type: str, scope: str, l
 
 # ---- the builder ----------------------------------------------------------------------------
 def build_report(progress: Any, data: Dataset, catalog: Catalog | None = None, *, scope: str = "national",
-                 lang: str = "zh", generated: dt.datetime | None = None) -> ReportContent:
-    """The report of one scope ("national" or a canonical province name) in one language."""
+                 lang: str = "zh", generated: dt.datetime | None = None, findings: dict[str, str] | None = None,
+                 style: str = "official", coverage_rows: list[Any] | None = None) -> ReportContent:
+    """The report of one scope ("national" or a canonical province name) in one language.
+
+    ``findings`` are the officer's texts (keys of ``leader.FINDING_KEYS``); a missing or blank one
+    is prefilled with generated sentences. ``coverage_rows`` replaces the coverage derived from the
+    submissions (reporting rounds).
+    """
     from ..progress import counted_items
+    from . import leader
+    from .style import report_style
+
+    report_style(style)  # refuse an unknown style before any work
 
     catalog = catalog or load_catalog()
     scope_type = "national" if scope == "national" else "province"
@@ -330,25 +344,37 @@ def build_report(progress: Any, data: Dataset, catalog: Catalog | None = None, *
     items: dict[str, pd.DataFrame] = {}
     item_titles: dict[str, str] = {}
     subsets = metric_subsets(data)
+    since = leader.previous_round_date(as_of)
+    new_counts: dict[str, int] = {}
     for _, r in (targets.drop_duplicates("metric").iterrows() if len(targets) else []):
         sub = subsets.get(r["metric"])
         found = counted_items(sub, catalog, scope_type, scope, r["metric"], as_of) if sub is not None else pd.DataFrame()
         if len(found):
             # The rows that make up the figure: register items counted once (totals-only regions have no list).
             found = found[found["counted"].astype(bool) & (found["origin"] == "item")]
+            new_counts[r["metric"]] = leader.new_since(found, since)
         items[r["metric"]] = items_table(found, catalog, lang) if len(found) else pd.DataFrame(columns=ITEM_FIELDS)
         item_titles[r["metric"]] = r["name"]
 
     title = t("report_title", lang, scope=s_label)
+    summary = summary_paragraphs(rows, catalog, scope_type, scope, as_of, lang)
+    sources = sources_table(data, lang)
+    first = leader.page_one(rows=rows, progress=progress, sources=list(data.sources), catalog=catalog,
+                            scope_type=scope_type, scope=scope, as_of=as_of, headlines=summary,
+                            new_counts=new_counts, lang=lang, coverage_rows=coverage_rows)
+    drafts = leader.prefilled_findings(rows, len(data.sources), as_of, catalog, lang)
+    given = {k: str(v).strip() for k, v in (findings or {}).items() if k in leader.FINDING_KEYS and str(v or "").strip()}
     return ReportContent(
         lang=lang, scope_type=scope_type, scope=scope, scope_label=s_label, title=title,
         policy=f"{catalog.policy.title_zh if lang == 'zh' else catalog.policy.title_en}({catalog.policy.number})"
         if lang == "zh" else f"{catalog.policy.title_en} ({catalog.policy.number})",
         as_of=as_of, generated=generated or dt.datetime.now().replace(microsecond=0),
-        sources=sources_table(data, lang), summary=summary_paragraphs(rows, catalog, scope_type, scope, as_of, lang),
+        sources=sources, summary=summary,
         targets=targets, charts=charts, goals=goals, tasks=tasks, assessments=assessments,
         items=items, item_titles=item_titles, shared_items=shared_table(progress, catalog, scope_type, scope, lang),
-        problems=problems_table(data, lang), progress=progress, catalog=catalog)
+        problems=problems_table(data, lang), progress=progress, catalog=catalog, page_one=first,
+        findings={k: given.get(k, drafts[k]) for k in leader.FINDING_KEYS},
+        provenance=leader.provenance_sentences(sources, catalog, lang), style=style)
 
 
 # ---- the document view shared by Word, PDF and HTML ---------------------------------------------

@@ -45,8 +45,12 @@ def render_document(content: ReportContent, figures: list[Figure], mode: str, **
     def table(tb: TextTable, hash_col: int = -1) -> Markup:
         return Markup(table_tpl.render(tb=tb, hash_col=hash_col, more_text=more_text, none_text=none_text))
 
+    from .leader import FINDING_HEADINGS, paragraphs
+    from .style import css, report_style
+
     before, _, after = content.text("report_page", page="\x00").partition("\x00")
     return env.get_template("report.html.j2").render(
+        style_css=Markup(css(report_style(content.style))), finding_headings=FINDING_HEADINGS, paragraphs=paragraphs,
         c=content, mode=mode, meta=meta_lines(content), tables=document_tables(content, APPENDIX_LIMIT),
         figures=figures, table=table, limit_note=content.text("report_appendix_limit_note", limit=APPENDIX_LIMIT),
         page_before=Markup(css_string(before)), page_after=Markup(css_string(after)),

@@ -1,4 +1,6 @@
-"""The report as a Word document (python-docx) in the style of an official work report.
+"""The report as a Word document (python-docx) in the official document format (GB/T 9704-2012) or a briefing.
+
+Page, grid and type come from report_styles.yaml (``style.report_style``), which the PDF also reads.
 
 Chinese text needs the East Asian font set explicitly (``w:eastAsia``) on the styles and on every
 run, or Word falls back to the theme font; page numbers are a PAGE field in the footer.
@@ -10,58 +12,131 @@ import io
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Mm, Pt, RGBColor
 
 from .content import APPENDIX_LIMIT, ReportContent, TextTable, document_tables, meta_lines
 from .images import report_images
+from .leader import FINDING_HEADINGS, paragraphs as _paragraphs
+from .style import ReportStyle, page_number_parts, report_style
 
-BODY_FONT = "Noto Sans CJK SC"
-LATIN_FONT = "Arial"
+ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT,
+         "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}
+# The Word style each role of report_styles.yaml is written into.
+ROLE_STYLES = {"body": "Normal", "title": "Title", "heading1": "Heading 1", "heading2": "Heading 2",
+               "heading3": "Heading 3", "caption": "Caption"}
 
 
-def _east_asian(rpr_owner, font: str) -> None:
-    """Set the East Asian font of a style's or a run's properties."""
+def _set_fonts(rpr_owner, east_asian: str, latin: str) -> None:
+    """Set the East Asian and Latin fonts of a style's or a run's properties.
+
+    The default template names theme fonts (``w:asciiTheme`` …), which win over explicit names:
+    they are removed so that the named office fonts apply.
+    """
     rpr = rpr_owner.get_or_add_rPr()
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
-        rpr.append(fonts)
-    fonts.set(qn("w:eastAsia"), font)
+        rpr.insert(0, fonts)
+    for attr in list(fonts.attrib):
+        if attr.endswith("Theme") or attr.endswith("theme"):
+            del fonts.attrib[attr]
+    fonts.set(qn("w:eastAsia"), east_asian)
+    for slot in ("w:ascii", "w:hAnsi", "w:cs"):
+        fonts.set(qn(slot), latin)
 
 
-def _run(paragraph, text: str, *, bold: bool = False, size: float | None = None, color: str | None = None):
-    run = paragraph.add_run(text)
-    run.font.name = LATIN_FONT
-    _east_asian(run._element, BODY_FONT)
-    run.bold = bold or None
-    if size:
-        run.font.size = Pt(size)
-    if color:
-        run.font.color.rgb = RGBColor.from_string(color)
-    return run
+class _Writer:
+    """Runs and paragraphs in the roles of one report style."""
+
+    def __init__(self, doc, style: ReportStyle):
+        self.doc, self.style = doc, style
+
+    def run(self, paragraph, text: str, role: str = "body", *, bold: bool | None = None,
+            color: str | None = None, size: float | None = None):
+        r = self.style.role(role)
+        run = paragraph.add_run(text)
+        _set_fonts(run._element, r.font, self.style.latin)
+        run.font.size = Pt(size or r.size_pt)
+        run.bold = (r.bold if bold is None else bold) or None
+        if color:
+            run.font.color.rgb = RGBColor.from_string(color)
+        return run
+
+    def para(self, text: str, role: str = "body", **kw):
+        word_style = ROLE_STYLES.get(role)
+        p = self.doc.add_paragraph(style=word_style) if word_style else self.doc.add_paragraph()
+        r = self.style.role(role)
+        if r.align in ALIGN:
+            p.alignment = ALIGN[r.align]
+        if r.indent_chars:
+            p.paragraph_format.first_line_indent = Pt(r.indent_chars * r.size_pt)
+        if text:
+            self.run(p, text, role, **kw)
+        return p
 
 
-def _setup_styles(doc) -> None:
-    for name in ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3", "Caption"):
-        style = doc.styles[name]
-        style.font.name = LATIN_FONT
-        _east_asian(style.element, BODY_FONT)
-        if name.startswith("Heading") or name == "Title":
-            style.font.color.rgb = RGBColor(0, 0, 0)
-    doc.styles["Normal"].font.size = Pt(10.5)
-    doc.styles["Heading 1"].font.size = Pt(15)
-    doc.styles["Heading 2"].font.size = Pt(12.5)
+def _setup_styles(doc, style: ReportStyle) -> None:
+    """Word styles from the style definition: fonts on the East Asian slot, sizes, black headings, line pitch."""
+    pitch = Pt(style.line_pitch_pt)
+    for role, name in ROLE_STYLES.items():
+        r = style.role(role)
+        st = doc.styles[name]
+        _set_fonts(st.element, r.font, style.latin)
+        st.font.size = Pt(r.size_pt)
+        st.font.bold = r.bold
+        st.font.italic = False
+        st.font.color.rgb = RGBColor(0, 0, 0)
+        pf = st.paragraph_format
+        pf.space_before = pf.space_after = Pt(0)
+        if role != "caption":
+            # Body and headings sit on the 版心 grid: exactly `lines` lines of text per page.
+            pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+            pf.line_spacing = pitch
+        if role == "title":
+            # The Title style of the template draws a rule under the title; an official title has none.
+            ppr = st.element.get_or_add_pPr()
+            for el in ppr.findall(qn("w:pBdr")):
+                ppr.remove(el)
+            pf.line_spacing = Pt(max(style.line_pitch_pt, r.size_pt * 1.3))
 
 
-def _page_number_footer(section, content: ReportContent) -> None:
-    p = section.footer.paragraphs[0]
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    before, _, after = content.text("report_page", page="\x00").partition("\x00")
-    _run(p, before, size=9)
-    run = _run(p, "", size=9)
+def _doc_grid(section, doc, style: ReportStyle) -> None:
+    """The 版心 grid: ``lines`` lines a page (line pitch in twentieths of a point) and ``chars`` characters a line.
+
+    The character count is kept by condensing the body text (w:spacing, twentieths of a point) rather than
+    by Word's character grid: LibreOffice and WPS space a character grid differently, Word and they all honour
+    character spacing the same way.
+    """
+    sect = section._sectPr
+    grid = sect.find(qn("w:docGrid"))
+    if grid is None:
+        grid = OxmlElement("w:docGrid")
+        sect.append(grid)
+    grid.set(qn("w:type"), "lines")
+    grid.set(qn("w:linePitch"), str(round(style.line_pitch_pt * 20)))
+    for attr in (qn("w:charSpace"),):
+        if attr in grid.attrib:
+            del grid.attrib[attr]
+    rpr = doc.styles["Normal"].element.get_or_add_rPr()
+    spacing = rpr.find(qn("w:spacing"))
+    if spacing is None:
+        spacing = OxmlElement("w:spacing")
+        rpr.append(spacing)
+    spacing.set(qn("w:val"), str(body_spacing_twips(style)))
+
+
+def body_spacing_twips(style: ReportStyle) -> int:
+    """Character spacing of the body so that ``chars`` characters fill the type area's width."""
+    return int((style.char_pitch_pt - style.role("body").size_pt) * 20 // 1)
+
+
+def _page_field(w: _Writer, p) -> None:
+    before, after = page_number_parts(w.style)
+    w.run(p, before, "page_number")
+    run = w.run(p, "", "page_number")
     for tag, text in (("begin", None), (None, "PAGE"), ("end", None)):
         if tag:
             el = OxmlElement("w:fldChar")
@@ -71,7 +146,29 @@ def _page_number_footer(section, content: ReportContent) -> None:
             el.set(qn("xml:space"), "preserve")
             el.text = text
         run._r.append(el)
-    _run(p, after, size=9)
+    w.run(p, after, "page_number")
+
+
+def _page_numbers(doc, section, w: _Writer) -> None:
+    """"— 1 —" at the outside edge (odd pages right, even pages left), one character in, below the 版心."""
+    st = w.style
+    size_mm = st.role("page_number").size_pt * 25.4 / 72
+    section.footer_distance = Mm(max(st.bottom_mm - st.page_number_below_mm - size_mm * 1.2, 5))
+    inset = Pt(st.page_number_inset_chars * st.char_pitch_pt)
+    if st.page_number_position == "outside":
+        doc.settings.odd_and_even_pages_header_footer = True
+        footers = [(section.footer, WD_ALIGN_PARAGRAPH.RIGHT), (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)]
+    else:
+        footers = [(section.footer, WD_ALIGN_PARAGRAPH.CENTER)]
+    for footer, align in footers:
+        p = footer.paragraphs[0]
+        p.alignment = align
+        p.paragraph_format.line_spacing = 1.0
+        if align == WD_ALIGN_PARAGRAPH.RIGHT:
+            p.paragraph_format.right_indent = inset
+        elif align == WD_ALIGN_PARAGRAPH.LEFT:
+            p.paragraph_format.left_indent = inset
+        _page_field(w, p)
 
 
 def _shade(cell, colour: str) -> None:
@@ -90,90 +187,122 @@ def _repeat_header(row) -> None:
     tr_pr.append(el)
 
 
-def _table(doc, tb: TextTable, content: ReportContent, *, status_col: int | None = None,
+def _off_grid(paragraph) -> None:
+    """Take a paragraph off the line grid (tables, pictures): LibreOffice would snap each line to 29 pt."""
+    ppr = paragraph._p.get_or_add_pPr()
+    el = OxmlElement("w:snapToGrid")
+    el.set(qn("w:val"), "0")
+    # Schema order matters to Word: snapToGrid comes before spacing, ind, jc …
+    ppr.insert_element_before(el, "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
+                              "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+                              "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr",
+                              "w:sectPr", "w:pPrChange")
+
+
+def _table(w: _Writer, tb: TextTable, content: ReportContent, *, status_col: int | None = None,
            widths: list[float] | None = None) -> None:
+    doc = w.doc
     if not tb.body:
-        _run(doc.add_paragraph(), content.text("report_none"))
+        w.para(content.text("report_none"))
         return
     table = doc.add_table(rows=1, cols=len(tb.head))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    size = w.style.role("table").size_pt
+
+    def cell_text(cell, text: str, **kw) -> None:
+        p = cell.paragraphs[0]
+        # Table text is off the 版心 grid: single spacing at its own size.
+        p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        p.paragraph_format.line_spacing = Pt(size * 1.35)
+        p.paragraph_format.first_line_indent = Pt(0)
+        _off_grid(p)
+        w.run(p, text, "table", **kw)
+
     for cell, h in zip(table.rows[0].cells, tb.head):
         _shade(cell, "E8EEF4")
-        _run(cell.paragraphs[0], h, bold=True, size=9)
+        cell_text(cell, h, bold=True)
     _repeat_header(table.rows[0])
     for i, row in enumerate(tb.body):
         cells = table.add_row().cells
         for j, (cell, v) in enumerate(zip(cells, row)):
             colour = tb.colors[i] if status_col is not None and j == status_col and tb.colors else None
-            _run(cell.paragraphs[0], v, size=9, bold=bool(colour), color="FFFFFF" if colour else None)
+            cell_text(cell, v, bold=bool(colour), color="FFFFFF" if colour else None)
             if colour:
                 _shade(cell, colour)
     if widths:
         for row in table.rows:
-            for cell, w in zip(row.cells, widths):
-                cell.width = Cm(w)
+            for cell, wd in zip(row.cells, widths):
+                cell.width = Cm(wd)
     if tb.more:
-        _run(doc.add_paragraph(), content.text("report_appendix_more", n=tb.more), size=9, color="555555")
+        w.para(content.text("report_appendix_more", n=tb.more), "caption")
 
 
 def render_docx(content: ReportContent) -> bytes:
-    """The Word report as bytes."""
+    """The Word report as bytes, in the style of ``content.style`` (report_styles.yaml)."""
+    style = report_style(content.style)
     doc = Document()
-    _setup_styles(doc)
+    _setup_styles(doc, style)
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.left_margin = section.right_margin = Cm(2)
-    section.top_margin = section.bottom_margin = Cm(2)
-    _page_number_footer(section, content)
+    section.page_width, section.page_height = Mm(style.width_mm), Mm(style.height_mm)
+    section.top_margin, section.bottom_margin = Mm(style.top_mm), Mm(style.bottom_mm)
+    section.left_margin, section.right_margin = Mm(style.left_mm), Mm(style.right_mm)
+    _doc_grid(section, doc, style)
+    w = _Writer(doc, style)
+    _page_numbers(doc, section, w)
 
-    title = doc.add_paragraph(style="Title")
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run(title, content.title, bold=True, size=18)
+    w.para(content.title, "title")
     for k, v in meta_lines(content):
-        p = doc.add_paragraph()
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _run(p, f"{k}:", color="555555", size=9.5)
-        _run(p, v, size=9.5)
+        w.para(f"{k}:{v}" if content.lang == "zh" else f"{k}: {v}", "meta")
+
+    # Page one: what a leader reads in a minute.
+    w.para(content.text("rl_h_overview"), "heading1")
+    for heading, paras in content.page_one.blocks:
+        w.para(heading, "heading2")
+        for para in paras:
+            w.para(para)
+    for key, heading in FINDING_HEADINGS:
+        w.para(content.text(heading), "heading1")
+        for para in _paragraphs(content.findings.get(key, "")):
+            w.para(para)
 
     tables = document_tables(content, APPENDIX_LIMIT)
-    doc.add_heading(level=1).add_run(content.text("report_section_summary"))
-    for para in content.summary:
-        p = doc.add_paragraph()
-        p.paragraph_format.first_line_indent = Pt(21)
-        _run(p, para)
+    w.para(content.text("rl_h_targets"), "heading1")
+    _table(w, tables["targets"], content, status_col=len(tables["targets"].head) - 1,
+           widths=[3.4, 1.8, 2.4, 1.8, 1.5, 1.5, 1.5, 1.7])
 
-    doc.add_heading(level=1).add_run(content.text("report_section_targets"))
-    _table(doc, tables["targets"], content, status_col=len(tables["targets"].head) - 1,
-           widths=[3.6, 1.8, 2.4, 1.8, 1.6, 1.6, 1.6, 1.8])
-
-    doc.add_heading(level=1).add_run(content.text("report_section_charts"))
+    w.para(content.text("rl_h_charts"), "heading1")
     for spec, png in report_images(content):
-        doc.add_picture(io.BytesIO(png), width=Cm(16.5))
+        doc.add_picture(io.BytesIO(png), width=Mm(style.text_width_mm))
+        pf = doc.paragraphs[-1].paragraph_format
+        # An exact line height would crop the picture to one line.
+        pf.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        pf.first_line_indent = Pt(0)
+        _off_grid(doc.paragraphs[-1])
         doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
 
-    doc.add_heading(level=1).add_run(content.text("report_section_goals"))
+    w.para(content.text("rl_h_goals"), "heading1")
     for key in ("goals", "tasks", "assessments"):
-        doc.add_heading(level=2).add_run(tables[key].caption)
-        _table(doc, tables[key], content)
+        w.para(tables[key].caption, "heading2")
+        _table(w, tables[key], content)
 
-    doc.add_heading(level=1).add_run(content.text("report_section_appendix"))
-    _run(doc.add_paragraph(), content.text("report_appendix_limit_note", limit=APPENDIX_LIMIT), size=9, color="555555")
-    doc.add_heading(level=2).add_run(content.text("report_section_sources"))
-    _table(doc, tables["sources"], content)
-    doc.add_heading(level=2).add_run(content.text("report_section_items"))
+    w.para(content.text("rl_h_appendix"), "heading1")
+    w.para(content.text("rl_h_notes"), "heading2")
+    for para in _paragraphs(content.findings.get("notes", "")):
+        w.para(para)
+    w.para(content.text("rl_h_provenance"), "heading2")
+    for para in content.provenance or [content.text("report_none")]:
+        w.para(para)
+    w.para(content.text("rl_h_items"), "heading2")
+    w.para(content.text("report_appendix_limit_note", limit=APPENDIX_LIMIT), "caption")
     for tb in tables["items"].values():
-        doc.add_heading(level=3).add_run(tb.caption)
-        _table(doc, tb, content)
+        w.para(tb.caption, "heading3")
+        _table(w, tb, content)
     for key in ("shared", "problems"):
-        doc.add_heading(level=2).add_run(tables[key].caption)
-        _table(doc, tables[key], content)
+        w.para(tables[key].caption, "heading3")
+        _table(w, tables[key], content)
 
-    # python-docx adds runs to headings without the East Asian font: set it on every run of the body.
-    for p in doc.paragraphs:
-        for r in p.runs:
-            _east_asian(r._element, BODY_FONT)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()

@@ -190,6 +190,12 @@ def heatmap(progress: Any, *, value: str = "percent", lang: str = "zh", catalog:
     return _finish(fig, ax, t(f"chart_heatmap_{value}_title", lang), progress, lang)
 
 
+def m_kind_count(catalog: Catalog, metric: str) -> bool:
+    """Whether a metric counts things (whole numbers on its axis) rather than measuring money."""
+    m = catalog.metric_by_id.get(metric)
+    return m is None or getattr(m, "kind", "count") == "count"
+
+
 def ranking_chart(progress: Any, metric: str, *, lang: str = "zh", catalog: Catalog | None = None) -> bytes:
     """Regions ranked by counted items of one metric, bars in status colours."""
     catalog = catalog or load_catalog()
@@ -205,6 +211,14 @@ def ranking_chart(progress: Any, metric: str, *, lang: str = "zh", catalog: Cata
     ax.set_yticks(y, [catalog.label("province", p, lang) for p in rows["scope"]], fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel(f"{t('chart_count_axis', lang)} ({unit})")
+    # The bar colours are statuses: say which (every status drawn, in the order of the catalogue).
+    from matplotlib.patches import Patch
+
+    shown = list(dict.fromkeys(rows["status"]))
+    ax.legend(handles=[Patch(color=charts.status_color(s), label=charts.status_label(s, lang)) for s in shown],
+              loc="lower right", bbox_to_anchor=(1, 1.0), ncol=len(shown), fontsize=8, frameon=False)
+    if m_kind_count(catalog, metric):
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     m = catalog.metric_by_id.get(metric)
     return _finish(fig, ax, t("chart_ranking_title", lang, metric=m.name(lang) if m else metric), progress, lang)
 
@@ -280,6 +294,8 @@ def _trajectory_panel(ax: Any, progress: Any, spec_kwargs: dict[str, Any], lang:
     target = f" / {charts.fmt_number(p['target'])}" if "target" in p else ""
     ax.set_title(f"{charts.metric_name(r, lang)}  {last}{target} {unit} · {charts.status_label(r['status'], lang)}",
                  loc="left", fontsize=8.5, color="#222222")
+    # Each panel has its own axis, labelled with its unit: 亿元 never shares an axis with counts.
+    ax.set_ylabel(unit, fontsize=7)
     ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
     ax.tick_params(labelsize=7)
@@ -300,7 +316,12 @@ def trajectory_grid(progress: Any, specs: list[Any], *, lang: str = "zh", catalo
             _trajectory_panel(ax, progress, specs[i].kwargs, lang, catalog)
         else:
             ax.axis("off")
-    handles, labels = axes.flat[0].get_legend_handles_labels()
+    # The legend gathers every kind of line drawn in any panel (the first panel may have no pace or projection).
+    seen: dict[str, Any] = {}
+    for ax in axes.flat:
+        for h, lab in zip(*ax.get_legend_handles_labels()):
+            seen.setdefault(lab, h)
+    handles, labels = list(seen.values()), list(seen)
     fig.legend(handles, labels, loc="lower center", ncol=4, fontsize=8, frameon=False)
     d = charts.as_of_of(progress)
     title = t("chart_trajectory_grid_title", lang)

@@ -24,7 +24,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..charts import heatmap_matrix, is_missing, ranking_rows, status_color, status_label
-from ..presentation import status_ids
+from ..presentation import status_ids, tracker_timezone
 from ..xlsx_safe import safe_cell_text
 from .content import ReportContent, meta_lines
 
@@ -38,9 +38,13 @@ def _value(v: Any) -> Any:
     if is_missing(v):
         return None
     if isinstance(v, pd.Timestamp):
-        return v.to_pydatetime().date()
+        # A date stays a date; a time of day (upload times) is kept, to the minute.
+        return v.date() if v == v.normalize() else v.floor("min").to_pydatetime()
     if hasattr(v, "item") and not isinstance(v, str):  # numpy scalars
-        return v.item()
+        v = v.item()
+    if isinstance(v, float):
+        # Sums of floats carry noise (7.000000000000001); people write at most a few decimals.
+        return round(v, 4)
     if isinstance(v, str):
         return safe_cell_text(v) if v else None
     return v
@@ -58,6 +62,27 @@ def _styled(ws: Any, value: Any, font: Font | None = None, fill: PatternFill | N
     if wrap:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     return cell
+
+
+def _formula(ws: Any, formula: str, fmt: str | None = None) -> WriteOnlyCell:
+    """A formula cell built by us over cells we wrote (``_value`` would turn it into text, rightly, for user text)."""
+    cell = WriteOnlyCell(ws, value=formula)
+    cell.font = BOLD
+    if fmt:
+        cell.number_format = fmt
+    return cell
+
+
+def fitted_widths(df: pd.DataFrame, heads: list[str], sample: int = 500, cap: float = 60) -> list[float]:
+    """Column widths that fit the header and the longest of the first ``sample`` values (CJK counts double)."""
+    def width(text: str) -> float:
+        return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+    out = []
+    for col, head in zip(df.columns, heads):
+        values = df[col].head(sample).astype(str).tolist()
+        out.append(min(cap, max([width(head), *map(width, values)], default=8) + 2))
+    return out
 
 
 def _header(ws: Any, texts: list[str]) -> list[WriteOnlyCell]:
@@ -78,6 +103,28 @@ def _print_setup(ws: Any, header_row: int | None, widths: list[float]) -> None:
         ws.freeze_panes = f"A{header_row + 1}"
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
+
+
+def _axes(chart: Any, x_title: str, y_title: str, legend: bool = True) -> None:
+    """Both axes drawn and titled with their unit, the legend under the plot (or none for one series).
+
+    openpyxl marks axes as deleted unless told otherwise: Excel then draws a chart without scales.
+    """
+    chart.x_axis.title, chart.y_axis.title = x_title, y_title
+    chart.x_axis.delete = chart.y_axis.delete = False
+    if legend:
+        chart.legend.position = "b"
+    else:
+        chart.legend = None
+
+
+def is_money(unit: str) -> bool:
+    """Money (亿元, yuan) is never drawn on the same axis as counts."""
+    return "元" in unit or "yuan" in unit.lower()
+
+
+def count_format(unit: str) -> str:
+    return "#,##0.0" if is_money(unit) else "#,##0"
 
 
 def sheet_title(text: str, used: set[str]) -> str:
@@ -113,7 +160,7 @@ def _summary_sheet(wb: Workbook, c: ReportContent, used: set[str]) -> None:
                                                         "report_col_projected_percent") else "") for h in heads]))
     for _, r in c.targets.iterrows():
         ws.append([r["name"], r["unit"], r["target"] if not is_missing(r["target"]) else r["target_text"],
-                   _styled(ws, r["deadline"], fmt="yyyy-mm-dd"), r["actual"],
+                   _styled(ws, r["deadline"], fmt="yyyy-mm-dd"), _styled(ws, r["actual"], fmt=count_format(r["unit"])),
                    _styled(ws, r["percent"], fmt="0.0"), _styled(ws, r["pace_percent"], fmt="0.0"),
                    _styled(ws, r["projected"], fmt="0.0"), _styled(ws, r["projected_percent"], fmt="0.0"),
                    _styled(ws, r["required_rate"], fmt="0.00"), r["status_label"], r["clause"]])
@@ -130,8 +177,8 @@ def _summary_sheet(wb: Workbook, c: ReportContent, used: set[str]) -> None:
         chart = BarChart()
         chart.type = "bar"
         chart.title = c.text("report_chart_percent_vs_pace")
-        chart.y_axis.title = "%"
-        chart.x_axis.title = c.text("report_col_metric")
+        _axes(chart, c.text("report_col_metric"), "%")
+        chart.y_axis.number_format = "0"
         chart.add_data(Reference(ws, min_col=6, max_col=7, min_row=header_row, max_row=last), titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
         chart.height, chart.width = 9 + 0.4 * len(c.targets), 22
@@ -149,19 +196,32 @@ def _trend_sheet(wb: Workbook, c: ReportContent, used: set[str]) -> None:
     wide = s[s["metric"].isin(metrics)].pivot_table(index="month", columns="metric", values="cumulative",
                                                     aggfunc="last").reindex(columns=metrics)
     names = dict(zip(c.targets["metric"], c.targets["name"]))
-    ws.append(_header(ws, [c.text("report_col_month"), *[names[m] for m in metrics]]))
+    units_of = dict(zip(c.targets["metric"], c.targets["unit"]))
+    ws.append(_header(ws, [c.text("report_col_month"), *[f"{names[m]}({units_of[m]})" for m in metrics]]))
     for month, vals in wide.iterrows():
-        ws.append([_styled(ws, pd.Timestamp(month).date(), fmt="yyyy-mm"), *[_value(v) for v in vals]])
+        ws.append([_styled(ws, pd.Timestamp(month).date(), fmt="yyyy-mm"),
+                   *[_styled(ws, v, fmt=count_format(units_of.get(m, ""))) for m, v in zip(metrics, vals)]])
     n = len(wide)
-    chart = LineChart()
-    chart.title = c.text("report_col_cumulative")
-    chart.y_axis.title = c.text("report_col_cumulative")
-    chart.x_axis.title = c.text("report_col_month")
-    chart.x_axis.number_format = "yyyy-mm"
-    chart.add_data(Reference(ws, min_col=2, max_col=1 + len(metrics), min_row=1, max_row=1 + n), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=1 + n))
-    chart.height, chart.width = 10, 24
-    ws.add_chart(chart, f"{get_column_letter(len(metrics) + 3)}2")
+    units = dict(zip(c.targets["metric"], c.targets["unit"]))
+    # One chart for counts, another for money: 亿元 (thousands) would flatten every count line.
+    groups = [(False, [m for m in metrics if not is_money(units[m])]), (True, [m for m in metrics if is_money(units[m])])]
+    anchor = 2
+    for money, group in groups:
+        if not group:
+            continue
+        chart = LineChart()
+        unit_names = list(dict.fromkeys(units[m] for m in group))
+        chart.title = f"{c.text('report_col_cumulative')}({'、'.join(unit_names)})"
+        _axes(chart, c.text("report_col_month"), f"{c.text('report_col_cumulative')}({'/'.join(unit_names)})")
+        chart.x_axis.number_format = "yyyy-mm"
+        chart.y_axis.number_format = "#,##0" if not money else "#,##0.0"
+        for m in group:
+            col = 2 + metrics.index(m)
+            chart.add_data(Reference(ws, min_col=col, max_col=col, min_row=1, max_row=1 + n), titles_from_data=True)
+        chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=1 + n))
+        chart.height, chart.width = 10, 24
+        ws.add_chart(chart, f"{get_column_letter(len(metrics) + 3)}{anchor}")
+        anchor += 22
 
 
 def _regions_sheet(wb: Workbook, c: ReportContent, used: set[str]) -> None:
@@ -194,11 +254,14 @@ def _regions_sheet(wb: Workbook, c: ReportContent, used: set[str]) -> None:
             ws.append([cat.label("province", r["scope"], c.lang), _value(r["actual"]),
                        _styled(ws, r["contribution_percent"], fmt="0.0"), status_label(r["status"], c.lang)])
         first, end = top + 2, top + 1 + len(rank)
+        # The total as a formula over the region rows (numbers we wrote; never over uploaded text).
+        ws.append([_styled(ws, c.text("rl_col_total"), BOLD), _formula(ws, f"=SUM(B{first}:B{end})"),
+                   _formula(ws, f"=SUM(C{first}:C{end})", fmt="0.0")])
+        unit = c.targets.set_index("metric")["unit"].get(lead, "") if len(c.targets) else ""
         chart = BarChart()
         chart.type = "bar"
         chart.title = cat.label("metric", lead, c.lang)
-        chart.x_axis.title = c.text("report_col_province")
-        chart.y_axis.title = c.text("report_col_actual")
+        _axes(chart, c.text("report_col_province"), f"{c.text('report_col_actual')}({unit})", legend=False)
         chart.x_axis.scaling.orientation = "maxMin"
         chart.add_data(Reference(ws, min_col=2, min_row=first - 1, max_row=end), titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=end))
@@ -215,19 +278,22 @@ def _metric_sheets(wb: Workbook, c: ReportContent, used: set[str]) -> dict[str, 
     for n, (metric, items) in enumerate(c.items.items()):
         ws = wb.create_sheet(sheet_title(c.item_titles[metric], used))
         cols = [h for h in ITEM_HEADS if h in items.columns]
-        _print_setup(ws, 5, [36, 22, 12, 12, 14, 12, 30, 18, 8][:len(cols)])
+        heads = [c.text(f"report_col_{h}") for h in cols]
+        _print_setup(ws, 5, fitted_widths(items[cols], heads) if len(items) else [14] * len(cols))
         t = c.targets[c.targets["metric"] == metric].iloc[0]
         ws.append([_styled(ws, c.item_titles[metric], TITLE)])
         target = f"{t['target_text']} {t['unit']}".strip() if not is_missing(t["target"]) else t["target_text"]
         ws.append([c.text("report_col_target"), target, c.text("report_col_actual"), t["actual"],
                    c.text("report_col_status"), t["status_label"]])
         ws.append([c.text("report_col_clause"), t["clause"]])
-        ws.append([])
-        ws.append(_header(ws, [c.text(f"report_col_{h}") for h in cols]))
+        # How many items are listed: a formula over the name column, so a filtered copy still adds up.
+        ws.append([c.text("rl_col_item_count"),
+                   _formula(ws, f"=COUNTA(A6:A{5 + len(items)})") if len(items) else 0])
+        ws.append(_header(ws, heads))
         if len(items):
             marker = f"__report_items_{n}__"
             ws.append([CellRichText(marker)])  # an inline-string placeholder row, replaced after saving
-            fills[marker] = rows_xml(items[cols], first_row=6)
+            fills[marker] = rows_xml(items[cols], first_row=6, date_styles=_date_styles(ws))
             ws.auto_filter.ref = f"A5:{get_column_letter(len(cols))}{5 + len(items)}"
     return fills
 
@@ -236,7 +302,33 @@ def _metric_sheets(wb: Workbook, c: ReportContent, used: set[str]) -> dict[str, 
 XML_ILLEGAL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
 
 
-def rows_xml(df: pd.DataFrame, first_row: int) -> str:
+def _date_styles(ws: Any) -> dict[str, int]:
+    """The workbook's cell-style ids of a day date and a month date (registered through a cell never written)."""
+    out = {}
+    for key, fmt in (("day", "yyyy-mm-dd"), ("month", "yyyy-mm")):
+        cell = WriteOnlyCell(ws, value=None)
+        cell.number_format = fmt
+        out[key] = cell.style_id
+    return out
+
+
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+
+
+def _date_cells(s: pd.Series, ref: pd.Series, styles: dict[str, int]) -> pd.Series:
+    """Completion dates as Excel dates: 2025-03-01 a day, 2025-03 a month; a year alone stays text."""
+    text = s.astype("string").fillna("")
+    day = pd.to_datetime(text.where(text.str.len() == 10), format="%Y-%m-%d", errors="coerce")
+    month = pd.to_datetime(text.where(text.str.len() == 7), format="%Y-%m", errors="coerce")
+    when = day.fillna(month)
+    serial = ((when - EXCEL_EPOCH).dt.days).astype("Int64").astype("string")
+    style = pd.Series(np.where(day.notna(), styles["day"], styles["month"]), index=s.index).astype("string")
+    as_date = ref + '" s="' + style + '"><v>' + serial + "</v></c>"
+    as_text = ref + '" t="inlineStr"><is><t>' + text + "</t></is></c>"
+    return as_date.where(when.notna(), as_text.where(text != "", ""))
+
+
+def rows_xml(df: pd.DataFrame, first_row: int, date_styles: dict[str, int] | None = None) -> str:
     """SpreadsheetML rows of a frame: text as inline strings (never a formula), numbers as numbers.
 
     openpyxl spends most of a large report in its per-cell machinery; the item lists (tens of
@@ -251,6 +343,9 @@ def rows_xml(df: pd.DataFrame, first_row: int) -> str:
     for j, col in enumerate(df.columns):
         s = df[col].reset_index(drop=True)
         ref = '<c r="' + get_column_letter(j + 1) + rn
+        if col == "date" and date_styles:
+            out = out + _date_cells(s, ref, date_styles).fillna("")
+            continue
         if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
             cell = ref + '" t="n"><v>' + s.astype("string") + "</v></c>"
             present = s.notna()
@@ -315,11 +410,37 @@ def _goals_sheet(wb: Workbook, c: ReportContent, used: set[str]) -> None:
         ws.append([_value(v) for v in rec])
 
 
+def source_dates(sources: pd.DataFrame) -> pd.DataFrame:
+    """The sources with real dates: as-of a date, upload time to the minute (no microseconds)."""
+    df = sources.copy()
+    if len(df):
+        df["as_of"] = [None if pd.isna(x) else x.date() for x in pd.to_datetime(df["as_of"], errors="coerce")]
+        # Excel has no time zones: stored UTC times are written as Beijing time, the officers' clock.
+        df["uploaded_at"] = [None if pd.isna(x) else
+                             (x.tz_convert(tracker_timezone()).tz_localize(None) if x.tzinfo else x).floor("min").to_pydatetime()
+                             for x in (pd.to_datetime(v, errors="coerce") for v in df["uploaded_at"])]
+    return df
+
+
+def _findings_sheet(wb: Workbook, c: ReportContent, used: set[str]) -> None:
+    """The officer's findings and the page-one sentences, as text (never formulas)."""
+    from .leader import FINDING_HEADINGS
+
+    ws = wb.create_sheet(sheet_title(c.text("rl_findings_sheet"), used))
+    _print_setup(ws, 1, [24, 110])
+    ws.append([_styled(ws, c.title, TITLE)])
+    for heading, paras in c.page_one.blocks:
+        ws.append([_styled(ws, heading, BOLD), _styled(ws, "\n".join(paras), wrap=True)])
+    for key, heading in [*FINDING_HEADINGS, ("notes", "rl_findings_notes")]:
+        ws.append([_styled(ws, c.text(heading), BOLD), _styled(ws, c.findings.get(key, ""), wrap=True)])
+
+
 def render_xlsx(content: ReportContent) -> bytes:
     """The Excel report as bytes."""
     wb = Workbook(write_only=True)
     used: set[str] = set()
     _summary_sheet(wb, content, used)
+    _findings_sheet(wb, content, used)
     _trend_sheet(wb, content, used)
     _regions_sheet(wb, content, used)
     fills = _metric_sheets(wb, content, used)
@@ -328,7 +449,7 @@ def render_xlsx(content: ReportContent) -> bytes:
                  ["metric", "name", "code", "key", "provinces"], [20, 36, 22, 22, 30])
     _table_sheet(wb, content, used, "report_sheet_problems", content.problems,
                  ["sheet", "row", "column", "code", "severity", "message", "value"], [14, 8, 8, 20, 10, 60, 24])
-    _table_sheet(wb, content, used, "report_sheet_sources", content.sources,
+    _table_sheet(wb, content, used, "report_sheet_sources", source_dates(content.sources),
                  ["label", "province", "as_of", "uploaded_at", "sha256"], [28, 14, 12, 20, 68])
     buf = io.BytesIO()
     wb.save(buf)

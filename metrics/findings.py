@@ -1,0 +1,70 @@
+"""The officer's findings of a report, kept with the round, the scope and the language.
+
+``save_findings`` writes (or overwrites) the four texts of one round and scope; ``load_findings``
+returns those of the round, or else the latest saved for the scope (reused next time), so the
+report page can prefill what the officer wrote before. Texts are stored as typed; every renderer
+writes them as text.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from .report.leader import FINDING_KEYS
+from .schema import report_findings
+from .store import Store
+
+MAX_CHARS = 20_000  # per text: a page of findings is ~1,000 characters; more is a paste gone wrong
+
+
+@dataclass
+class SavedFindings:
+    round: str
+    scope: str
+    lang: str
+    texts: dict[str, str]
+    updated_at: dt.datetime
+    updated_by: str
+    same_round: bool = True  # False when reused from an earlier round
+
+
+def clean(texts: dict[str, str]) -> dict[str, str]:
+    """The four texts, stripped and cut to ``MAX_CHARS``; unknown keys refused."""
+    unknown = set(texts) - set(FINDING_KEYS)
+    if unknown:
+        raise ValueError(f"unknown findings {', '.join(sorted(unknown))}; expected {', '.join(FINDING_KEYS)}")
+    return {k: str(texts.get(k) or "").strip()[:MAX_CHARS] for k in FINDING_KEYS}
+
+
+def save_findings(store: Store, round_name: str, scope: str, lang: str, texts: dict[str, str], *,
+                  by: str = "", now: dt.datetime | None = None) -> SavedFindings:
+    """Store the findings of a round and scope (overwriting an earlier save of the same)."""
+    values = clean(texts)
+    at = now or dt.datetime.now(dt.timezone.utc)
+    key = (report_findings.c.round == round_name) & (report_findings.c.scope == scope) & \
+        (report_findings.c.lang == lang)
+    with store.engine.connect().execution_options(write=True) as conn:
+        with conn.begin():
+            updated = conn.execute(report_findings.update().where(key).values(**values, updated_at=at, updated_by=by))
+            if not updated.rowcount:
+                conn.execute(report_findings.insert().values(round=round_name, scope=scope, lang=lang, **values,
+                                                             updated_at=at, updated_by=by))
+    return SavedFindings(round_name, scope, lang, values, at, by)
+
+
+def load_findings(store: Store, round_name: str, scope: str, lang: str) -> SavedFindings | None:
+    """The findings of the round and scope, else the latest saved for the scope, else None."""
+    c = report_findings.c
+    with store.engine.connect() as conn:
+        row = conn.execute(sa.select(report_findings).where((c.round == round_name) & (c.scope == scope) &
+                                                            (c.lang == lang))).mappings().first()
+        same = row is not None
+        if row is None:
+            row = conn.execute(sa.select(report_findings).where((c.scope == scope) & (c.lang == lang))
+                               .order_by(c.updated_at.desc(), c.id.desc()).limit(1)).mappings().first()
+    if row is None:
+        return None
+    return SavedFindings(row["round"], row["scope"], row["lang"], {k: row[k] for k in FINDING_KEYS},
+                         row["updated_at"], row["updated_by"], same_round=same)
