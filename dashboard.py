@@ -12,8 +12,9 @@ import streamlit as st
 
 from app_support import data
 from app_support.errors import error_boundary
+from app_support.links import VIEW_TARGET, read_link, show_link_notes, write_link
 from app_support.login import draw_account_box, require_login
-from app_support.session import current_lang, draw_sidebar
+from app_support.session import current_as_of, current_lang, current_scope, draw_sidebar
 from metrics.i18n import t
 from metrics.store import StoreError
 
@@ -33,6 +34,7 @@ except StoreError as exc:
     st.stop()
 # Accounts on (TRACKER_AUTH): no page, no sidebar until signed in; a missing secret stops here.
 user = require_login(data.store())
+read_link()  # a shared link's view, before the sidebar's widgets take their values
 draw_sidebar(as_of_default)
 draw_account_box(user)
 lang = current_lang()
@@ -46,10 +48,18 @@ PAGES = [
     ("app_pages/goals.py", "app_page_goals", "goals", ":material/checklist:"),
     ("app_pages/catalog.py", "catalog_title", "catalog", ":material/menu_book:"),
     ("app_pages/history.py", "app_page_history", "history", ":material/history:"),
+    ("app_pages/rounds.py", "rounds_page_title", "rounds", ":material/fact_check:"),
     ("app_pages/report.py", "app_page_report", "report", ":material/description:"),
 ]
 pages = [st.Page(path, title=t(key, lang), url_path=url, icon=icon, default=(i == 0))
          for i, (path, key, url, icon) in enumerate(PAGES)]
 page = st.navigation(pages)
-with error_boundary("app_page_error_where"):
-    page.run()
+st.session_state.pop(VIEW_TARGET, None)
+try:
+    with error_boundary("app_page_error_where"):
+        page.run()
+finally:
+    # The view (even when the page stopped early, e.g. no data) goes into the URL to be shared;
+    # a note on ignored link values is shown at the end of the page, where it was found.
+    write_link(current_lang(), current_scope(), current_as_of(), st.session_state.get(VIEW_TARGET))
+    show_link_notes(current_lang())

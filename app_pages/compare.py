@@ -3,19 +3,53 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_support import data
+from app_support import data, figures
 from app_support.errors import error_boundary
 from app_support.session import choice, current_as_of, current_lang
+from app_support.tiles import draw_tile_map
 from app_support.ui import page_header, plot, sample_banner, translated
 from metrics import charts, views
+from metrics.side_by_side import default_regions, side_by_side_chart, side_by_side_rows, side_by_side_table
 from metrics.catalog import load_catalog
 from metrics.i18n import t
 from metrics.report.content import shared_table
 
+
+
+def ranking_table(progress, metric: str, lang: str):
+    """The ranking as the reader reads it: region names in the language, a missing target or percent
+    as "–" (never None), numbers with their unit's wording."""
+    ranked = charts.ranking_rows(progress, metric)
+    as_text = {c: [views.percent_text(v) if "percent" in c else (charts.fmt_number(v) or "–") for v in ranked[c]]
+               for c in ("actual", "target", "percent", "contribution_percent") if c in ranked.columns}
+    table = ranked.assign(rank=range(1, len(ranked) + 1),
+                          scope=[catalog.label("province", p, lang) for p in ranked["scope"]],
+                          status=[charts.status_label(s, lang) for s in ranked["status"]], **as_text)
+    return translated(table, {"rank": "app_col_rank", "scope": "app_col_province", "actual": "app_col_actual",
+                              "target": "app_col_target", "percent": "app_col_percent",
+                              "contribution_percent": "app_col_contribution", "status": "app_col_status"}, lang)
+
+
+def draw_side_by_side(progress, province_rows, lang: str) -> None:
+    """Every target of the regions the user picks (two or more), as a table and as a chart."""
+    st.subheader(t("side_by_side", lang))
+    with_data = list(dict.fromkeys(province_rows["scope"]))
+    picked = st.multiselect(t("side_by_side_pick", lang), with_data, default=default_regions(progress),
+                            format_func=lambda r: catalog.label("province", r, lang), key=f"side_by_side__{lang}")
+    if len(picked) < 2:
+        st.caption(t("side_by_side_hint", lang))
+        return
+    st.dataframe(side_by_side_table(progress, picked, lang, names), hide_index=True, width="stretch",
+                 key="side_by_side_table")
+    if side_by_side_rows(progress, picked)["percent"].notna().any():
+        plot(side_by_side_chart(progress, picked, lang, names), "side_by_side_chart")
+    else:  # no target with a number among these regions: a chart would be empty
+        st.caption(t("side_by_side_no_percent", lang))
+
+
 lang, as_of = current_lang(), current_as_of()
 catalog = load_catalog()
 page_header("app_page_compare", scoped=False)
-st.caption(t("app_compare_no_map", lang))
 sample_banner()
 
 with st.spinner(t("app_loading", lang)):
@@ -27,6 +61,13 @@ if province_rows.empty:
     st.stop()
 # Custom metrics of a province's own plan are named in its workbook, not in the catalog.
 names = views.custom_metric_names(data.dataset().targets)
+
+with error_boundary("tile_title"):
+    draw_tile_map(progress, list(dict.fromkeys(province_rows["metric"])), lang, "compare",
+                  lambda m: names.get(m) or catalog.label("metric", m, lang))
+
+with error_boundary("side_by_side"):
+    draw_side_by_side(progress, province_rows, lang)
 
 with error_boundary("app_compare_heatmap"):
     st.subheader(t("app_compare_heatmap", lang))
@@ -46,17 +87,10 @@ with error_boundary("app_compare_ranking"):
     metric = choice(st.selectbox, t("app_col_metric", lang), metrics, "compare_metric",
                     lambda m: names.get(m) or catalog.label("metric", m, lang),
                     index=metrics.index(with_target.iloc[0]) if len(with_target) else 0)
-    plot(charts.ranking_chart(progress, metric, lang=lang), "compare_ranking")
-    ranked = charts.ranking_rows(progress, metric)
-    table = ranked.assign(rank=range(1, len(ranked) + 1),
-                          scope=[catalog.label("province", p, lang) for p in ranked["scope"]],
-                          status=[charts.status_label(s, lang) for s in ranked["status"]])
-    st.dataframe(translated(table, {"rank": "app_col_rank", "scope": "app_col_province", "actual": "app_col_actual",
-                                    "target": "app_col_target", "percent": "app_col_percent",
-                                    "contribution_percent": "app_col_contribution", "status": "app_col_status"},
-                            lang), hide_index=True, width="stretch", key="compare_ranking_table",
-                 column_config={t(k, lang): st.column_config.NumberColumn(format="%.1f")
-                                for k in ("app_col_percent", "app_col_contribution")})
+    plot(figures.figure("ranking_chart", as_of, lang, metric), "compare_ranking")
+    st.dataframe(ranking_table(progress, metric, lang), hide_index=True, width="stretch",
+                 key="compare_ranking_table")
+
 
 with error_boundary("app_compare_shared"):
     st.subheader(t("app_compare_shared", lang))

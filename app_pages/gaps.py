@@ -4,14 +4,26 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_support import data
+from app_support import data, figures, tables
 from app_support.errors import error_boundary
+from app_support.links import remember_target, wanted_target
 from app_support.session import NATIONAL, choice, current_as_of, current_lang, current_scope
-from app_support.ui import page_header, plot, sample_banner, translated
+from app_support.ui import page_header, plot, sample_banner, show_figures, table_download, translated
 from metrics import charts, views
 from metrics.catalog import load_catalog
+from metrics.clauses import clause_text
 from metrics.i18n import t
 from metrics.presentation import deadline_sentence
+from metrics.markup import md_text
+
+
+def with_dates_as_text(items: pd.DataFrame) -> pd.DataFrame:
+    """The item list with its date column as YYYY-MM-DD; money and total metrics have no dated items
+    (their rows carry amounts, not dates), so a frame without the column is returned as it is."""
+    if "date" not in items.columns or not len(items):
+        return items
+    return items.assign(date=pd.to_datetime(items["date"], errors="coerce").dt.strftime("%Y-%m-%d"))
+
 
 lang, scope, as_of = current_lang(), current_scope(), current_as_of()
 scope_type = "national" if scope == NATIONAL else "province"
@@ -27,45 +39,55 @@ if rows.empty:
     st.stop()
 
 targets = views.target_choices(rows)
+linked = wanted_target(targets)  # a shared link's target wins once over the last choice
+if linked is not None:
+    st.session_state["gaps_target"] = linked
 picked = choice(st.selectbox, t("app_gaps_target", lang), list(range(len(targets))), "gaps_target",
                 lambda i: views.target_choice_label(targets[i], lang), index=views.first_numeric_target(targets))
 row = targets[picked]
+remember_target(row)
 metric, deadline = row["metric"], row["deadline"]
 unit = charts.unit_label(catalog, metric, row["unit"], lang)
 
 with error_boundary("app_gaps_figures"):
-    c = st.columns(5)
-    c[0].metric(t("app_col_actual", lang), f"{charts.fmt_number(row['actual']) or 0} {unit}")
-    c[1].metric(t("app_col_target", lang), views.target_text(row, lang, unit))
-    c[2].metric(t("app_col_percent", lang), views.percent_text(row["percent"]))
-    c[3].metric(t("app_col_pace", lang), views.percent_text(row["pace_percent"]))
-    c[4].metric(t("app_gaps_required_rate", lang), views.rate_text(row["required_rate"], unit, lang),
-                help=t("app_gaps_required_rate_help", lang))
-    st.markdown(f"**{t('app_col_status', lang)}:** {deadline_sentence(row, lang, unit)}")
+    show_figures([
+        (t("app_col_actual", lang), f"{charts.fmt_number(row['actual']) or 0} {unit}", None),
+        (t("app_col_target", lang), views.target_text(row, lang, unit), None),
+        (t("app_col_percent", lang), views.percent_text(row["percent"]), None),
+        (t("app_col_pace", lang), views.percent_text(row["pace_percent"]), None),
+        (t("app_gaps_required_rate", lang), views.rate_text(row["required_rate"], unit, lang),
+         t("app_gaps_required_rate_help", lang)),
+    ])
+    st.markdown(f"**{t('app_col_status', lang)}:** {md_text(deadline_sentence(row, lang, unit))}")
 
 with error_boundary("app_gaps_charts"):
     bullet = charts.bullet_chart(progress, metric, scope_type=scope_type, scope=scope, deadline=deadline, lang=lang)
     bullet.update_layout(height=300, legend={"y": -0.4})  # the legend clears the axis labels
     plot(bullet, "gaps_bullet")
-    plot(charts.trajectory_chart(progress, metric, scope_type=scope_type, scope=scope, deadline=deadline,
-                                 lang=lang), "gaps_trajectory")
+    plot(figures.figure("trajectory_chart", as_of, lang, metric, scope_type=scope_type, scope=scope,
+                        deadline=deadline), "gaps_trajectory")
 
 with error_boundary("app_gaps_clause"):
     st.subheader(t("app_gaps_clause", lang))
     if row["clause_quote"] and not charts.is_missing(row["clause_quote"]):
-        st.caption(f"{catalog.policy.number} · {row['clause_section']}")
-        st.text(f"「{row['clause_quote']}」")
+        section, quote, note = clause_text(row["clause_section"], row["clause_quote"], lang)
+        st.caption(f"{catalog.policy.number} · {section}")
+        st.text(f"「{quote}」" if lang == "zh" else f"“{quote}”")
+        if note:  # the English is ours, not the ministry's
+            st.caption(f"{note} · 「{row['clause_quote']}」")
     else:
         st.caption(t("app_gaps_no_clause", lang))
 
 if scope == NATIONAL:
     with error_boundary("app_gaps_breakdown"):
-        st.subheader(t("app_gaps_breakdown", lang))
-        left, right = st.columns(2)
-        with left:
-            plot(charts.breakdown_chart(progress, metric, by="direction", lang=lang), "gaps_by_direction")
-        with right:
-            plot(charts.breakdown_chart(progress, metric, by="flagship", lang=lang), "gaps_by_flagship")
+        # Folded: the bullet and the trajectory are what a reader comes for; two more charts above the
+        # fold doubled the page's drawing time (issue 17).
+        with st.expander(t("app_gaps_breakdown", lang), expanded=False):
+            left, right = st.columns(2)
+            with left:
+                plot(figures.figure("breakdown_chart", as_of, lang, metric, by="direction"), "gaps_by_direction")
+            with right:
+                plot(figures.figure("breakdown_chart", as_of, lang, metric, by="flagship"), "gaps_by_flagship")
 
 with error_boundary("app_gaps_items"):
     st.subheader(t("app_gaps_items", lang))
@@ -73,10 +95,13 @@ with error_boundary("app_gaps_items"):
     query = st.text_input(t("app_gaps_search", lang), key="gaps_search", placeholder=t("app_gaps_search_hint", lang))
     shown = views.search_items(items, query)
     st.caption(t("app_gaps_items_count", lang, shown=len(shown), total=len(items)))
-    table = shown.assign(date=pd.to_datetime(shown["date"]).dt.strftime("%Y-%m-%d")) if len(shown) else shown
-    st.dataframe(translated(table, {"province": "app_col_province", "name": "app_col_name", "code": "app_col_code_id",
-                                    "date": "app_col_date", "lead_unit": "app_col_lead_unit",
-                                    "direction": "app_col_direction", "flagship": "app_col_flagship",
-                                    "evidence": "app_col_evidence", "source": "app_col_source",
-                                    "sheet": "app_col_sheet", "row": "app_col_row"}, lang),
-                 hide_index=True, width="stretch", key="gaps_items_table")
+    table = with_dates_as_text(shown)
+    table = translated(table, {"province": "app_col_province", "name": "app_col_name", "code": "app_col_code_id",
+                               "date": "app_col_date", "lead_unit": "app_col_lead_unit",
+                               "direction": "app_col_direction", "flagship": "app_col_flagship",
+                               "evidence": "app_col_evidence", "source": "app_col_source",
+                               "sheet": "app_col_sheet", "row": "app_col_row"}, lang)
+    if len(table) > tables.FIRST_ROWS:
+        st.caption(t("app_table_first_rows", lang, rows=tables.FIRST_ROWS))
+    st.dataframe(table.head(tables.FIRST_ROWS), hide_index=True, width="stretch", key="gaps_items_table")
+    table_download(table, f"{metric}_items.csv", "gaps_items_csv", lang)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_support import data
+from app_support import data, figures
 from app_support.errors import error_boundary
 from app_support.session import NATIONAL, choice, current_as_of, current_lang, current_scope
 from app_support.ui import page_header, plot, sample_banner, translated
@@ -35,7 +35,7 @@ tab_goals, tab_tasks = st.tabs([t("app_goals_tab_goals", lang), t("app_goals_tab
 with tab_goals, error_boundary("app_goals_tab_goals"):
     st.caption(t("app_goals_help", lang))
     if scope == NATIONAL:
-        plot(charts.levels_chart(progress, kind="goals", lang=lang), "goals_levels")
+        plot(figures.figure("levels_chart", as_of, lang, kind="goals"), "goals_levels")
     goals = catalog.qualitative_metrics
     goal = choice(st.selectbox, t("app_col_goal", lang), [g.id for g in goals], "goals_goal",
                   lambda g: views.goal_label(catalog, g, lang))
@@ -48,7 +48,7 @@ with tab_goals, error_boundary("app_goals_tab_goals"):
 
 with tab_tasks, error_boundary("app_goals_tab_tasks"):
     if scope == NATIONAL:
-        plot(charts.levels_chart(progress, kind="tasks", lang=lang), "tasks_levels")
+        plot(figures.figure("levels_chart", as_of, lang, kind="tasks"), "tasks_levels")
     task = choice(st.selectbox, t("app_col_task", lang), [x.number for x in catalog.tasks], "goals_task",
                   lambda n: f"{n}. {catalog.label('task', str(n), lang)}")
     show_evidence(views.evidence_table(dataset.tasks, "task", task, catalog, lang), "tasks_table")

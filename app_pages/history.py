@@ -5,6 +5,7 @@ import streamlit as st
 
 from app_support import data
 from app_support.errors import error_boundary
+from app_support.review_notice import show_returned_notices
 from app_support.login import audit_downloads, page_user
 from app_support.session import NATIONAL, choice, current_lang, current_scope
 from app_support.ui import label_of, page_header, sample_banner, show_changes, show_diff_counts, translated
@@ -18,6 +19,9 @@ user = page_user()  # None when accounts are off
 catalog = load_catalog()
 page_header("app_page_history")
 sample_banner()
+# A returned submission's comments, for the province's editors (issue 13).
+notice_province = user.province if user is not None and user.province else (None if scope == NATIONAL else scope)
+show_returned_notices(data.store(), notice_province, lang)
 store = data.store()
 province = None if scope == NATIONAL else scope
 

@@ -3,13 +3,27 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_support import data
+from app_support import data, figures
 from app_support.errors import error_boundary
-from app_support.session import NATIONAL, current_as_of, current_lang, current_scope
+from app_support.session import NATIONAL, current_as_of, current_lang, current_scope, scope_label
+from app_support.tiles import draw_tile_map
 from app_support.ui import page_header, plot, sample_banner, show_cards, show_diff_counts
 from metrics import charts, views
 from metrics.catalog import load_catalog
 from metrics.i18n import t
+
+
+
+def draw_region_tiles(progress, lang: str) -> None:
+    """The tile map of the regions for a target they report (click a region to open it)."""
+    rows = progress.rows
+    numeric = rows[(rows["scope_type"] == "province") & (rows["kind"] != "qualitative")]
+    catalog = load_catalog()
+    # Custom metrics of a province's own plan are named in its workbook, not in the catalog.
+    names = views.custom_metric_names(data.dataset().targets)
+    draw_tile_map(progress, list(dict.fromkeys(numeric["metric"])), lang, "overview",
+                  lambda m: names.get(m) or catalog.label("metric", m, lang))
+
 
 lang, scope, as_of = current_lang(), current_scope(), current_as_of()
 scope_type = "national" if scope == NATIONAL else "province"
@@ -22,14 +36,18 @@ with st.spinner(t("app_loading", lang)):
 rows = charts.scope_rows(progress, scope_type, scope)
 
 if rows.empty:
-    st.info(t("app_no_data", lang) if scope == NATIONAL else t("app_no_data_scope", lang, scope=scope))
+    st.info(t("app_no_data", lang) if scope == NATIONAL
+            else t("app_no_data_scope", lang, scope=scope_label(scope, lang)))
 else:
     with error_boundary("app_overview_cards"):
         st.subheader(t("app_overview_cards", lang))
         show_cards(views.target_cards(rows, lang, load_catalog()), lang)
     with error_boundary("app_overview_bullets"):
         st.subheader(t("app_overview_bullets", lang))
-        plot(charts.overview_bullets(progress, scope_type=scope_type, scope=scope, lang=lang), "overview_bullets")
+        plot(figures.figure("overview_bullets", as_of, lang, scope_type=scope_type, scope=scope), "overview_bullets")
+
+with error_boundary("tile_title"):
+    draw_region_tiles(progress, lang)
 
 with error_boundary("app_overview_changes"):
     st.subheader(t("app_overview_changes", lang))
@@ -38,6 +56,6 @@ with error_boundary("app_overview_changes"):
         st.caption(t("app_overview_no_changes", lang))
     for old, new in pairs[:5]:
         diff = data.submission_diff(old["id"], new["id"])
-        st.markdown(t("app_changes_summary", lang, province=new["province"], new=new["id"],
+        st.markdown(t("app_changes_summary", lang, province=scope_label(new["province"], lang), new=new["id"],
                       as_of=str(new["as_of"])[:10], old=old["id"]))
         show_diff_counts(diff, lang, key=f"changes_{new['id']}")

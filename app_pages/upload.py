@@ -7,18 +7,23 @@ import streamlit as st
 
 from app_support import data
 from app_support.errors import error_boundary
+from app_support.review_notice import show_returned_notices
 from app_support.login import denied, page_user, upload_permitted
 from app_support.session import NATIONAL, choice, current_lang, current_scope, scope_label, scope_options
 from app_support.ui import page_header, sample_banner, show_changes, translated
 from metrics import views
 from metrics.access import AccessDenied
 from metrics.i18n import t
+from metrics.markup import md_text
 from metrics.settings import max_upload_bytes
 
 lang, scope = current_lang(), current_scope()
 user = page_user()  # None when accounts are off
 page_header("app_page_upload", scoped=False)
 sample_banner()
+# A returned submission's comments, for the province's editors (issue 13).
+notice_province = user.province if user is not None and user.province else (None if scope == NATIONAL else scope)
+show_returned_notices(data.store(), notice_province, lang)
 
 # ---- templates --------------------------------------------------------------------------------
 with error_boundary("app_upload_templates"):
@@ -53,13 +58,17 @@ for n, uploaded in enumerate(files or []):
         refusal = views.upload_refusal(name, len(content), limit)
         if refusal:
             st.error(t(refusal, lang, mb=limit // 2**20))
+            data.store().record_refusal(user.username if user else "", name, content, refusal)
             continue
         with st.status(t("app_upload_reading", lang), expanded=False) as status:
             result = data.parse_upload(content, name, chosen)
             status.update(label=t("app_upload_read_done", lang), state="complete")
         if not result.readable:
+            data.store().record_refusal(user.username if user else "", name, content,
+                                        result.problems[0].code if result.problems else "unreadable_file", chosen)
             for p in result.problems:
-                st.error(p.message_en if lang == "en" and p.message_en else p.message)
+                # md_text: the message quotes workbook text, which must not render as a link or image
+                st.error(md_text(p.message_en if lang == "en" and p.message_en else p.message))
             continue
         counts = result.row_counts
         provinces_in_file = result.provinces()

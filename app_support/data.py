@@ -30,7 +30,8 @@ def samples_enabled() -> bool:
 def _store(url: str):
     from metrics.store import Store
 
-    return Store(url)
+    # create=False: a deleted data folder stops the app with a message instead of a fresh, empty store
+    return Store(url, create=False)
 
 
 def store():
@@ -83,25 +84,42 @@ def seed_samples() -> int:
 # Dataset and Progress are read-only once built; cache_resource hands out the same object
 # instead of unpickling a copy of 60,000 rows on every rerun (cache_data would copy).
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _dataset(url: str, rev: str, province: str | None) -> Dataset:
-    return _store(url).dataset(province)
+def _dataset(url: str, rev: str, province: str | None, approved: bool = False) -> Dataset:
+    from metrics.rounds import current_dataset
+
+    return current_dataset(_store(url), province, approved_only=approved)
+
+
+def approved_only() -> bool:
+    """The sidebar's choice: national figures from approved submissions only (issue 13; default off,
+    so with accounts off everything counts as before)."""
+    return bool(st.session_state.get("approved_only", False))
 
 
 def dataset(province: str | None = None) -> Dataset:
-    """The latest current submission of every province (or of one), from the store."""
-    return _dataset(database_url(), revision(), province)
+    """The latest current submission of every province (or of one), from the store; only approved
+    ones when the sidebar says so."""
+    return _dataset(database_url(), revision(), province, approved_only())
+
+
+def includes_unreviewed(province: str | None = None) -> bool:
+    """Whether the figures shown rest on any unapproved submission: charts and reports then say
+    ``metrics.rounds.unreviewed_note(lang)`` (含未审核数据)."""
+    from metrics.rounds import includes_unreviewed as unreviewed
+
+    return unreviewed(dataset(province), store())
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _progress(url: str, rev: str, as_of: dt.date):
+def _progress(url: str, rev: str, as_of: dt.date, approved: bool = False):
     from metrics.progress import compute_progress
 
-    return compute_progress(_dataset(url, rev, None), as_of=as_of)
+    return compute_progress(_dataset(url, rev, None, approved), as_of=as_of)
 
 
 def progress(as_of: dt.date):
-    """Progress of every scope at ``as_of`` over the stored data."""
-    return _progress(database_url(), revision(), as_of)
+    """Progress of every scope at ``as_of`` over the stored data (approved only if so chosen)."""
+    return _progress(database_url(), revision(), as_of, approved_only())
 
 
 def invalidate() -> None:

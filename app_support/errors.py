@@ -10,6 +10,7 @@ from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlExcepti
 
 from metrics.access import AccessDenied
 from metrics.i18n import t
+from metrics.store import StoreError
 
 from .session import current_lang
 
@@ -29,6 +30,9 @@ def error_boundary(where: str) -> Iterator[None]:
     except AccessDenied as exc:  # a refused write (accounts on) is an answer, not a failure
         log.warning("page section %s refused: %s", where, exc.message("en"))
         st.error(exc.message(current_lang()), icon=":material/block:")
+    except StoreError as exc:  # the store says why (e.g. its file vanished: the save is not durable)
+        log.error("page section %s: store error %s: %s", where, exc.code, exc.message_en)
+        st.error(exc.message_en if current_lang() == "en" else exc.message, icon=":material/database:")
     except Exception as exc:  # noqa: BLE001 - the boundary's job is to catch everything
         log.exception("page section %s failed", where)
         lang = current_lang()

@@ -55,6 +55,22 @@ def draw_sidebar(default_as_of: dt.date | None = None) -> None:
         choice(st.selectbox, t("app_scope", lang), scope_options(), "scope", lambda s: scope_label(s, lang))
         st.date_input(t("app_as_of", lang), key="as_of", min_value=dt.date(2024, 1, 1),
                       max_value=dt.date(2035, 12, 31), format="YYYY-MM-DD", help=t("app_as_of_help", lang))
+        st.toggle(t("rounds_approved_only", lang), key="approved_only", help=t("rounds_approved_only_help", lang))
+        _unreviewed_caption(lang)
+
+
+def _unreviewed_caption(lang: str) -> None:
+    """含未审核数据 under the choice whenever the figures on every page include unreviewed data."""
+    from app_support import data
+    from metrics.rounds import unreviewed_note
+
+    try:
+        if data.includes_unreviewed():
+            st.caption(f":material/info: {unreviewed_note(lang)}")
+    except Exception as exc:  # noqa: BLE001 - the store may be unavailable; the page itself says so
+        import logging
+
+        logging.getLogger(__name__).warning("cannot tell whether data are reviewed: %s", exc)
 
 
 def _copy_choice(widget_key: str, key: str) -> None:

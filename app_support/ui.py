@@ -9,6 +9,8 @@ import streamlit as st
 
 from metrics.charts import fmt_date, fmt_number, status_color, status_label
 from metrics.i18n import t, translations
+from metrics.markup import safe_figure
+from metrics.xlsx_safe import csv_bytes
 from metrics.views import card_headline
 
 from . import data
@@ -38,11 +40,23 @@ def sample_banner(with_button: bool = False) -> None:
     cols = st.columns([5, 1]) if with_button else [st.container()]
     cols[0].warning(t("app_sample_banner", lang), icon=":material/science:")
     # Accounts on: only administrators may clear the samples (the store checks too).
-    if with_button and may_clear_samples() and cols[1].button(t("app_sample_clear", lang), key="clear_samples",
-                                                               type="primary"):
-        n = data.store().clear_samples(user=current_user())
-        data.invalidate()
-        st.toast(t("app_sample_cleared", lang, n=n if isinstance(n, int) else ""))
+    if not (with_button and may_clear_samples()):
+        return
+    # Clearing drops rows from every page, so it asks once more before it happens (issue 13, point 5).
+    if st.session_state.get("clear_samples_confirm"):
+        st.warning(t("rounds_confirm_clear_samples", lang), icon=":material/warning:")
+        yes, no = st.columns(2)
+        if yes.button(t("rounds_confirm_yes", lang), key="clear_samples_yes", type="primary"):
+            st.session_state.pop("clear_samples_confirm", None)
+            n = data.store().clear_samples(user=current_user())
+            data.invalidate()
+            st.toast(t("app_sample_cleared", lang, n=n if isinstance(n, int) else ""))
+            st.rerun()
+        if no.button(t("rounds_confirm_no", lang), key="clear_samples_no"):
+            st.session_state.pop("clear_samples_confirm", None)
+            st.rerun()
+    elif cols[1].button(t("app_sample_clear", lang), key="clear_samples", type="primary"):
+        st.session_state["clear_samples_confirm"] = True
         st.rerun()
 
 
@@ -95,6 +109,12 @@ def show_cards(cards: list[dict[str, Any]], lang: str, per_row: int = 4) -> None
                 st.html(target_card_html(card, lang))
 
 
+def table_download(df: pd.DataFrame, file_name: str, key: str, lang: str) -> None:
+    """A CSV download of a shown table, formula-like cells neutralised (the built-in export is off)."""
+    st.download_button(t("app_table_download_csv", lang), csv_bytes(df), file_name=file_name, mime="text/csv",
+                       key=key, icon=":material/download:")
+
+
 def translated(df: pd.DataFrame, columns: dict[str, str], lang: str) -> pd.DataFrame:
     """The frame's ``columns`` (in that order) renamed to their labels: {column: translation key};
     columns without any value are left out."""
@@ -113,7 +133,8 @@ def label_of(prefix: str, value: str, lang: str) -> str:
 
 def plot(fig: Any, key: str) -> None:
     """A plotly figure at full width, with the offline-safe display options."""
-    st.plotly_chart(fig, key=key, width="stretch", config={"displaylogo": False})
+    # safe_figure: workbook text in labels ("<a href=…>") is shown as text, never a live link
+    st.plotly_chart(safe_figure(fig), key=key, width="stretch", config={"displaylogo": False})
 
 
 def show_changes(changes: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -140,3 +161,15 @@ def show_diff_counts(diff: dict[str, Any], lang: str, key: str) -> None:
                             {"table": "app_col_table", "added": "app_change_added",
                              "removed": "app_change_removed", "changed": "app_change_changed"}, lang),
                  hide_index=True, width="stretch", key=key)
+
+
+def show_figures(figures: list[tuple[str, str, str | None]]) -> None:
+    """Figures side by side as (label, value, help): the value wraps onto a second line instead of being
+    cut ("69 techn…" in ``st.metric``); the help, when given, is the hover text of the label."""
+    cols = st.columns(len(figures))
+    for col, (label, value, help_text) in zip(cols, figures):
+        title = f' title="{html.escape(help_text)}"' if help_text else ""
+        col.html(f'<div style="font-size:0.875rem;color:#555"{title}>{html.escape(label)}'
+                 f'{" ⓘ" if help_text else ""}</div>'
+                 f'<div style="font-size:1.6rem;line-height:1.25;white-space:normal;overflow-wrap:anywhere">'
+                 f'{html.escape(value)}</div>')

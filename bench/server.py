@@ -25,7 +25,10 @@ EXCEPTION = "[data-testid='stException']"
 
 
 def free_port() -> int:
-    """A free TCP port on the loopback interface."""
+    """A free TCP port on the loopback interface; ``TRACKER_TEST_PORT`` pins it (a shared machine that
+    hands each engineer a port range)."""
+    if os.environ.get("TRACKER_TEST_PORT"):
+        return int(os.environ["TRACKER_TEST_PORT"])
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]

@@ -15,7 +15,7 @@ from typing import Any, Iterable
 
 from .i18n import t
 
-ROLES = ("admin", "editor", "viewer")
+ROLES = ("admin", "editor", "viewer", "reviewer")
 
 
 @dataclass(frozen=True)
@@ -95,6 +95,18 @@ def check_can_manage(user: Principal | None, action: str = "manage") -> None:
     """Raise ``AccessDenied`` unless ``user`` is an admin (or accounts are off)."""
     if not can_manage_users(user):
         raise AccessDenied(user, [], action)
+
+
+def can_review(user: Principal | None) -> bool:
+    """Whether ``user`` may approve or return submissions (national reviewers and admins; anyone
+    with accounts off, where review is optional)."""
+    return user is None or user.role in ("admin", "reviewer")
+
+
+def check_can_review(user: Principal | None) -> None:
+    """Raise ``AccessDenied`` unless ``user`` may review submissions."""
+    if not can_review(user):
+        raise AccessDenied(user, [], "review")
 
 
 def can_see_audit(user: Principal | None, province: str | None) -> bool:

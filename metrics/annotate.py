@@ -64,13 +64,32 @@ def _renamed(result: IngestResult, names: dict[str, str]) -> IngestResult:
     return replace(result, problems=problems)
 
 
+def _writable(ws: Any, cell: Any) -> Any:
+    """The cell itself, or for a covered cell of a merged range its range's top-left cell.
+
+    openpyxl's MergedCell takes no fill or comment (AttributeError): a problem on a merged 注 row
+    or a merged header is shown on the cell the user sees.
+    """
+    from openpyxl.cell.cell import MergedCell
+
+    if not isinstance(cell, MergedCell):
+        return cell
+    for rng in ws.merged_cells.ranges:
+        if cell.coordinate in rng:
+            return ws.cell(row=rng.min_row, column=rng.min_col)
+    return cell
+
+
 def _mark(book: Any, problems: list[Problem]) -> None:
+    from openpyxl.cell.cell import MergedCell
     from openpyxl.comments import Comment
     from openpyxl.styles import PatternFill
 
     fills = {"error": PatternFill("solid", fgColor=ERROR_FILL), "warning": PatternFill("solid", fgColor=WARNING_FILL)}
     by_cell: dict[tuple[str, int, str | None], list[Problem]] = defaultdict(list)
     for p in problems:
+        if p.severity == "info":  # notes on what was inferred or skipped: nothing to fix in the file
+            continue
         sheet = p.sheet if p.sheet in book.sheetnames else (book.sheetnames[0] if book.sheetnames else None)
         if sheet is None:
             continue
@@ -80,13 +99,16 @@ def _mark(book: Any, problems: list[Problem]) -> None:
         severity = "error" if any(p.severity == "error" for p in found) else "warning"
         text = "\n".join(f"[{p.code}] {p.message}\n{p.message_en}" for p in found)
         if column:
-            cell = ws[f"{column}{row}"]
+            cell = _writable(ws, ws[f"{column}{row}"])
             cell.fill = fills[severity]
         else:
             width = max(ws.max_column, 1)
             for c in range(1, width + 1):
-                ws.cell(row=row, column=c).fill = fills[severity]
-            cell = ws.cell(row=row, column=1)
+                target = ws.cell(row=row, column=c)
+                if not isinstance(target, MergedCell):
+                    target.fill = fills[severity]
+            cell = _writable(ws, ws.cell(row=row, column=1))
         old = cell.comment.text + "\n" if cell.comment else ""
         # A comment is never a formula; its text is the messages only.
         cell.comment = Comment(old + text, t("ingest_comment_author"), width=360, height=160)
+

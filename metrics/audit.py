@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from .i18n import t, translations
-from .xlsx_safe import is_formula_like, safe_row
+from .xlsx_safe import csv_bytes, safe_row
 
 AUDIT_COLUMNS = {"at": "auth_col_at", "actor": "auth_col_actor", "action": "auth_col_action",
                  "submission_id": "auth_col_submission", "province": "auth_col_province",
@@ -37,16 +37,9 @@ def audit_frame(rows: list[dict[str, Any]], lang: str = "zh") -> pd.DataFrame:
     return df.rename(columns={c: t(k, lang) for c, k in AUDIT_COLUMNS.items()})
 
 
-def _csv_cell(value: Any) -> Any:
-    # A leading apostrophe keeps a spreadsheet program from running the text as a formula.
-    return f"'{value}" if isinstance(value, str) and is_formula_like(value) else value
-
-
 def audit_csv(rows: list[dict[str, Any]], lang: str = "zh") -> bytes:
     """The audit log as UTF-8 CSV with a byte-order mark (Excel opens it with the Chinese intact)."""
-    df = audit_frame(rows, lang)
-    df = df.apply(lambda col: col.map(_csv_cell)) if len(df) else df
-    return df.to_csv(index=False).encode("utf-8-sig")
+    return csv_bytes(audit_frame(rows, lang))
 
 
 def _xlsx_value(value: Any) -> Any:

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 import re
+from collections import Counter
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, Iterator
@@ -34,6 +36,7 @@ BCRYPT_ROUNDS = 12            # ~0.25 s per hash on one core: slow for guessing,
 MAX_PASSWORD_BYTES = 72       # bcrypt reads no further (and bcrypt 5 refuses longer input)
 MIN_PASSWORD_CHARS = 8
 MIN_SECRET_CHARS = 32
+MIN_SECRET_BITS = 100  # a guessable or repetitive key (32 × "a") signs any cookie an outsider likes
 TOKEN_SALT = "future-industries-tracker-session"
 _USERNAME = re.compile(r"^[\w.@-]{1,64}$")  # \w includes CJK characters: 张三 is a valid name
 _DUMMY_HASH: bytes | None = None
@@ -131,7 +134,19 @@ def checked_secret(secret: str | None) -> str:
         raise AuthError("auth_secret_missing")
     if len(value) < MIN_SECRET_CHARS:
         raise AuthError("auth_secret_short", n=MIN_SECRET_CHARS)
+    if secret_bits(value) < MIN_SECRET_BITS:
+        raise AuthError("auth_secret_weak", bits=MIN_SECRET_BITS)
     return value
+
+
+def secret_bits(value: str) -> float:
+    """An estimate of a secret's strength in bits: its length times the Shannon entropy of its characters.
+
+    32 × "a" scores 0 and "abab…" 32; a secrets.token_urlsafe(32) scores about 200, a token_hex(16) about 115.
+    """
+    counts = Counter(value)
+    n = len(value)
+    return -n * sum(c / n * math.log2(c / n) for c in counts.values())
 
 
 # ---- passwords -------------------------------------------------------------------------------
@@ -299,28 +314,44 @@ class Accounts:
             self._audit(conn, actor, "user_unlock", row.province, {"username": username})
 
     def verify(self, username: str, password: str, now: dt.datetime | None = None) -> LoginResult:
-        """Check a login: ok (and the failure count reset), invalid, or locked (password not checked)."""
+        """Check a login: ok (and the failure count reset), invalid, or locked (password not checked).
+
+        Each attempt is counted in the database *before* the password is checked, in a write
+        transaction that holds the row (BEGIN IMMEDIATE on SQLite, FOR UPDATE on PostgreSQL): once
+        ``max_failures()`` attempts are counted, further ones, parallel or not, are refused without
+        a check, so 16 simultaneous guesses cannot all be tried. Every failure is audited.
+        """
         now = now or _utcnow()
+        name = (username or "").strip()
         with self.engine.connect() as conn:
-            row = self._row(conn, (username or "").strip())
+            row = self._row(conn, name)
         if row is None or row.disabled:
             _burn_time(password)
+            with self._write() as conn:
+                self._audit(conn, name, "login_failed", None, {"username": name[:100], "reason": "invalid"})
             return LoginResult("invalid")
-        user = _user(row)
-        if user.locked(now):
-            return LoginResult("locked", locked_until=user.locked_until)
-        # The hash is checked outside the write transaction: other writers never wait for bcrypt.
-        if password_matches(password, row.password_hash):
-            if user.failed_attempts or user.locked_until:
-                with self._write() as conn:
-                    conn.execute(users.update().where(users.c.id == row.id)
-                                 .values(failed_attempts=0, locked_until=None))
-            return LoginResult("ok", user=user.principal())
+        limit = max_failures()
         with self._write() as conn:
+            current = conn.execute(sa.select(users).where(users.c.id == row.id).with_for_update()).first()
+            user = _user(current)
+            if user.locked(now):
+                self._audit(conn, name, "login_failed", user.province, {"username": name, "reason": "locked"})
+                return LoginResult("locked", locked_until=user.locked_until)
+            if current.failed_attempts >= limit:  # the tries are used up by attempts still being checked
+                self._audit(conn, name, "login_failed", user.province, {"username": name, "reason": "in_flight"})
+                return LoginResult("locked", locked_until=now + dt.timedelta(minutes=lock_minutes()))
             conn.execute(users.update().where(users.c.id == row.id)
                          .values(failed_attempts=users.c.failed_attempts + 1))
-            failures = conn.execute(sa.select(users.c.failed_attempts).where(users.c.id == row.id)).scalar_one()
-            if failures < max_failures():
+        # The hash is checked outside the write transaction: other writers never wait for bcrypt.
+        if password_matches(password, row.password_hash):
+            with self._write() as conn:
+                conn.execute(users.update().where(users.c.id == row.id).values(failed_attempts=0, locked_until=None))
+            return LoginResult("ok", user=user.principal())
+        with self._write() as conn:
+            failures = conn.execute(sa.select(users.c.failed_attempts).where(users.c.id == row.id)
+                                    .with_for_update()).scalar_one()
+            self._audit(conn, name, "login_failed", user.province, {"username": name, "reason": "invalid"})
+            if failures < limit:
                 return LoginResult("invalid")
             until = now + dt.timedelta(minutes=lock_minutes())
             # The count starts again, so after the lock the user has the full number of tries.

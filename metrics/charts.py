@@ -92,13 +92,36 @@ def _row_label(row: Any, lang: str, multi: bool) -> str:
     return f"{name} ({year_of(row['deadline'])})" if multi else name
 
 
+@lru_cache(maxsize=1)
+def _template() -> go.layout.Template:
+    """plotly_white, validated once per process."""
+    import plotly.io as pio
+
+    return go.layout.Template(pio.templates["plotly_white"])
+
+
+def _set_template(fig: go.Figure) -> None:
+    # `template="plotly_white"` re-validates the whole template on every figure (~60 ms each, most of
+    # the overview's script time, issue 17). The cached one is already valid, so assign it with
+    # validation off -- what plotly itself does for its default template (Figure._initialize_layout_
+    # template). The assignment still copies, so a figure never mutates the cached template.
+    layout = fig.layout
+    before = layout._validate
+    layout._validate = False
+    try:
+        layout.template = _template()
+    finally:
+        layout._validate = before
+
+
 def _layout(fig: go.Figure, title: str, progress: Any, lang: str, *, height: int | None = None) -> go.Figure:
     d = as_of_of(progress)
     subtitle = t("chart_as_of", lang, date=fmt_date(d, lang)) if d else ""
+    _set_template(fig)
     fig.update_layout(
         title={"text": title, "subtitle": {"text": subtitle}, "x": 0.01, "xanchor": "left"},
         font={"family": chart_style()["font_family"], "size": 13},
-        template="plotly_white", margin={"l": 10, "r": 20, "t": 80, "b": 40},
+        margin={"l": 10, "r": 20, "t": 80, "b": 40},
         legend={"orientation": "h", "y": -0.18, "x": 0},
         hoverlabel={"font": {"family": chart_style()["font_family"]}},
     )

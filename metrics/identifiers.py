@@ -30,7 +30,15 @@ _SPACES = re.compile(r"\s+")
 _SLASH = re.compile(r"\s*/\s*")
 _GBT = re.compile(r"^GB([TZ])(?=[\s\d])")
 
-Kind = Literal["credit_code", "standard", "text"]
+Kind = Literal["credit_code", "org_code", "standard", "text"]
+# A code Excel turned into a number: 9.14403001922038E+17 (or its text in a CSV export). The digits
+# past the 15th are lost, so it identifies nothing.
+_E_NOTATION = re.compile(r"^[+-]?\d(?:\.\d+)?E\+?\d{1,3}$", re.I)
+# GB 11714-1997 组织机构代码: 8 characters, a hyphen (often left out) and a check character.
+_ORG_CODE = re.compile(r"^([0-9A-Z]{8})-?([0-9X])$")
+_ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+# A standard number followed by its replacement note: GB 45438—2025（代替GB/T 1234—2010）.
+_REPLACES = re.compile(r"\s*[（(]\s*((?:部分)?(?:代替|替代|代)\s*.*?)\s*[)）]?\s*$")
 
 
 @dataclass(frozen=True)
@@ -42,6 +50,8 @@ class Identifier:
     valid: bool = True
     reason: str = ""          # credit_length | credit_chars | credit_check | standard_format
     expected: str = ""        # for credit_check: the check character the code should end with
+    note: str = ""            # text kept beside the number (a standard's 代替… note)
+    warning: str = ""         # a problem code for a usable but doubtful identifier (old_org_code)
 
 
 @lru_cache(maxsize=1)
@@ -90,10 +100,25 @@ def _check_credit_code(code: str) -> Identifier:
     return Identifier("credit_code", code)
 
 
+def org_check_char(first8: str) -> str | None:
+    """GB 11714 check character of an 组织机构代码's 8 leading characters (None for other characters)."""
+    total = 0
+    for ch, w in zip(first8, _ORG_WEIGHTS):
+        if ch.isdigit():
+            v = int(ch)
+        elif "A" <= ch <= "Z":
+            v = ord(ch) - 55
+        else:
+            return None
+        total += v * w
+    c = 11 - total % 11
+    return "X" if c == 10 else "0" if c == 11 else str(c)
+
+
 def _standard_text(text: str) -> str:
     s = str(text)
     if not s.isascii():
-        s = _DASHES.sub("-", fold_width(s))
+        s = re.sub("-{2,}", "-", _DASHES.sub("-", fold_width(s)))  # GB 45438——2025: a doubled dash
     s = _SPACES.sub(" ", s.upper().strip())
     if " /" in s or "/ " in s:
         s = _SLASH.sub("/", s)
@@ -148,6 +173,16 @@ def classify_identifier(text: str, metric: str | None = None) -> Identifier:
     raw = str(text).strip()
     if not raw:
         return Identifier("text", "")
+    if _E_NOTATION.match(raw.replace(" ", "")):
+        return Identifier("credit_code", raw, False, "credit_number")
+    org = _ORG_CODE.match(fold_width(raw).strip().upper())
+    if org and metric not in STANDARD_METRICS and org_check_char(org.group(1)) == org.group(2):
+        return Identifier("org_code", f"{org.group(1)}-{org.group(2)}", warning="old_org_code")
+    replaced = _REPLACES.search(raw)
+    if replaced and replaced.start() > 0:
+        ident = classify_identifier(raw[:replaced.start()], metric)
+        if ident.kind == "standard" and ident.valid:
+            return Identifier("standard", ident.normalised, note=replaced.group(1))
     compact = normalise_credit_code(raw)
     # 18 characters with the 6-digit administrative division in place, or a near miss (mostly digits).
     full_shape = len(compact) == 18 and compact.isalnum() and compact.isascii() and compact[2:8].isdigit()
@@ -176,6 +211,6 @@ def identifier_key_of(ident: Identifier) -> str:
     """The de-duplication key of a classified identifier."""
     if ident.kind == "standard" and ident.valid:
         return ident.normalised.replace(" ", "")
-    if ident.kind == "credit_code":
+    if ident.kind in ("credit_code", "org_code"):
         return ident.normalised
     return item_key(ident.normalised)

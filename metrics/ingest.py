@@ -18,9 +18,11 @@ import numpy as np
 import pandas as pd
 
 from .catalog import Catalog, load_catalog
+from .clean_text import MAX_CELL_CHARS, clean_cell, clean_rows
 from .datafiles import parse_yaml
 from .i18n import t
 from .identifiers import classify_identifier, identifier_key_of
+from .layout import as_of_in_text, province_in_text, title_texts
 from .model import IngestResult, Problem, SheetCount, conform
 from .readers import MAX_BYTES, MAX_CELLS, ReadError, SheetGrid, read_workbook
 from .text import alias_key, item_key
@@ -33,6 +35,12 @@ MAX_MERGE_FILL = 2_000_000  # cells filled from merged ranges, at most
 # The template's example row: its first cell or its note starts with one of these (case ignored).
 EXAMPLE_MARK = re.compile(r"^\s*(示例|样例|例[:：]|例如|example|e\.g\.)", re.I)
 FRAME_OF = {"items": "items", "totals": "totals", "targets": "targets", "goals": "assessments", "tasks": "tasks"}
+# Rows officers add around the data: totals, notes, sign-off lines, separators (first filled cell).
+NON_DATA_ROW = re.compile(r"^\s*(合\s*计|小\s*计|总\s*计|共\s*计|注\s*[:：\d一二三四五六七八九十、.．]|注\s*$|说\s*明\s*[:：]|"
+                          r"备\s*注\s*[:：]|填\s*表\s*人|填\s*报\s*人|审\s*核\s*人|审\s*核|负\s*责\s*人|"
+                          r"联\s*系\s*人|联\s*系\s*电\s*话|填\s*报\s*日\s*期|填\s*表\s*日\s*期|total\b|subtotal\b|"
+                          r"note[s]?\s*:)", re.I)
+SEPARATOR = re.compile(r"^[\s\-—–=_*·.。~～]+$")
 TABLE_ORDER = ("targets", "items", "totals", "goals", "tasks")  # targets first: they define custom metrics
 
 
@@ -290,6 +298,7 @@ class _Context:
     custom: dict[str, tuple[str, str]] = field(default_factory=dict)  # alias key -> (custom id, name)
     item_keys: pd.DataFrame | None = None  # province, metric, key and row of every item read so far
     frames: dict[str, list[pd.DataFrame]] = field(default_factory=dict)
+    sheet_metric: dict[str, str] = field(default_factory=dict)  # sheet name -> metric its name stands for
 
     def add(self, code: str, **kw: Any) -> None:
         self.problems.append(make_problem(code, **kw))
@@ -302,7 +311,7 @@ class _Context:
 
 def read_file(source: str | Path | bytes, filename: str | None = None, province: str | None = None, *,
               catalog: Catalog | None = None, today: dt.date | None = None,
-              max_bytes: int = MAX_BYTES) -> IngestResult:
+              max_bytes: int = MAX_BYTES, as_of: dt.date | None = None) -> IngestResult:
     """Read one uploaded file into rows and problems; never raises on bad input."""
     label = filename or (Path(source).name if isinstance(source, (str, Path)) else "upload")
     try:
@@ -313,7 +322,7 @@ def read_file(source: str | Path | bytes, filename: str | None = None, province:
     except (MemoryError, RecursionError, OSError, ValueError, TypeError, KeyError, IndexError) as exc:
         return _unreadable(label, ReadError("unreadable_file", "ingest_reason_unexpected", kind=type(exc).__name__))
     catalog = catalog or load_catalog()
-    return ingest_grids(wb.sheets, label, province, catalog=catalog, today=today or dt.date.today())
+    return ingest_grids(wb.sheets, label, province, catalog=catalog, today=today or dt.date.today(), as_of=as_of)
 
 
 def _content(source: str | Path | bytes, max_bytes: int) -> bytes:
@@ -336,9 +345,29 @@ def _unreadable(label: str, exc: ReadError) -> IngestResult:
     return IngestResult(file=label, readable=False, problems=[problem])
 
 
+def _clean_grid_text(ctx: _Context, grid: SheetGrid) -> None:
+    """Controls, bidi and zero-width characters out of every cell and the sheet name, each change noted.
+
+    Done once here, before any reader of cells, so SQLite and PostgreSQL store the same rows.
+    """
+    grid.name = clean_cell(grid.name, max_chars=255)[0]
+    for i, j, change in clean_rows(grid.rows):
+        if change.removed_control or change.removed_invisible:
+            ctx.add("text_cleaned", sheet=grid.name, row=i + 1, column=column_letter(j),
+                    control=change.removed_control, invisible=change.removed_invisible)
+        if change.truncated_from:
+            ctx.add("text_too_long", sheet=grid.name, row=i + 1, column=column_letter(j),
+                    length=f"{change.truncated_from:,}", limit=f"{MAX_CELL_CHARS:,}")
+
+
 def ingest_grids(grids: list[SheetGrid], label: str, province: str | None = None, *,
-                 catalog: Catalog | None = None, today: dt.date | None = None) -> IngestResult:
-    """Rows and problems from raw sheet grids (the part of ``read_file`` after the bytes are read)."""
+                 catalog: Catalog | None = None, today: dt.date | None = None,
+                 as_of: dt.date | None = None) -> IngestResult:
+    """Rows and problems from raw sheet grids (the part of ``read_file`` after the bytes are read).
+
+    ``as_of`` is the caller's date for a file that names none (the CLI's --as-of, the page's answer);
+    a date the file names wins, as for ``province``.
+    """
     catalog = catalog or load_catalog()
     today = today or dt.date.today()
     caller = catalog.resolve_province(province) if province else None
@@ -349,6 +378,7 @@ def ingest_grids(grids: list[SheetGrid], label: str, province: str | None = None
         if grid.too_large:
             ctx.add("sheet_too_large", sheet=grid.name, limit=f"{MAX_CELLS:,}")
             continue
+        _clean_grid_text(ctx, grid)
         if not any(any(not is_blank(v) for v in row) for row in grid.rows[:HEADER_SCAN + 1]) and \
                 not _any_data(grid.rows):
             continue
@@ -356,10 +386,12 @@ def ingest_grids(grids: list[SheetGrid], label: str, province: str | None = None
         d = sheet_by_name(grid.name)
         header = None
         if d is None:
-            found = sheet_by_columns(grid.rows)
+            found = _sheet_of_metric(ctx, grid) or sheet_by_columns(grid.rows)
             if found is None:
-                if grid.visible == "visible":  # hidden helper sheets (drop-down lists) are not data
+                if grid.visible == "visible":
                     ctx.add("unknown_sheet", sheet=grid.name)
+                else:  # hidden helper sheets (drop-down lists) are not data: say so, never silently
+                    ctx.add("hidden_sheet_ignored", sheet=grid.name)
                 continue
             d, header = found
         if d.key == "guide":
@@ -370,8 +402,10 @@ def ingest_grids(grids: list[SheetGrid], label: str, province: str | None = None
     for d, grid, _ in plan:
         if d.key == "info":
             _read_info(ctx, grid)
-    if caller and not ctx.province:
-        ctx.province = caller
+    plan = [(d, g, h or (find_header(g.rows, d) if d.layout == "table" else None)) for d, g, h in plan]
+    _detect_layout(ctx, plan, caller)
+    if ctx.as_of is None and as_of is not None:
+        ctx.as_of = as_of
     for key in TABLE_ORDER:
         for d, grid, header in plan:
             if d.key == key:
@@ -391,6 +425,62 @@ def ingest_grids(grids: list[SheetGrid], label: str, province: str | None = None
         names = result.provinces()
         result.province = names[0] if len(names) == 1 else None
     return result
+
+
+def _sheet_of_metric(ctx: _Context, grid: SheetGrid) -> tuple[SheetDef, Header] | None:
+    """A sheet named after a countable metric (领军企业, 应用场景 …) is an item register of that metric."""
+    mid = ctx.catalog.resolve_metric(grid.name)
+    if mid is None or ctx.catalog.metric(mid).kind != "count":
+        return None
+    d = _def("items")
+    header = find_header(grid.rows, d)
+    if header is None or "name" not in header.columns:
+        return None
+    ctx.sheet_metric[grid.name] = mid
+    ctx.add("metric_from_sheet", sheet=grid.name, value=ctx.catalog.metric(mid).name_zh)
+    return d, header
+
+
+def _detect_layout(ctx: _Context, plan: list[tuple[SheetDef, SheetGrid, Header | None]], caller: str | None) -> None:
+    """Province and as-of date from the title rows, the file name or the sheet names, each a note.
+
+    基本信息 (read before) and the caller's --province come first; every other source that names a
+    different province is an error, never a silent choice.
+    """
+    aliases = ctx.catalog._alias_tables["province"]
+    found: list[tuple[str, str, dict[str, Any]]] = []  # (province, source key, location)
+    dates: list[tuple[dt.date, str, str, dict[str, Any]]] = []
+    for d, grid, header in plan:
+        if d.layout != "table":
+            continue
+        above = header.row if header is not None else 3
+        for r, text in title_texts(grid.rows, min(above, HEADER_SCAN)):
+            loc = dict(sheet=grid.name, row=r + 1, value=text[:60])
+            if (name := province_in_text(text, aliases)):
+                found.append((name, "ingest_source_title", loc))
+            if (when := as_of_in_text(text)):
+                dates.append((*when, "ingest_source_title", loc))
+        if (name := province_in_text(grid.name, aliases)):
+            found.append((name, "ingest_source_sheet", dict(sheet=grid.name, value=grid.name)))
+    stem = Path(ctx.label).stem
+    if (name := province_in_text(stem, aliases)):
+        found.append((name, "ingest_source_file", dict(value=ctx.label)))
+    if (when := as_of_in_text(stem)):
+        dates.append((*when, "ingest_source_file", dict(value=ctx.label)))
+    chosen = ctx.province or caller
+    for name, source, loc in found:
+        if chosen is None:
+            chosen = name
+            ctx.add("detected_province", **loc, province=name, source=Text(source))
+        elif name != chosen:
+            ctx.add("province_conflict", **loc, province=name, chosen=chosen, source=Text(source))
+    ctx.province = chosen
+    if ctx.as_of is None and dates:
+        date, precision, source, loc = dates[0]
+        ctx.as_of = date
+        ctx.add("detected_as_of", **loc, date=date.isoformat(), precision=precision, source=Text(source))
+        if date > ctx.today:
+            ctx.add("future_as_of", **{**loc, "value": date.isoformat()}, limit=ctx.today.isoformat())
 
 
 def _any_data(rows: list[list[Any]]) -> bool:
@@ -462,8 +552,33 @@ class _Table:
                 blank &= self.text(mapped[j]) == ""
             else:
                 blank &= map_unique(col, is_blank).astype(bool)
-        self.blank = blank
+        self.skipped = self._non_data(blank)
+        self.blank = blank | self.skipped  # skipped rows are never flagged; counted apart in count()
         self._mark_example()
+
+    def _non_data(self, blank: np.ndarray) -> np.ndarray:
+        """Rows that are not data (合计/小计, 注/说明, 填表人/联系电话, separators), each listed as a note."""
+        # The first filled cell of every row, column by column on distinct values (a per-row
+        # Python loop would double the cost of reading a 60,000-row register).
+        first = np.full(self.n, "", dtype=object)
+        pending = ~blank
+        for col in self.cols:
+            if not pending.any():
+                break
+            texts = _texts(col)
+            hit = pending & (texts != "")
+            first[hit] = texts[hit]
+            pending &= ~hit
+        flagged = map_unique(first, lambda s: bool(s) and bool(NON_DATA_ROW.match(s) or SEPARATOR.match(s)))
+        skipped = np.zeros(self.n, dtype=bool)
+        for i in np.flatnonzero(flagged.astype(bool) & ~blank):
+            text = first[i]
+            if not NON_DATA_ROW.match(text):  # a separator only when every filled cell is one
+                if not all(SEPARATOR.match(cell_text(v)) for v in self.rows[i] if not is_blank(v)):
+                    continue
+            skipped[i] = True
+            self.ctx.add("non_data_row", sheet=self.grid.name, row=self.first_excel_row + int(i), value=text[:40])
+        return skipped
 
     def _mark_example(self) -> None:
         """The template's example row (first filled row, first cell or note starting 示例) counts as blank."""
@@ -562,12 +677,13 @@ class _Table:
         return ~self.blank & ~self.invalid
 
     def count(self) -> None:
-        blank = int(self.blank.sum())
+        skipped = int(self.skipped.sum())
+        blank = int(self.blank.sum()) - skipped
         invalid = int((self.invalid & ~self.blank).sum())
         name = self.grid.name
         prev = self.ctx.sheets.get(name, SheetCount())
-        self.ctx.sheets[name] = SheetCount(prev.total + self.n, prev.valid + self.n - blank - invalid,
-                                           prev.invalid + invalid, prev.blank + blank)
+        self.ctx.sheets[name] = SheetCount(prev.total + self.n, prev.valid + self.n - blank - invalid - skipped,
+                                           prev.invalid + invalid, prev.blank + blank, prev.skipped + skipped)
 
     def source(self, keep: np.ndarray) -> dict[str, Any]:
         idx = np.flatnonzero(keep)
@@ -592,7 +708,8 @@ def _read_table(ctx: _Context, d: SheetDef, grid: SheetGrid, header: Header | No
         ctx.add("duplicate_column", sheet=grid.name, row=header.row + 1, column=column_letter(j),
                 header=header.texts[j])
     table = _Table(ctx, d, grid, header)
-    missing = [c for c in d.columns if c.required and c.key not in header.columns]
+    missing = [c for c in d.columns if c.required and c.key not in header.columns
+               and not (c.key == "metric" and grid.name in ctx.sheet_metric)]
     for c in missing:
         ctx.add("missing_column", sheet=grid.name, header=c.header_zh, header_en=c.header_en,
                 aliases="、".join((c.header_zh, *c.names[:5])))
@@ -639,6 +756,11 @@ def _metric_ids(table: _Table, allow_custom: bool, kinds: tuple[str, ...] = ("co
 
     text = table.text("metric")
     ids = map_unique(text, resolve)
+    sheet_metric = ctx.sheet_metric.get(table.grid.name)
+    if sheet_metric:
+        # The sheet is named after its metric: a blank cell, or a sub-category (国家级, 第一批) in a
+        # 认定类别 column, is that metric rather than an unknown one.
+        ids[(ids == "") | _none(ids)] = sheet_metric
     examples = "、".join(m.name_zh for m in cat.countable_metrics[:4])
     table.flag(_none(ids), "unknown_metric", "metric", examples=examples)
     table.require("metric", ids != "")
@@ -654,8 +776,19 @@ def _read_items(table: _Table) -> pd.DataFrame | None:
     status_text = table.text("status")
     status = map_unique(status_text, lambda s: cat.resolve("status", s) if s else "achieved")
     table.flag(_none(status), "unknown_status", "status")
+    taken = int(((status_text == "") & ~table.blank).sum())
+    if taken:  # a blank status is achieved (docs/progress.md); the report says how many rows were taken so
+        ctx.add("blank_status_achieved", sheet=table.grid.name, count=taken)
     achieved = status == "achieved"
-    dates, precision = table.dates("date", required=achieved)
+    # docs/progress.md: an achieved item without a date counts from the file's as-of date (warned);
+    # only with no as-of date at all is the missing date an error.
+    dates, precision = table.dates("date", required=achieved & (ctx.as_of is None))
+    if ctx.as_of is not None:
+        undated = achieved & (table.text("date") == "") & ~table.blank
+        if undated.any():
+            table.flag(undated, "achieved_without_date", "date", values=[None] * table.n, as_of=ctx.as_of.isoformat())
+            dates[undated] = dt.datetime(ctx.as_of.year, ctx.as_of.month, ctx.as_of.day)
+            precision[undated] = "day"
     table.future("date", dates, achieved)
     codes = table.text("code")
     keys = _check_codes(table, codes, names, metrics)
@@ -679,8 +812,19 @@ def _read_items(table: _Table) -> pd.DataFrame | None:
         "direction": direction[keep], "flagship": flagship[keep],
         "lead_unit": table.text("lead_unit")[keep], "status": status[keep], "date": date_col.to_numpy(),
         "date_precision": precision[keep], "evidence": table.text("evidence")[keep],
-        "note": table.text("note")[keep], "key": keys[keep], **table.source(keep)})
+        "note": _with_id_notes(table.text("note"), getattr(table, "id_notes", None))[keep], "key": keys[keep],
+        **table.source(keep)})
     return frame
+
+
+def _with_id_notes(notes: np.ndarray, id_notes: np.ndarray | None) -> np.ndarray:
+    """The row's note with the identifier's own note (代替GB/T …) appended, so neither is lost."""
+    if id_notes is None or not (id_notes != "").any():
+        return notes
+    out = notes.copy()
+    for i in np.flatnonzero(id_notes != ""):
+        out[i] = f"{out[i]}；{id_notes[i]}" if out[i] else id_notes[i]
+    return out
 
 
 def _frame(columns: dict[str, Any]) -> pd.DataFrame:
@@ -694,6 +838,9 @@ def _check_codes(table: _Table, codes: np.ndarray, names: np.ndarray, metrics: n
     keys = map_unique(names, lambda s: item_key(s) if s else "")
     memo: dict[tuple[str, str], Any] = {}
     bad = np.zeros(table.n, dtype=bool)
+    as_number = np.zeros(table.n, dtype=bool)
+    old_org = np.zeros(table.n, dtype=bool)
+    notes = np.full(table.n, "", dtype=object)  # a standard's 代替… note, kept in the row's note
     reasons = np.empty(table.n, dtype=object)
     for i in np.flatnonzero(codes != ""):
         k = (codes[i], metrics[i] or "")
@@ -702,10 +849,19 @@ def _check_codes(table: _Table, codes: np.ndarray, names: np.ndarray, metrics: n
             ident = memo[k] = classify_identifier(*k)
         if ident.valid:
             keys[i] = identifier_key_of(ident)
+            if ident.warning:
+                old_org[i] = True
+            if ident.note:
+                notes[i] = ident.note
+        elif ident.reason == "credit_number":
+            as_number[i] = True  # never a de-duplication key: the row keeps its name's key
         else:
             bad[i] = True
             reasons[i] = Text(f"ingest_id_{ident.reason}", (("expected", ident.expected),))
     table.flag(bad, "bad_identifier", "code", reason=reasons)
+    table.flag(as_number, "code_as_number", "code")
+    table.flag(old_org, "old_org_code", "code")
+    table.id_notes = notes
     return keys
 
 
@@ -923,9 +1079,13 @@ def result_records(result: IngestResult, lang: str = "zh") -> dict[str, Any]:
         "readable": result.readable,
         "province": result.province,
         "as_of": result.as_of.isoformat() if result.as_of else None,
-        "items": records,
+        "items": len(records),  # the count of valid item rows, as first specified; the rows: item_rows
         "rows": result.row_counts.to_dict(),
         "errors": [{"sheet": p.sheet, "row": p.row, "column": p.column, "header": p.header, "value": p.value,
                     "code": p.code, "severity": p.severity,
                     "message": p.message_en if lang == "en" else p.message} for p in result.problems],
+        "item_rows": records,
+        # No as-of date in the file (基本信息, title rows, file name): the caller must ask for one,
+        # never stamp the upload day silently.
+        "as_of_missing": result.as_of_missing,
     }

@@ -120,7 +120,7 @@ def conform(df: pd.DataFrame, kind: str) -> pd.DataFrame:
 
 
 # ---- problems ------------------------------------------------------------------------------
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "info"]  # info: a note on what was inferred or skipped
 
 
 @dataclass
@@ -150,6 +150,7 @@ class SheetCount:
     valid: int = 0
     invalid: int = 0
     blank: int = 0
+    skipped: int = 0  # rows that are not data (合计, 注, 填表人 …): listed as notes, never errors
 
     def to_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -184,6 +185,14 @@ class IngestResult:
         return [p for p in self.problems if p.severity == "warning"]
 
     @property
+    def as_of_missing(self) -> bool:
+        """True when the file is readable but names no as-of date anywhere (基本信息, title rows, file
+        name, 指标汇总's dates): the caller must ask for one rather than stamp the upload day."""
+        if not self.readable or self.as_of is not None:
+            return False
+        return not (len(self.totals) and self.totals["as_of"].notna().any())
+
+    @property
     def row_counts(self) -> SheetCount:
         out = SheetCount()
         for c in self.sheets.values():
@@ -191,6 +200,7 @@ class IngestResult:
             out.valid += c.valid
             out.invalid += c.invalid
             out.blank += c.blank
+            out.skipped += c.skipped
         return out
 
     @property

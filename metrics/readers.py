@@ -60,30 +60,95 @@ class Workbook:
     encoding: str | None = None
 
 
+_BINARY_BYTES = bytes([*range(0, 9), *range(14, 32)])  # control bytes a text file does not hold (not \t \n \r)
+# Spreadsheet formats we do not read, named so the message can say what the file is and how to
+# save it as .xlsx (a "neither spreadsheet nor text" answer sends officers to the wrong fix).
+_XML_SPREADSHEETS = ((b"urn:schemas-microsoft-com:office:spreadsheet", "Excel 2003 XML"),
+                     (b"opendocument", "OpenDocument flat XML (.fods)"), (b"office:document", "OpenDocument flat XML (.fods)"))
+_BIFF234 = (b"\x09\x00", b"\x09\x02", b"\x09\x04")  # BOF records of Excel 2.x-4.0 worksheets
+_OTHER_BINARY = ((b"\x28\xb5\x2f\xfd", "zstd"), (b"\x00\x00\x02\x00", "Lotus 1-2-3"), (b"\x00\x00\x1a\x00", "Lotus 1-2-3"))
+
+
 def sniff_kind(content: bytes) -> str:
-    """The real type of a file from its first bytes: xlsx (any zip), xls (OLE2), csv (text), or raises."""
+    """The real type of a file from its bytes: xlsx, ods, xlsb (zips), xls (OLE2 or BIFF2-4), csv, or raises."""
     if not content:
         raise ReadError("unreadable_file", "ingest_reason_empty")
     head = content[:16]
     if head.startswith(ZIP_MAGIC):
-        return "xlsx"
+        return _zip_kind(content)
     if head.startswith(OLE2_MAGIC):
         return "xls"
+    if head[:2] in _BIFF234 and head[3:4] == b"\x00":
+        return "biff"
+    for magic, name in _OTHER_BINARY:
+        if head.startswith(magic):
+            raise ReadError("unreadable_file", "ingest_reason_unsupported_format", kind=name)
+    low = content[:4096].lstrip(b"\xef\xbb\xbf").lstrip().lower()
+    if low.startswith((b"<?xml", b"<workbook", b"<office:")):
+        for marker, name in _XML_SPREADSHEETS:
+            if marker in content[:4096]:
+                raise ReadError("unreadable_file", "ingest_reason_unsupported_format", kind=name)
+    if low.startswith((b"<html", b"<!doctype html", b"<table")):
+        raise ReadError("unreadable_file", "ingest_reason_unsupported_format", kind="HTML")
     for magic, name in OTHER_MAGIC:
         if head.startswith(magic):
             raise ReadError("unreadable_file", "ingest_reason_other_type", kind=name)
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_without_bom(content):
         return "csv"  # UTF-16 text (Excel's "Unicode text")
-    if b"\x00" in content[:8192]:
+    # A stray NUL in a text file is cleaned at ingest (clean_text): only many NULs or a head where
+    # control bytes are common (over 1 %) mean binary.
+    head = content[:8192]
+    controls = len(head) - len(head.translate(None, _BINARY_BYTES))
+    if head.count(b"\x00") > 8 or (b"\x00" in head and controls * 100 > len(head)):
         raise ReadError("unreadable_file", "ingest_reason_binary")
     return "csv"
 
 
-# ---- zip containers (xlsx, xlsm) ----------------------------------------------------------------
-_PROLOG_SKIP = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->)", re.S)
+def _utf16_without_bom(content: bytes) -> str | None:
+    """'utf-16-le'/'utf-16-be' when the bytes are UTF-16 text without a byte-order mark, else None."""
+    chunk = content[:2048]
+    chunk = chunk[:len(chunk) // 2 * 2]
+    if len(chunk) < 32:
+        return None
+    for enc, zeros, other in (("utf-16-le", chunk[1::2], chunk[0::2]), ("utf-16-be", chunk[0::2], chunk[1::2])):
+        # ASCII punctuation and digits leave a zero byte on one side of every pair; Chinese text
+        # fills both, so a fifth of the pairs is enough, with (almost) no zeros on the other side.
+        if zeros.count(0) < 0.2 * len(zeros) or other.count(0) > 0.02 * len(other):
+            continue
+        try:
+            text = chunk.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" not in text and sum(c.isprintable() or c in "\r\n\t" for c in text) > 0.95 * len(text):
+            return enc
+    return None
 
 
-def check_zip(content: bytes, max_unzipped: int = MAX_UNZIPPED, max_ratio: int = MAX_RATIO) -> None:
+def _zip_kind(content: bytes) -> str:
+    """Which zip-based spreadsheet: ods (mimetype entry), xlsb (binary parts), or xlsx/xlsm."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(content))
+        names = set(zf.namelist())
+        if "mimetype" in names:
+            mime = zf.read("mimetype")[:100]
+            if b"opendocument.spreadsheet" in mime:
+                return "ods"
+            raise ReadError("unreadable_file", "ingest_reason_unsupported_format", kind=mime.decode("ascii", "replace"))
+        if any(n.startswith("Index/") or n.endswith(".iwa") for n in names):
+            raise ReadError("unreadable_file", "ingest_reason_unsupported_format", kind="Apple Numbers")
+        if any(n.startswith("xl/") and n.endswith(".bin") and "/worksheets/" in n for n in names):
+            return "xlsb"
+    except ReadError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, KeyError, NotImplementedError,
+            zlib.error):
+        pass  # check_zip says "damaged"
+    return "xlsx"
+
+
+# ---- zip containers (xlsx, xlsm, xlsb, ods) ----------------------------------------------------------------
+def check_zip(content: bytes, max_unzipped: int = MAX_UNZIPPED, max_ratio: int = MAX_RATIO,
+              kind: str = "xlsx") -> None:
     """Raise ReadError for a zip that is corrupt, encrypted, a bomb, or carries a DTD in an XML part.
 
     Declared sizes are checked first (cheap); then every entry is inflated in bounded chunks,
@@ -97,7 +162,7 @@ def check_zip(content: bytes, max_unzipped: int = MAX_UNZIPPED, max_ratio: int =
     names = {i.filename for i in infos}
     if "EncryptedPackage" in names or any(i.flag_bits & 0x1 for i in infos):
         raise ReadError("encrypted_file")
-    if "[Content_Types].xml" not in names:
+    if kind != "ods" and "[Content_Types].xml" not in names:
         raise ReadError("unreadable_file", "ingest_reason_not_workbook")
     declared = 0
     for info in infos:
@@ -109,7 +174,8 @@ def check_zip(content: bytes, max_unzipped: int = MAX_UNZIPPED, max_ratio: int =
     for info in infos:
         try:
             with zf.open(info) as fh:
-                first = True
+                xml: bool | None = None  # decided from the part's first bytes, whatever its name
+                tail = b""
                 while True:
                     chunk = fh.read(_CHUNK)
                     if not chunk:
@@ -117,9 +183,13 @@ def check_zip(content: bytes, max_unzipped: int = MAX_UNZIPPED, max_ratio: int =
                     total += len(chunk)
                     if total > max_unzipped:
                         raise ReadError("unreadable_file", "ingest_reason_bomb")
-                    if first and info.filename.endswith((".xml", ".rels", ".vml")):
-                        _check_prolog(chunk)
-                    first = False
+                    if xml is None:
+                        xml = chunk.lstrip(b"\xef\xbb\xbf").lstrip()[:1] == b"<"
+                    if xml:
+                        # A DTD anywhere in any XML part (not only the prolog of the usual names):
+                        # the tail of the previous chunk catches a declaration split across chunks.
+                        _check_dtd(tail + chunk)
+                        tail = chunk[-16:]
         except ReadError:
             raise
         # zipfile signals an unsupported compression method with NotImplementedError: a corrupt file to us.
@@ -127,16 +197,16 @@ def check_zip(content: bytes, max_unzipped: int = MAX_UNZIPPED, max_ratio: int =
             raise ReadError("unreadable_file", "ingest_reason_corrupt") from None
 
 
-def _check_prolog(chunk: bytes) -> None:
-    """Office XML never carries a DTD: one in the prolog is an entity bomb or an external-entity attack."""
-    text = chunk.lstrip(b"\xef\xbb\xbf")
-    pos = 0
-    while True:
-        m = _PROLOG_SKIP.match(text, pos)
-        if not m or m.end() == pos:
-            break
-        pos = m.end()
-    if text[pos:pos + 9].upper().startswith(b"<!DOCTYPE") or b"<!ENTITY" in text[:pos + 4096]:
+_DTD = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.I)
+
+
+def _check_dtd(chunk: bytes) -> None:
+    """Office XML never carries a DTD: a DOCTYPE or ENTITY declaration is an entity bomb or an XXE attack.
+
+    Markup ``<!`` cannot occur in escaped text, so a match is a declaration (or one inside a comment,
+    which no Office writer produces): refused rather than risking a parser that expands it.
+    """
+    if b"<!" in chunk and _DTD.search(chunk):  # the find is a fast path over megabytes of sheet XML
         raise ReadError("unreadable_file", "ingest_reason_dtd")
 
 
@@ -144,6 +214,12 @@ def _check_prolog(chunk: bytes) -> None:
 def _visibility(meta: Any) -> str:
     name = str(getattr(meta, "visible", "Visible")).rsplit(".", 1)[-1].lower()
     return {"hidden": "hidden", "veryhidden": "very_hidden"}.get(name, "visible")
+
+
+def _reraise_interrupts(exc: BaseException) -> None:
+    """Ctrl-C and interpreter exit are not file problems: let them through."""
+    if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+        raise exc
 
 
 def read_calamine(content: bytes) -> list[SheetGrid]:
@@ -154,7 +230,8 @@ def read_calamine(content: bytes) -> list[SheetGrid]:
         wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(content))
     except pc.PasswordError:
         raise ReadError("encrypted_file") from None
-    except Exception:  # calamine raises its own and plain errors for corrupt parts
+    except BaseException as exc:  # calamine's Rust panics arrive as pyo3's PanicException, a BaseException
+        _reraise_interrupts(exc)
         raise ReadError("unreadable_file", "ingest_reason_corrupt") from None
     grids: list[SheetGrid] = []
     try:
@@ -176,54 +253,83 @@ def read_calamine(content: bytes) -> list[SheetGrid]:
         raise
     except pc.PasswordError:
         raise ReadError("encrypted_file") from None
-    except Exception:
+    except BaseException as exc:  # PanicException again (a sheet calamine cannot decode)
+        _reraise_interrupts(exc)
         raise ReadError("unreadable_file", "ingest_reason_corrupt") from None
     finally:
         wb.close()
     return grids
 
 
-def read_xlrd(content: bytes) -> list[SheetGrid]:
-    """An .xls through xlrd, for the files calamine rejects (dates converted, merged ranges kept)."""
-    import datetime as dt
+def read_openpyxl(content: bytes) -> list[SheetGrid]:
+    """The worksheets of an OOXML package calamine refuses, through openpyxl (read-only, cached values)."""
+    import warnings
 
-    import xlrd
+    import openpyxl
 
     try:
-        book = xlrd.open_workbook(file_contents=content, formatting_info=False, on_demand=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about the parts it skips (macro sheets …)
+            wb = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+            grids = []
+            for ws in wb.worksheets:
+                state = {"hidden": "hidden", "veryHidden": "very_hidden"}.get(ws.sheet_state, "visible")
+                if (ws.max_row or 0) * (ws.max_column or 0) > MAX_CELLS:
+                    grids.append(SheetGrid(ws.title, [], state, too_large=True))
+                    continue
+                rows = [["" if v is None else v for v in row] for row in ws.iter_rows(values_only=True)]
+                grids.append(SheetGrid(ws.title, rows, state))
+            wb.close()
+            return grids
+    except Exception:
+        raise ReadError("unreadable_file", "ingest_reason_corrupt") from None
+
+
+def read_xlrd(content: bytes) -> list[SheetGrid]:
+    """An .xls through xlrd, for the files calamine rejects (dates converted, merged ranges kept)."""
+    import xlrd
+
+    log = io.StringIO()  # xlrd prints its warnings to stdout by default, which breaks --json output
+    try:
+        book = xlrd.open_workbook(file_contents=content, formatting_info=False, on_demand=True, logfile=log)
+        return [_xlrd_sheet(book, idx) for idx in range(book.nsheets)]
     except xlrd.biffh.XLRDError as exc:
         if "encrypt" in str(exc).lower():
             raise ReadError("encrypted_file") from None
         raise ReadError("unreadable_file", "ingest_reason_corrupt") from None
-    except Exception:
+    except Exception:  # xlrd raises struct/index/assertion errors on damaged records, even in sheet_by_index
         raise ReadError("unreadable_file", "ingest_reason_corrupt") from None
-    grids = []
-    for idx in range(book.nsheets):
-        sh = book.sheet_by_index(idx)
-        if sh.nrows * max(sh.ncols, 1) > MAX_CELLS:
-            grids.append(SheetGrid(sh.name, [], too_large=True))
-            continue
-        rows = []
-        for r in range(sh.nrows):
-            row = []
-            for cell in sh.row(r):
-                v: Any = cell.value
-                if cell.ctype == xlrd.XL_CELL_DATE:
-                    try:
-                        v = xlrd.xldate.xldate_as_datetime(v, book.datemode)
-                        if v.time() == dt.time(0):
-                            v = v.date()
-                    except (ValueError, OverflowError):
-                        pass
-                elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
-                    v = bool(v)
-                elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
-                    v = ""
-                row.append(v)
-            rows.append(row)
-        visible = {0: "visible", 1: "hidden", 2: "very_hidden"}.get(getattr(sh, "visibility", 0), "visible")
-        grids.append(SheetGrid(sh.name, rows, visible))
-    return grids
+
+
+def _xlrd_sheet(book: Any, idx: int) -> SheetGrid:
+    import datetime as dt
+
+    import xlrd
+
+    sh = book.sheet_by_index(idx)
+    visible = {0: "visible", 1: "hidden", 2: "very_hidden"}.get(getattr(sh, "visibility", 0), "visible")
+    if sh.nrows * max(sh.ncols, 1) > MAX_CELLS:
+        return SheetGrid(sh.name, [], visible, too_large=True)
+    rows = []
+    for r in range(sh.nrows):
+        row = []
+        for cell in sh.row(r):
+            v: Any = cell.value
+            if cell.ctype == xlrd.XL_CELL_DATE:
+                try:
+                    v = xlrd.xldate.xldate_as_datetime(v, book.datemode)
+                    if v.time() == dt.time(0):
+                        v = v.date()
+                except (ValueError, OverflowError):
+                    pass
+            elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
+                v = bool(v)
+            elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
+                v = ""
+            row.append(v)
+        rows.append(row)
+    merged = [(r0, c0, r1 - 1, c1 - 1) for r0, r1, c0, c1 in (getattr(sh, "merged_cells", None) or [])]
+    return SheetGrid(sh.name, rows, visible, merged)
 
 
 def is_encrypted_ole2(content: bytes) -> bool:
@@ -242,6 +348,9 @@ def detect_encoding(content: bytes) -> str:
         return "utf-8-sig"
     if content.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16"
+    bomless = _utf16_without_bom(content)
+    if bomless:
+        return bomless
     try:
         content.decode("utf-8")
         return "utf-8"
@@ -286,7 +395,8 @@ def read_csv(content: bytes) -> tuple[list[SheetGrid], str]:
         raise ReadError("unreadable_file", "ingest_reason_corrupt") from None
     width = max((len(r) for r in rows), default=0)
     if len(rows) * max(width, 1) > MAX_CELLS:
-        raise ReadError("too_large", "ingest_reason_cells")
+        # sheet_too_large names the limit; too_large's template wants sizes in MB, which were left blank here
+        raise ReadError("sheet_too_large", "", sheet="CSV", limit=f"{MAX_CELLS:,}")
     for r in rows:
         if len(r) < width:
             r.extend([""] * (width - len(r)))
@@ -298,9 +408,22 @@ def read_workbook(content: bytes, max_bytes: int = MAX_BYTES) -> Workbook:
     if len(content) > max_bytes:
         raise ReadError("too_large", "", size_mb=round(len(content) / 2**20, 1), limit_mb=round(max_bytes / 2**20, 1))
     kind = sniff_kind(content)
-    if kind == "xlsx":
-        check_zip(content, max_unzipped=max(MAX_UNZIPPED, 20 * max_bytes))
-        return Workbook("xlsx", read_calamine(content))
+    if kind in ("xlsx", "xlsb", "ods"):
+        if kind == "xlsx":
+            from .budget import check_budget  # declared sheet sizes, before inflating or parsing anything
+
+            check_budget(content)
+        check_zip(content, max_unzipped=max(MAX_UNZIPPED, 20 * max_bytes), kind=kind)
+        try:
+            return Workbook(kind, read_calamine(content))
+        except ReadError as exc:
+            if exc.code != "unreadable_file" or kind != "xlsx":
+                raise
+            # calamine refuses some valid .xlsm (Excel 4 macro sheets, dialog sheets): openpyxl reads
+            # their worksheets. A file neither reads is damaged.
+            return Workbook(kind, read_openpyxl(content))
+    if kind == "biff":  # Excel 2.x-4.0 worksheet: only xlrd reads these
+        return Workbook("xls", read_xlrd(content))
     if kind == "xls":
         if is_encrypted_ole2(content):
             raise ReadError("encrypted_file")

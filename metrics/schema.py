@@ -21,7 +21,7 @@ metadata = sa.MetaData(naming_convention={
 # SQLite only makes INTEGER PRIMARY KEY an alias of the rowid (fast, auto-increment).
 BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 SUBMISSION_STATES = ("current", "superseded", "deleted")
-ROLES = ("admin", "editor", "viewer")
+ROLES = ("admin", "editor", "viewer", "reviewer")
 
 
 def column_type(dtype: str) -> sa.types.TypeEngine:
@@ -58,6 +58,7 @@ submissions = sa.Table(
     sa.Column("sample", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("report", sa.JSON, nullable=False),              # problems, per-sheet counts, readable
     sa.Column("counts", sa.JSON, nullable=False),              # stored rows per table
+    sa.Column("round_name", sa.Text, nullable=True),           # reporting round the uploader picked (issue 13)
     sa.CheckConstraint("state in ('current', 'superseded', 'deleted')", name="ck_submissions_state"),
     sa.Index("ix_submissions_province_as_of", "province", "as_of"),
     sa.Index("ix_submissions_sha256", "sha256"),
@@ -89,7 +90,7 @@ users = sa.Table(
     sa.Column("locked_until", sa.DateTime(timezone=True), nullable=True),
     sa.Column("disabled", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-    sa.CheckConstraint("role in ('admin', 'editor', 'viewer')", name="ck_users_role"),
+    sa.CheckConstraint("role in ('admin', 'editor', 'viewer', 'reviewer')", name="ck_users_role"),
 )
 
 audit_log = sa.Table(
@@ -113,6 +114,32 @@ snapshots = sa.Table(
               primary_key=True),
     sa.Column("kind", sa.String(16), primary_key=True),
     sa.Column("content", sa.LargeBinary, nullable=False),
+)
+
+# Reporting rounds (issue 13): a national call for every expected region's figures as of one date.
+rounds = sa.Table(
+    "rounds", metadata,
+    sa.Column("name", sa.Text, primary_key=True),
+    sa.Column("as_of", sa.Date, nullable=False),
+    sa.Column("due", sa.Date, nullable=False),
+    sa.Column("regions", sa.JSON, nullable=False),   # expected region names, canonical
+    sa.Column("closed", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("created_by", sa.Text, nullable=False, server_default=""),
+)
+
+# A reviewer's decision on one submission; the latest decision of a submission is its review state.
+reviews = sa.Table(
+    "reviews", metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("submission_id", sa.BigInteger, sa.ForeignKey("submissions.id", ondelete="CASCADE"),
+              nullable=False, index=True),
+    sa.Column("decision", sa.String(16), nullable=False),
+    sa.Column("reviewer", sa.Text, nullable=False, server_default=""),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("comment", sa.Text, nullable=False, server_default=""),
+    sa.Column("rows", sa.JSON, nullable=False),      # [{"sheet": ..., "row": n, "text": ...}]
+    sa.CheckConstraint("decision in ('approved', 'returned')", name="ck_reviews_decision"),
 )
 
 # The officer's findings of a report (issue 14): one row per reporting round, scope and language,

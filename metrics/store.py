@@ -32,9 +32,11 @@ from sqlalchemy.engine import Connection, Engine
 
 from . import schema
 from .access import Principal, actor_name, check_can_manage, check_can_write
+from .clean_text import clean_cell
 from .model import FRAMES, Dataset, IngestResult, Problem, conform, empty_frame
 from .schema import ROW_TABLES, audit_log, originals, snapshots, submissions, users
 from .settings import busy_timeout_seconds, database_url
+from .store_guard import FileIdentity, StoreFileError, check_sqlite_file, sqlite_path
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BACKUP_FORMAT = 1
@@ -260,13 +262,22 @@ def frame_diff(old: pd.DataFrame, new: pd.DataFrame, kind: str) -> dict[str, lis
 class Store:
     """Submissions, their rows and their history in one database (see the module docstring)."""
 
-    def __init__(self, url: str | None = None, *, migrate: bool = True):
+    def __init__(self, url: str | None = None, *, migrate: bool = True, create: bool = True):
+        """Open (and migrate) the store at ``url``; ``create=False`` (the app) refuses a missing data folder."""
         self.url = database_url(url)
+        self._file: FileIdentity | None = None
         try:
+            path = sqlite_path(self.url)
+            if path is not None:
+                check_sqlite_file(path, create)
             self.engine = make_engine(self.url)
             self.dialect = self.engine.dialect.name
             if migrate:
                 self.migrate()
+            if path is not None:
+                self._file = FileIdentity.of(path)
+        except StoreFileError as exc:
+            raise StoreError(exc.message, exc.message_en, exc.code) from exc
         except StoreError:
             raise
         except (sa.exc.SQLAlchemyError, OSError, ValueError, ImportError) as exc:
@@ -298,6 +309,15 @@ class Store:
                 self._lock(conn, provinces)
                 yield conn
         self._cache = None
+        self.check_durable()
+
+    def check_durable(self) -> None:
+        """StoreError when the SQLite file was deleted or replaced since it was opened (a commit into it is lost)."""
+        if self._file is not None:
+            try:
+                self._file.check_still_there()
+            except StoreFileError as exc:
+                raise StoreError(exc.message, exc.message_en, exc.code) from exc
 
     def _lock(self, conn: Connection, provinces: tuple[str, ...] | list[str]) -> None:
         if self.dialect != "postgresql":
@@ -683,6 +703,13 @@ class Store:
         summary = {kind: {k: len(v) for k, v in d.items()} for kind, d in tables.items()}
         return {"a": a, "b": b, **tables, "summary": summary}
 
+    def record_refusal(self, actor: str | None, filename: str, content: bytes, code: str,
+                       province: str | None = None) -> None:
+        """Audit an upload that was refused before storing (too large, wrong type, unreadable, over budget)."""
+        with self._write() as conn:
+            self._audit(conn, actor, "upload_refused", None, province, hashlib.sha256(content).hexdigest(),
+                        {"file": clean_cell(filename, max_chars=255)[0], "size": len(content), "code": code})
+
     def audit(self, province: str | None = None) -> list[dict[str, Any]]:
         """The audit log (newest first): who uploaded, rolled back, deleted or restored what, and when."""
         q = sa.select(audit_log)
@@ -782,7 +809,9 @@ class Store:
             for u in manifest.get("users", []):
                 if u["username"] in known:
                     continue
-                conn.execute(users.insert().values(**{k: v for k, v in u.items() if k != "id"},
+                # the two timestamps are converted, not copied: passing them twice was a TypeError
+                conn.execute(users.insert().values(**{k: v for k, v in u.items()
+                                                      if k not in ("id", "locked_until", "created_at")},
                                                    **{k: _utc(u[k]) for k in ("locked_until", "created_at")}))
             if manifest.get("audit_log"):
                 conn.execute(audit_log.insert(), [{**a, "at": _utc(a["at"])} for a in manifest["audit_log"]])

@@ -16,7 +16,11 @@ from .text import fold_width
 
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)  # Excel's day 0 (with the 1900 leap-year bug folded in)
 _DAY = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
-_MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?(?:份)?$")
+_MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?(?:份|底|末|份底)?$")
+# Periods officers write for a completion date: stored as the period's last day, precision kept.
+_QUARTER = re.compile(r"^(\d{4})\s*年?\s*(?:第\s*)?([一二三四1-4])\s*季度(?:末|底)?$|^(\d{4})\s*[-年\s]?\s*Q([1-4])$", re.I)
+_HALF = re.compile(r"^(\d{4})\s*年?\s*(上|下)\s*半\s*年(?:末|底)?$")
+_QUARTER_NO = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _YEAR = re.compile(r"^(\d{4})\s*年?(?:底|末|年底|年末)?$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
@@ -64,9 +68,10 @@ def _make(y: int, m: int, d: int) -> dt.datetime | None:
 
 
 def parse_date(value: Any) -> tuple[dt.datetime | None, str]:
-    """(date, precision) of a cell: precision is day, month or year; (None, "") when it is not a date.
+    """(date, precision) of a cell: precision is day, month, quarter, half or year; (None, "") when not a date.
 
-    Month and year precision give the first day of the month or year. A whole number from 1900 to
+    Month and year precision give the first day of the month or year (counted at its end by
+    progress); quarter and half give the period's last day (2025年三季度 -> 2025-09-30). A whole number from 1900 to
     2100 is a year; other numbers are Excel date serials.
     """
     if isinstance(value, dt.datetime):
@@ -85,6 +90,17 @@ def parse_date(value: Any) -> tuple[dt.datetime | None, str]:
     s = fold_width(str(value)).strip()
     if not s:
         return None, ""
+    if re.search("[〇零○一二三四五六七八九十]", s) and "季" not in s:
+        from .layout import _arabic
+        s = _arabic(s)  # 二〇二五年六月 -> 2025年6月
+    m = _QUARTER.match(s)
+    if m:
+        year, q = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        month = 3 * _QUARTER_NO[q]
+        return dt.datetime(int(year), month, calendar.monthrange(int(year), month)[1]), "quarter"
+    m = _HALF.match(s)
+    if m:
+        return dt.datetime(int(m.group(1)), 6 if m.group(2) == "上" else 12, 30 if m.group(2) == "上" else 31), "half"
     m = _DAY.match(s) or _COMPACT.match(s)
     if m:
         d = _make(int(m.group(1)), int(m.group(2)), int(m.group(3)))

@@ -10,10 +10,13 @@ otherwise reject with an exception.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from openpyxl.cell.rich_text import CellRichText
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 MAX_CELL_CHARS = 32767  # Excel's limit for one cell
@@ -46,3 +49,18 @@ def safe_cell_text(value: Any) -> Any:
 def safe_row(values: list[Any]) -> list[Any]:
     """``safe_cell_text`` applied to every value of a row."""
     return [safe_cell_text(v) for v in values]
+
+
+def safe_csv_cell(value: Any) -> Any:
+    """A CSV cell a spreadsheet program opens as text: formula-like text gets a leading apostrophe."""
+    return f"'{value}" if isinstance(value, str) and is_formula_like(value) else value
+
+
+def csv_bytes(df: "pd.DataFrame") -> bytes:
+    """A table as UTF-8 CSV with a byte-order mark (Excel keeps the Chinese) and no cell that runs as a formula.
+
+    This is the only CSV export of the app: Streamlit's own table download is switched off
+    (``client.disableDataExport``) because it writes ``=…``, ``+…``, ``-…``, ``@…`` cells verbatim.
+    """
+    out = df.apply(lambda col: col.map(safe_csv_cell)) if len(df) else df
+    return out.to_csv(index=False).encode("utf-8-sig")

@@ -77,13 +77,14 @@ def test_the_scope_picker_and_the_as_of_date_change_the_cards(app):
 
 def test_the_gaps_page_follows_the_chosen_target_and_search_narrows_the_items(app):
     goto(app, "gaps")
-    first = [m.value for m in app.metric]
+    first = cards(app)  # the figures row (wrapping HTML, not st.metric: values are never cut)
+    assert "69 项" in first
     titles = [s["layout"]["title"]["text"] for s in chart_specs(app)]
     assert any("前沿关键核心技术" in x for x in titles)
     assert any("数据截至" in s["layout"]["title"]["subtitle"]["text"] for s in chart_specs(app))
     app.session_state["gaps_target"] = 3
     app.run()
-    assert [m.value for m in app.metric] != first
+    assert cards(app) != first
     count = [c for c in texts(app, "caption") if c.startswith("显示")][0]
     app.text_input(key="gaps_search").input("不可能出现的词").run()
     assert [c for c in texts(app, "caption") if c.startswith("显示")][0].startswith("显示 0 /")
@@ -92,11 +93,16 @@ def test_the_gaps_page_follows_the_chosen_target_and_search_narrows_the_items(ap
 
 def test_the_compare_page_switches_between_percent_and_contribution(app):
     goto(app, "compare")
-    before = chart_specs(app)[0]["layout"]["title"]["text"]
+    heat = (t("chart_heatmap_percent_title"), t("chart_heatmap_contribution_percent_title"))
+
+    def heatmap_title() -> str:  # the page also draws the tile map and the side-by-side chart
+        return [s["layout"]["title"]["text"] for s in chart_specs(app) if s["layout"]["title"]["text"] in heat][0]
+
+    before = heatmap_title()
     app.radio(key="compare_value__zh").set_value("contribution_percent").run()
-    after = chart_specs(app)[0]["layout"]["title"]["text"]
-    assert before == t("chart_heatmap_percent_title") and after == t("chart_heatmap_contribution_percent_title")
-    assert any("地图" in c for c in texts(app, "caption"))  # says why there is no map
+    after = heatmap_title()
+    assert before == heat[0] and after == heat[1]
+    assert chart_specs(app)[0]["layout"]["title"]["text"] == t("tile_title")
 
 
 def test_an_upload_is_checked_previewed_stored_and_recognised_when_sent_again(app):
@@ -183,6 +189,11 @@ def test_report_findings_are_prefilled_saved_and_reloaded_for_the_scope(app):
 def test_clearing_the_sample_data_removes_the_banner_and_the_rows(app):
     assert any("示例数据" in w for w in texts(app, "warning"))
     app.button(key="clear_samples").click().run()
+    assert t("rounds_confirm_clear_samples") in texts(app, "warning")  # asks before dropping anything
+    app.button(key="clear_samples_no").click().run()
+    assert any("示例数据" in w for w in texts(app, "warning")) and "clear_samples" in [b.key for b in app.button]
+    app.button(key="clear_samples").click().run()
+    app.button(key="clear_samples_yes").click().run()
     assert not app.exception
     assert not any("示例数据" in w for w in texts(app, "warning"))
     goto(app, "history")

@@ -22,6 +22,7 @@ PAGES = [
     ("app_pages/catalog.py", "catalog_title"),
     ("app_pages/history.py", "app_page_history"),
     ("app_pages/report.py", "app_page_report"),
+    ("app_pages/rounds.py", "rounds_page_title"),
 ]
 
 
@@ -94,3 +95,16 @@ def test_an_empty_store_says_there_is_no_data_and_shows_no_banner(empty_url, mon
     at.switch_page("app_pages/history.py").run()
     assert t("app_history_empty", "zh") in rendered_text(at)
     assert not any("示例数据" in w.value for w in at.warning)
+
+
+def test_the_gaps_items_table_shows_the_first_rows_and_offers_the_full_list(large_url, monkeypatch):
+    """Issue 17: the counted items are paged (the first 200 rows), the full list is a CSV download."""
+    from app_support.tables import FIRST_ROWS
+
+    at = open_app(large_url, monkeypatch)
+    at.switch_page("app_pages/gaps.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert FIRST_ROWS == 200
+    # 9,300 items are counted at the national scope; no table on the page carries more than the first 200.
+    assert max(len(d.value) for d in at.dataframe) == FIRST_ROWS
+    assert t("app_table_first_rows", "zh", rows=FIRST_ROWS) in rendered_text(at)

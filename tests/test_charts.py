@@ -122,3 +122,19 @@ def test_chart_png_is_saved_for_a_look(case):
     (out / "chart_overview.png").write_bytes(png)
     (out / "chart_trajectory.png").write_bytes(images.trajectory_chart(progress, "tech", lang="zh"))
     assert (out / "chart_overview.png").stat().st_size == len(png)
+
+
+def test_every_figure_carries_plotly_white_from_one_cached_template_it_cannot_mutate(case):
+    """The template is validated once per process (issue 17); each figure gets its own copy."""
+    import plotly.io as pio
+
+    _, progress = case
+    a = charts.bullet_chart(progress, metric="tech", lang="zh")
+    b = charts.trajectory_chart(progress, metric="tech", lang="zh")
+    white = pio.templates["plotly_white"].to_plotly_json()
+    assert a.layout.template.to_plotly_json() == white
+    assert b.layout.template.to_plotly_json() == white
+    a.layout.template.layout.font.size = 99
+    assert charts._template().layout.font.size is None
+    assert b.layout.template.layout.font.size is None
+    assert charts._template.cache_info().currsize == 1

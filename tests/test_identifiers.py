@@ -76,3 +76,35 @@ def test_spellings_of_one_identifier_share_a_key(a, b):
 
 def test_different_standards_have_different_keys():
     assert identifier_key("GB/T 12345-2024") != identifier_key("GB 12345-2024")
+
+
+# ---- identifiers as Excel leaves them (issue 12, point 4) ---------------------------------------
+@pytest.mark.parametrize("text, metric, kind, normalised, valid, reason, note, warning", [
+    ("9.14403001922038E+17", None, "credit_code", "9.14403001922038E+17", False, "credit_number", "", ""),
+    ("9.14403e+17", "enterprise", "credit_code", "9.14403e+17", False, "credit_number", "", ""),
+    ("80210043-3", None, "org_code", "80210043-3", True, "", "", "old_org_code"),
+    ("802100433", None, "org_code", "80210043-3", True, "", "", "old_org_code"),
+    ("80210043-4", None, "text", "80210043-4", True, "", "", ""),  # wrong check character: free text
+    ("GB 45438——2025", None, "standard", "GB 45438-2025", True, "", "", ""),
+    ("GB 45438-2025（代替GB/T 1234-2010）", "standard", "standard", "GB 45438-2025", True, "", "代替GB/T 1234-2010", ""),
+])
+def test_identifiers_as_excel_leaves_them(text, metric, kind, normalised, valid, reason, note, warning):
+    from metrics.identifiers import classify_identifier
+
+    ident = classify_identifier(text, metric)
+    assert (ident.kind, ident.normalised, ident.valid, ident.reason, ident.note, ident.warning) == \
+        (kind, normalised, valid, reason, note, warning)
+
+
+def test_a_code_stored_as_a_number_is_never_a_dedup_key():
+    import datetime as dt
+
+    from ingest_files import item_row, register
+    from metrics.ingest import read_file
+
+    content = register(item_row(指标="领军企业", 名称="甲公司", 编号=9.14403001922038e17, 完成日期="2025-03-01"),
+                       item_row(指标="领军企业", 名称="乙公司", 编号="9.14403E+17", 完成日期="2025-03-01"))
+    result = read_file(content, filename="x.xlsx", today=dt.date(2026, 12, 1))
+    assert [p.code for p in result.problems if p.severity != "info"] == ["code_as_number", "code_as_number"]
+    assert result.row_counts.valid == 2  # different names: two items, not one duplicate
+    assert result.items["key"].tolist() != ["9.14403E+17"] * 2

@@ -23,7 +23,12 @@ def read(content: bytes, name: str = "t.xlsx", **kw):
 
 
 def codes(result) -> list[str]:
-    return [p.code for p in result.problems]
+    """Problem codes other than the info notes (what detection inferred or skipped: see notes())."""
+    return [p.code for p in result.problems if p.severity != "info"]
+
+
+def notes(result) -> list[str]:
+    return [p.code for p in result.problems if p.severity == "info"]
 
 
 def assert_counts_add_up(result) -> None:
@@ -151,8 +156,10 @@ def test_title_rows_merged_cells_and_two_row_headers_are_found():
     result = read(content)
     assert list(result.items["name"]) == ["甲技术", "乙技术"]
     assert list(result.items["row"]) == [5, 6]
-    assert [p.code for p in result.problems] == ["unknown_column"]  # 序号
-    assert result.problems[0].column == "A"
+    assert codes(result) == ["unknown_column"]  # 序号
+    assert [p.column for p in result.problems if p.code == "unknown_column"] == ["A"]
+    assert notes(result) == ["detected_province", "detected_as_of"]  # 广东省, 2025 from the title
+    assert result.as_of == dt.date(2025, 12, 31)
 
 
 def test_vertically_merged_province_cells_fill_their_rows():
@@ -192,7 +199,7 @@ def test_hidden_sheets_are_read_with_a_warning():
 def test_blank_rows_and_the_example_row_count_as_blank():
     rows = [ITEM_HEADERS, item_row(省份="示例", 名称="示例技术"), [], item_row(), [None] * 11]
     result = read(xlsx({"成果清单": rows}))
-    assert result.sheets["成果清单"].to_dict() == {"total": 3, "valid": 1, "invalid": 0, "blank": 2}
+    assert result.sheets["成果清单"].to_dict() == {"total": 3, "valid": 1, "invalid": 0, "blank": 2, "skipped": 0}
 
 
 def test_the_blank_template_reads_as_no_rows_and_its_example_rows_are_ignored():
@@ -367,3 +374,21 @@ def test_a_generated_register_round_trips_with_nothing_lost(rows):
     assert result.items["name"].tolist() == [n.strip() for n, *_ in rows]
     assert [d.date() for d in result.items["date"]] == [d for _, _, d, _ in rows]
     assert result.sheets["成果清单"].valid == len(rows)
+
+
+@pytest.mark.parametrize("merged, anchor, columns", [
+    # A note typed across the whole row: every problem of the row lands on A3, the range's anchor.
+    ("A3:K3", "A3", "ABCDEFGHIJK"),
+    # Merged from B: the problems of B..K go to B3 (the province one stays on A3).
+    ("B3:K3", "B3", "BCDEFGHIJK"),
+])
+def test_annotated_copy_of_a_merged_note_row_comments_the_range_anchor(merged, anchor, columns):
+    # Regression (issue 15): openpyxl's MergedCell takes no comment, and building the copy raised AttributeError.
+    content = xlsx({"成果清单": [ITEM_HEADERS, item_row(), ["注：以下为示例"] + [None] * 10, item_row(名称="乙")]},
+                   merged={"成果清单": [merged]})
+    result = read(content)
+    out = openpyxl.load_workbook(io.BytesIO(annotate_workbook(content, "t.xlsx", result)))
+    comment = out["成果清单"][anchor].comment
+    expected = [p.message for p in result.problems if p.row == 3 and p.column and p.column in columns]
+    assert len(expected) >= 1 and comment is not None
+    assert [m for m in expected if m not in comment.text] == []

@@ -322,7 +322,7 @@ def test_import_command_stores_valid_rows_with_the_exit_status_of_validate(
     history = Store(url).history()
     assert len(history) == (1 if stored else 0)
     if stored:
-        assert history[0]["uploader"] == "张三" and history[0]["counts"]["items"] == len(out["items"])
+        assert history[0]["uploader"] == "张三" and history[0]["counts"]["items"] == out["items"] == len(out["item_rows"])
 
 
 def test_history_rollback_delete_and_diff_commands(capsys, tmp_path, repo_root):

@@ -31,18 +31,20 @@ def test_json_shape_and_exit_status(files, name, status):
     proc = run(str(files[name]), "--json")
     assert proc.returncode == status, proc.stderr
     data = json.loads(proc.stdout)
-    assert list(data) == ["file", "readable", "province", "as_of", "items", "rows", "errors"]
+    assert list(data) == ["file", "readable", "province", "as_of", "items", "rows", "errors", "item_rows",
+                          "as_of_missing"]
+    assert data["items"] == len(data["item_rows"]) == {"good": 2, "bad": 1, "pdf": 0}[name]
     assert data["readable"] is (name != "pdf")
-    assert set(data["rows"]) == {"total", "valid", "invalid", "blank"}
+    assert set(data["rows"]) == {"total", "valid", "invalid", "blank", "skipped"}
     for e in data["errors"]:
         assert set(e) == {"sheet", "row", "column", "header", "value", "code", "severity", "message"}
 
 
 def test_items_are_records_with_iso_dates(files):
     data = json.loads(run(str(files["good"]), "--json").stdout)
-    assert [i["name"] for i in data["items"]] == ["甲", "乙"]
-    assert data["items"][0]["date"] == "2025-03-15" and data["items"][1]["date"] is None
-    assert data["rows"] == {"total": 2, "valid": 2, "invalid": 0, "blank": 0}
+    assert [i["name"] for i in data["item_rows"]] == ["甲", "乙"]
+    assert data["item_rows"][0]["date"] == "2025-03-15" and data["item_rows"][1]["date"] is None
+    assert data["rows"] == {"total": 2, "valid": 2, "invalid": 0, "blank": 0, "skipped": 0}
     assert data["province"] == "广东省"
 
 
@@ -64,7 +66,7 @@ def test_province_option_supplies_a_missing_province(tmp_path):
     path.write_text("指标,名称,完成日期\n标准,某标准,2025-03-15\n", encoding="utf-8")
     assert run(str(path)).returncode == 1
     data = json.loads(run(str(path), "--province", "江苏", "--json").stdout)
-    assert data["province"] == "江苏省" and data["items"][0]["province"] == "江苏省"
+    assert data["province"] == "江苏省" and data["item_rows"][0]["province"] == "江苏省"
 
 
 def test_missing_file_is_a_clean_exit_2(tmp_path):

@@ -12,7 +12,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--province", metavar="NAME", help="only this province's submissions")
     p.add_argument("--json", action="store_true",
                    help="a list of submissions: id, province, as_of, uploaded_at, uploader, filename, sha256, "
-                        "state (current/superseded/deleted), sample, replaced_by, counts, errors, warnings")
+                        "state (current/superseded/deleted), sample, replaced_by, counts, errors, warnings, "
+                        "round, reviews (decision, reviewer, at, comment, rows)")
     add_db_argument(p)
 
 
@@ -31,6 +32,9 @@ def run(args: argparse.Namespace) -> int:
     if store is None:
         return 2
     history = store.history(province)
+    from ..rounds import annotate_history
+
+    history = annotate_history(store, history)
     if args.json:
         print_json(history)
         return 0

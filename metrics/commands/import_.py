@@ -6,11 +6,22 @@ import argparse
 HELP = "校验并保存进展表(保存有效行,列出无效行) / validate a progress spreadsheet and store its valid rows"
 
 
+def _date(text: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
 def add_arguments(p: argparse.ArgumentParser) -> None:
     from ._store import add_db_argument
 
     p.add_argument("file", metavar="FILE", help="the .xlsx, .xlsm, .xls or .csv file to store")
     p.add_argument("--province", metavar="NAME", help="the province of the file when the file names none")
+    p.add_argument("--as-of", metavar="YYYY-MM-DD", type=_date, dest="as_of",
+                   help="the as-of date of the file when the file names none (never the upload day by default)")
     p.add_argument("--uploader", metavar="NAME", default="", help="who uploads (kept in the history)")
     p.add_argument("--strict", action="store_true", help="store nothing when any row is invalid")
     p.add_argument("--json", action="store_true",
@@ -36,13 +47,24 @@ def run(args: argparse.Namespace) -> int:
     if store is None:
         return 2
     content = path.read_bytes()
-    result = read_file(content, path.name, province=args.province, max_bytes=max_upload_bytes())
+    result = read_file(content, path.name, province=args.province, max_bytes=max_upload_bytes(), as_of=args.as_of)
+    lang = args.lang
+    if result.as_of_missing:
+        # No silent default: a file without an as-of date is not stamped with today. The exit code
+        # stays validate's (check.py and scripts compare them); the JSON says nothing was stored.
+        from ..store import SaveOutcome
+
+        outcome = SaveOutcome(reason="as_of_missing")
+        if args.json:
+            print_json({**result_records(result, lang), "stored": False, "outcome": outcome.to_dict()})
+        else:
+            sys.stderr.write(t("store_reason_as_of_missing", lang) + "\n")
+        return result.exit_code
     try:
         outcome = store.save_submission(result, content, path.name, uploader=args.uploader, actor=args.uploader,
                                         strict=args.strict)
     except StoreError as exc:
         return fail("store_unavailable", error=exc.message_en)
-    lang = args.lang
     if args.json:
         print_json({**result_records(result, lang), "stored": outcome.created, "outcome": outcome.to_dict()})
         return result.exit_code

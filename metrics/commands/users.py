@@ -23,7 +23,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
     add = sub.add_parser("add", help="create an account (password from a prompt or stdin)")
     add.add_argument("username")
-    add.add_argument("--role", choices=["admin", "editor", "viewer"], required=True)
+    add.add_argument("--role", choices=["admin", "editor", "viewer", "reviewer"], required=True)
     add.add_argument("--province", help="the editor's province (or a viewer's home province)")
     add.add_argument("--display-name", default="", help="the person's name, shown beside the user name")
     common(add)

@@ -6,9 +6,20 @@ import argparse
 HELP = "校验进展表并逐行报告问题 / validate a progress spreadsheet row by row"
 
 
+def _date(text: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", metavar="FILE", help="the .xlsx, .xlsm, .xls or .csv file to check")
     p.add_argument("--province", metavar="NAME", help="the province of the file when the file names none")
+    p.add_argument("--as-of", metavar="YYYY-MM-DD", type=_date, dest="as_of",
+                   help="the as-of date of the file when the file names none (never the upload day by default)")
     p.add_argument("--json", action="store_true", help="one JSON object: file, readable, province, as_of, items, rows, errors")
     p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the messages")
 
@@ -18,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     from ..ingest import read_file, result_records
     from ._common import print_json, print_table
 
-    result = read_file(args.file, province=args.province)
+    result = read_file(args.file, province=args.province, as_of=args.as_of)
     lang = args.lang
     if args.json:
         print_json(result_records(result, lang))

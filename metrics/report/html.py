@@ -5,6 +5,7 @@ from markupsafe import Markup
 from plotly.offline import get_plotlyjs
 
 from .. import charts
+from ..markup import safe_figure
 from .content import ReportContent
 from .document import Figure, render_document
 
@@ -15,7 +16,8 @@ def figures(content: ReportContent) -> list[Figure]:
     for spec in content.charts:
         fig = getattr(charts, spec.kind)(content.progress, **spec.kwargs, lang=content.lang, catalog=content.catalog)
         # plotly serialises the figure as JSON with "<" and "/" escaped, so no label can end the script.
-        out.append(Figure(Markup(fig.to_html(full_html=False, include_plotlyjs=False,
+        # safe_figure: a unit or name "<a href=…>" from a workbook stays text, not a live chart link
+        out.append(Figure(Markup(safe_figure(fig).to_html(full_html=False, include_plotlyjs=False,
                                              config={"displaylogo": False, "responsive": True}))))
     return out
 

@@ -159,11 +159,13 @@ def _summary_sheet(wb: Workbook, c: ReportContent, used: set[str]) -> None:
     ws.append(_header(ws, [c.text(h) + (" (%)" if h in ("report_col_percent", "report_col_pace",
                                                         "report_col_projected_percent") else "") for h in heads]))
     for _, r in c.targets.iterrows():
-        ws.append([r["name"], r["unit"], r["target"] if not is_missing(r["target"]) else r["target_text"],
+        # Every user-supplied string (a custom metric's name or unit) through _value: text, never a formula.
+        ws.append([_value(r["name"]), _value(r["unit"]),
+                   _value(r["target"] if not is_missing(r["target"]) else r["target_text"]),
                    _styled(ws, r["deadline"], fmt="yyyy-mm-dd"), _styled(ws, r["actual"], fmt=count_format(r["unit"])),
                    _styled(ws, r["percent"], fmt="0.0"), _styled(ws, r["pace_percent"], fmt="0.0"),
                    _styled(ws, r["projected"], fmt="0.0"), _styled(ws, r["projected_percent"], fmt="0.0"),
-                   _styled(ws, r["required_rate"], fmt="0.00"), r["status_label"], r["clause"]])
+                   _styled(ws, r["required_rate"], fmt="0.00"), _value(r["status_label"]), _value(r["clause"])])
     first, last = header_row + 1, header_row + max(len(c.targets), 1)
     # Status colours as conditional formatting: they follow the label if someone edits the cell.
     status_range = f"K{first}:K{last}"
@@ -283,9 +285,9 @@ def _metric_sheets(wb: Workbook, c: ReportContent, used: set[str]) -> dict[str, 
         t = c.targets[c.targets["metric"] == metric].iloc[0]
         ws.append([_styled(ws, c.item_titles[metric], TITLE)])
         target = f"{t['target_text']} {t['unit']}".strip() if not is_missing(t["target"]) else t["target_text"]
-        ws.append([c.text("report_col_target"), target, c.text("report_col_actual"), t["actual"],
-                   c.text("report_col_status"), t["status_label"]])
-        ws.append([c.text("report_col_clause"), t["clause"]])
+        ws.append([c.text("report_col_target"), _value(target), c.text("report_col_actual"), _value(t["actual"]),
+                   c.text("report_col_status"), _value(t["status_label"])])
+        ws.append([c.text("report_col_clause"), _value(t["clause"])])
         # How many items are listed: a formula over the name column, so a filtered copy still adds up.
         ws.append([c.text("rl_col_item_count"),
                    _formula(ws, f"=COUNTA(A6:A{5 + len(items)})") if len(items) else 0])
@@ -403,7 +405,7 @@ def _goals_sheet(wb: Workbook, c: ReportContent, used: set[str]) -> None:
                            *[c.catalog.label("level", lv, c.lang) for lv in levels]]))
     for df in (c.goals, c.tasks):
         for _, r in df.iterrows():
-            ws.append([r["name"], _styled(ws, r.get("deadline"), fmt="yyyy-mm-dd"), *[int(r[lv]) for lv in levels]])
+            ws.append([_value(r["name"]), _styled(ws, r.get("deadline"), fmt="yyyy-mm-dd"), *[int(r[lv]) for lv in levels]])
     ws.append([])
     ws.append(_header(ws, [c.text(f"report_col_{x}") for x in ("kind", "province", "item", "level", "evidence")]))
     for rec in c.assessments[["kind", "province", "item", "level", "evidence"]].itertuples(index=False, name=None):

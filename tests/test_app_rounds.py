@@ -1,0 +1,84 @@
+"""The 报送轮次 page and the returned comment on the upload and history pages (issue 13), AppTest."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from metrics import rounds
+from metrics.i18n import t
+from metrics.store import Store
+from tests.store_fixtures import content_of, make_result
+
+
+@pytest.fixture
+def board_url(tmp_path) -> tuple[str, int, int]:
+    url = f"sqlite:///{tmp_path / 'tracker.sqlite'}"
+    store = Store(url)
+    rounds.add_round(store, "2025年第四季度", dt.date(2025, 12, 31), dt.date(2099, 1, 15))
+    ids = []
+    for province in ("广东省", "江苏省"):
+        result = make_result(province, as_of=dt.date(2025, 12, 31), file=f"{province}.xlsx")
+        ids.append(store.save_submission(result, content_of(result), result.file).submission_id)
+    rounds.review(store, ids[0], "approved", "好")
+    rounds.review(store, ids[1], "returned", "成果清单缺少日期", [{"sheet": "成果清单", "row": 3, "text": "日期为空"}])
+    return url, ids[0], ids[1]
+
+
+def open_page(url: str, page: str, monkeypatch, lang: str = "zh", scope: str | None = None) -> AppTest:
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("TRACKER_SAMPLE_DATA", "off")
+    at = AppTest.from_file("../dashboard.py", default_timeout=120)
+    at.session_state["lang"] = lang
+    at.run()
+    if scope:
+        at.session_state["scope"] = scope
+    return at.switch_page(page).run()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_board_lists_every_region_with_its_state(board_url, monkeypatch, lang):
+    url, gd, js = board_url
+    at = open_page(url, "app_pages/rounds.py", monkeypatch, lang)
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == t("rounds_page_title", lang)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics == {t("rounds_state_not_submitted", lang): "35", t("rounds_state_submitted", lang): "0",
+                       t("rounds_state_overdue", lang): "0", t("rounds_state_returned", lang): "1",
+                       t("rounds_state_approved", lang): "1"}
+    board = at.dataframe[0].value
+    assert len(board) == 37
+    states = dict(zip(board[t("rounds_col_region", lang)], board[t("rounds_col_state", lang)]))
+    assert (states["广东省"], states["江苏省"]) == (t("rounds_state_approved", lang), t("rounds_state_returned", lang))
+
+
+@pytest.mark.parametrize("page", ["app_pages/upload.py", "app_pages/history.py"])
+def test_the_returned_province_sees_the_comment(board_url, monkeypatch, page):
+    url, gd, js = board_url
+    at = open_page(url, page, monkeypatch, "zh", scope="江苏省")
+    assert not at.exception, [e.value for e in at.exception]
+    warnings = "\n".join(w.value for w in at.warning)
+    assert "成果清单缺少日期" in warnings and "成果清单 第 3 行:日期为空" in warnings
+    other = open_page(url, page, monkeypatch, "zh", scope="广东省")
+    assert "成果清单缺少日期" not in "\n".join(w.value for w in other.warning)
+
+
+@pytest.mark.parametrize("approved, provinces, note_shown", [
+    (False, ["广东省", "江苏省"], True),
+    (True, ["广东省"], False),
+])
+def test_approved_only_choice_changes_national_figures_and_the_note(board_url, monkeypatch, approved, provinces,
+                                                                    note_shown):
+    url, gd, js = board_url
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("TRACKER_SAMPLE_DATA", "off")
+    at = AppTest.from_file("../dashboard.py", default_timeout=120)
+    at.session_state["approved_only"] = approved
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    captions = "\n".join(c.value for c in at.sidebar.caption)
+    assert ("含未审核数据" in captions) is note_shown
+    from app_support import data  # the same cached loader the pages use, with the same choice
+
+    assert sorted(data._dataset(url, data.revision(), None, approved).items["province"].unique()) == provinces

@@ -1,0 +1,39 @@
+"""bench.capacity's own arithmetic (its timings are benchmarks, not tests) and its bounds."""
+from __future__ import annotations
+
+import pytest
+
+from bench import capacity
+
+
+@pytest.mark.parametrize("values, expected", [
+    ([], 0.0),
+    ([0.4], 0.4),
+    ([1.0, 2.0], 2.0),
+    ([float(i) for i in range(1, 21)], 19.0),
+    ([float(i) for i in range(1, 101)], 95.0),
+    ([5.0, 1.0, 3.0, 2.0, 4.0], 5.0),
+])
+def test_p95_is_the_nearest_rank(values, expected):
+    assert capacity.p95(values) == expected
+
+
+def test_the_benchmark_is_bounded_and_covers_the_issue_configurations():
+    assert capacity.SESSIONS == (1, 3, 6, 12)
+    assert capacity.PROCESSES == (1, 2)
+    assert max(capacity.SESSIONS) <= capacity.MAX_SESSIONS == 12
+    assert capacity.VIEW_TIMEOUT == 120.0
+    assert {"", "gaps", "compare", "goals", "history", "catalog", "report"} == set(capacity.PAGES)
+
+
+@pytest.mark.parametrize("cell, expected", [
+    ("=1+1", "'=1+1"), ("+86", "'+86"), ("-x", "'-x"), ("@a", "'@a"), ("量子计算", "量子计算"), ("a=b", "a=b"),
+])
+def test_the_items_csv_keeps_formula_like_text_as_text(cell, expected):
+    import pandas as pd
+
+    from app_support.tables import csv_bytes
+
+    out = csv_bytes(pd.DataFrame({"名称": [cell], "行": [3]}))
+    assert out.startswith(b"\xef\xbb\xbf")
+    assert out.decode("utf-8-sig").splitlines() == ["名称,行", f"{expected},3"]
