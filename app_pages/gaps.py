@@ -13,8 +13,8 @@ from metrics import charts, views
 from metrics.catalog import load_catalog
 from metrics.clauses import clause_text
 from metrics.i18n import t
+from metrics.presentation import deadline_sentence
 from metrics.markup import md_text
-
 
 
 def with_dates_as_text(items: pd.DataFrame) -> pd.DataFrame:
@@ -58,9 +58,7 @@ with error_boundary("app_gaps_figures"):
         (t("app_gaps_required_rate", lang), views.rate_text(row["required_rate"], unit, lang),
          t("app_gaps_required_rate_help", lang)),
     ])
-    st.markdown(f"**{t('app_col_status', lang)}:** {charts.status_label(row['status'], lang)}"
-                + (f" · {t('app_gaps_projected', lang, value=charts.fmt_number(row['projected']), unit=md_text(unit))}"
-                   if not charts.is_missing(row["projected"]) else ""))
+    st.markdown(f"**{t('app_col_status', lang)}:** {md_text(deadline_sentence(row, lang, unit))}")
 
 with error_boundary("app_gaps_charts"):
     bullet = charts.bullet_chart(progress, metric, scope_type=scope_type, scope=scope, deadline=deadline, lang=lang)

@@ -75,6 +75,8 @@ def target_card_html(card: dict[str, Any], lang: str) -> str:
         lines.append(e(t("app_card_percent", lang, percent=f"{fmt_number(pct)}%")))
     if pace is not None and card["target"] is not None:
         lines.append(e(t("app_card_pace", lang, percent=f"{fmt_number(pace)}%")))
+    if card.get("passed"):  # as it ended: the deadline wording replaces pace and gap (issue 13)
+        lines = [e(card["sentence"])]
     if card["gap_items"] is not None and card["target"] is not None:
         sign = "+" if card["gap_items"] >= 0 else "−"
         lines.append(e(t("app_card_gap", lang, gap=f"{sign}{fmt_number(abs(card['gap_items']))} {card['unit']}")))

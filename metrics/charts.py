@@ -3,13 +3,12 @@
 Every builder takes the progress engine's result (``Progress``: ``rows``, ``series``, ``goals``,
 ``tasks``, ``as_of``) and a language, and returns a ``go.Figure`` with a title, the as-of date as
 subtitle, axis labels with units and hover values. Text comes from the translation table
-(``metrics/data/i18n/charts.yaml``), status colours from ``metrics/data/status.yaml`` through
-``status_color``, other styling from ``metrics/data/chart_style.yaml``.
+(``metrics/data/i18n/charts.yaml``), status words and colours, numbers and dates from
+``metrics.presentation``, other styling from ``metrics/data/chart_style.yaml``.
 """
 from __future__ import annotations
 
 import datetime as dt
-import math
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -31,31 +30,10 @@ def chart_style() -> dict[str, Any]:
     return parse_yaml((DATA_DIR / "chart_style.yaml").read_text(encoding="utf-8"))
 
 
-@lru_cache(maxsize=1)
-def status_table() -> dict[str, dict[str, str]]:
-    """Status id -> {zh, en, color}, read from the progress engine's status.yaml."""
-    raw = parse_yaml((DATA_DIR / "status.yaml").read_text(encoding="utf-8"))
-    if isinstance(raw, dict) and "statuses" in raw:
-        raw = raw["statuses"]
-    entries = raw.items() if isinstance(raw, dict) else ((e["id"], e) for e in raw)
-    out = {}
-    for sid, e in entries:
-        out[str(sid)] = {"zh": e.get("zh") or e.get("name_zh") or e.get("label_zh") or str(sid),
-                         "en": e.get("en") or e.get("name_en") or e.get("label_en") or str(sid),
-                         "color": e.get("color") or e.get("colour")}
-    return out
-
-
-def status_color(status: str) -> str:
-    """The one colour of a status everywhere (charts, Excel, Word, PDF, HTML)."""
-    entry = status_table().get(str(status)) or status_table().get("no_target") or {}
-    return entry.get("color") or "#999999"
-
-
-def status_label(status: str, lang: str = "zh") -> str:
-    """The display label of a status id in ``lang``."""
-    entry = status_table().get(str(status))
-    return entry[lang if lang in ("zh", "en") else "zh"] if entry else str(status)
+# Status words and colours, numbers and dates: the presentation layer (one home for each fact);
+# the names stay importable from here for the pages and reports.
+from .presentation import (fmt_date, fmt_number, is_missing, metric_name,  # noqa: E402,F401
+                           status_colour as status_color, status_label, year_of)
 
 
 def level_color(level: str) -> str:
@@ -63,36 +41,6 @@ def level_color(level: str) -> str:
 
 
 # ---- number and date formatting shared with the reports -------------------------------------
-def is_missing(x: Any) -> bool:
-    """None, NaN, NA or NaT (a scalar with no value)."""
-    if x is None or x is pd.NA or x is pd.NaT:
-        return True
-    return isinstance(x, float) and math.isnan(x)
-
-
-def year_of(d: Any) -> str:
-    """The year of a date as text ("" when there is no date)."""
-    return "" if is_missing(d) else str(pd.Timestamp(d).year)
-
-
-def fmt_number(x: Any, digits: int = 1) -> str:
-    """A number as people write it in a report: 32, 32.5, 1,234 (empty for missing)."""
-    if is_missing(x):
-        return ""
-    x = float(x)
-    if abs(x - round(x)) < 10 ** -(digits + 1):
-        return f"{int(round(x)):,}"
-    return f"{x:,.{digits}f}".rstrip("0").rstrip(".")
-
-
-def fmt_date(d: Any, lang: str = "zh") -> str:
-    """2025年12月31日 / 31 December 2025."""
-    if is_missing(d):
-        return ""
-    d = pd.Timestamp(d).date()
-    return f"{d.year}年{d.month}月{d.day}日" if lang == "zh" else f"{d.day} {d.strftime('%B')} {d.year}"
-
-
 def as_of_of(progress: Any) -> dt.date | None:
     """The as-of date the progress was computed for."""
     d = getattr(progress, "as_of", None)
@@ -105,10 +53,6 @@ def scope_rows(progress: Any, scope_type: str = "national", scope: str = "nation
     rows = progress.rows
     sel = rows[(rows["scope_type"] == scope_type) & (rows["scope"] == scope)]
     return sel[sel["kind"] != "qualitative"].reset_index(drop=True)
-
-
-def metric_name(row: Any, lang: str) -> str:
-    return str(row["name_en"] if lang == "en" and not is_missing(row["name_en"]) else row["name_zh"])
 
 
 def unit_label(catalog: Catalog, metric: str, unit: Any, lang: str) -> str:

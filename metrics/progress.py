@@ -12,19 +12,16 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
 
 from .catalog import DATA_DIR, Catalog, load_catalog
-from .datafiles import parse_yaml
 from .i18n import t
 from .model import LEVELS, Dataset
 
 STATUS_FILE = DATA_DIR / "status.yaml"
-STATUS_IDS = ("met", "on_track", "at_risk", "off_track", "missed", "no_target")
 SCOPE_TYPES = ("national", "province", "direction", "flagship")
 DAYS_PER_MONTH = 365.2425 / 12
 _SHIFT = np.int64(1 << 22)  # composite sort key: group * _SHIFT + day offset (days fit in 22 bits)
@@ -35,31 +32,16 @@ ROW_COLUMNS = [
     "qualifier", "target_text", "target_source", "percent", "pace_percent", "pace_value", "gap_items", "gap_pp",
     "required_rate", "projected", "projected_percent", "status", "clause_section", "clause_quote",
     "contribution_percent", "n_rows", "basis", "actual_at_deadline", "met_on", "trend_per_month", "target_note",
+    "passed", "actual_now", "after_deadline",
 ]
 
 
-# ---- thresholds and status definitions (metrics/data/status.yaml) -------------------------------
-@lru_cache(maxsize=1)
-def _status_file() -> dict[str, Any]:
-    return parse_yaml(STATUS_FILE.read_text(encoding="utf-8"))
+# ---- thresholds and status definitions (metrics/data/status.yaml, read by metrics.presentation) ------
+# The one parser of status.yaml is metrics.presentation; these names stay importable from here.
+from .presentation import status_colours, status_definitions, status_file as _status_file, status_label  # noqa: E402,F401
+from .presentation import status_ids as _status_ids  # noqa: E402
 
-
-def status_definitions() -> list[dict[str, str]]:
-    """Status ids in display order with zh/en labels, help texts and colours."""
-    return [dict(s) for s in _status_file()["statuses"]]
-
-
-def status_label(status: str, lang: str = "zh") -> str:
-    """The display label of a status id."""
-    for s in _status_file()["statuses"]:
-        if s["id"] == status:
-            return s["name_en" if lang == "en" else "name_zh"]
-    return status
-
-
-def status_colours() -> dict[str, str]:
-    """Status id -> hex colour (Okabe–Ito)."""
-    return {s["id"]: s["colour"] for s in _status_file()["statuses"]}
+STATUS_IDS = _status_ids()
 
 
 @dataclass(frozen=True)
@@ -659,6 +641,12 @@ def _assemble(specs: list[dict[str, Any]], fig_of: dict, info: dict, values: np.
         at_dl[j] = values[fi[j], col_of[int(dl_day[j])]]
     at_dl = np.where(passed & (kinds[fi] == "count"), np.nan_to_num(at_dl), at_dl)
 
+    # A passed deadline is reported as it ended (issue 13): the actual is the value at the deadline,
+    # what came after is kept apart, and pace, projection and required rate mean nothing any more.
+    actual_now = actual
+    actual = np.where(passed, at_dl, actual_now)
+    after = np.where(passed, actual_now - at_dl, np.nan)
+
     with np.errstate(invalid="ignore", divide="ignore"):
         span = (dl_day - base_day).astype(float)
         elapsed = np.where(has_deadline & (span > 0), np.clip((as_of_day - base_day) / span, 0.0, 1.0),
@@ -688,13 +676,16 @@ def _assemble(specs: list[dict[str, Any]], fig_of: dict, info: dict, values: np.
     status = np.select(
         [~has_target | ~has_deadline, passed & reached_dl, passed, reached_now, ahead | proj_ok, near | proj_near],
         ["no_target", "met", "missed", "met", "on_track", "at_risk"], default="off_track")
+    live = np.where(passed, np.nan, 1.0)  # NaN after the deadline, 1 before: masks the forward-looking figures
     col.update({
         "kind": kinds[fi], "deadline": deadlines, "actual": actual, "target": target,
-        "percent": percent, "pace_percent": pace_percent, "pace_value": pace_value,
-        "gap_items": actual - pace_value, "gap_pp": percent - pace_percent, "required_rate": required,
-        "projected": projected, "projected_percent": projected_percent, "status": status.astype(object),
+        "percent": percent, "pace_percent": pace_percent * live, "pace_value": pace_value * live,
+        "gap_items": (actual - pace_value) * live, "gap_pp": (percent - pace_percent) * live,
+        "required_rate": required * live, "projected": projected * live,
+        "projected_percent": projected_percent * live, "status": status.astype(object),
+        "passed": passed, "actual_now": actual_now, "after_deadline": after,
         "contribution_percent": contribution, "n_rows": n_rows[fi], "basis": np.asarray(bases, dtype=object)[fi],
-        "actual_at_deadline": at_dl, "trend_per_month": slope[fi],
+        "actual_at_deadline": at_dl, "trend_per_month": slope[fi] * live,
         "met_on": _met_on(values[:, : len(months)][fi], target, strict, months),
     })
     return pd.DataFrame({c: col[c] for c in ROW_COLUMNS})

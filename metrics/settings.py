@@ -37,6 +37,8 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in [
     Setting("TRACKER_MAX_ROWS", "200000", "rows a workbook's sheets may declare in all, checked before reading"),
     Setting("TRACKER_DB_BUSY_TIMEOUT_S", "60",
             "seconds a SQLite writer waits for another writer before giving up"),
+    Setting("TRACKER_TIMEZONE", "Asia/Shanghai", "IANA time zone every page and report shows times in "
+            "(Beijing time by default)"),
 ]}
 
 

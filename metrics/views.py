@@ -16,6 +16,7 @@ import pandas as pd
 from .charts import fmt_number
 from .i18n import t
 from .model import Problem, SheetCount
+from .presentation import deadline_sentence, metric_name
 
 
 # ---- target cards -----------------------------------------------------------------------------
@@ -54,7 +55,7 @@ def target_cards(rows: pd.DataFrame, lang: str = "zh", catalog: Any = None) -> l
             text = (spec.text_en or text) if spec is not None else text
         cards.append({
             "metric": r["metric"],
-            "name": r["name_en"] if lang == "en" and r.get("name_en") else r["name_zh"],
+            "name": metric_name(r, lang),
             "unit": unit,
             "deadline": _iso(r.get("deadline")),
             "actual": _number(r.get("actual")),
@@ -69,6 +70,10 @@ def target_cards(rows: pd.DataFrame, lang: str = "zh", catalog: Any = None) -> l
             "target_source": r.get("target_source") or "none",
             "clause_section": r.get("clause_section") or "",
             "clause_quote": r.get("clause_quote") or "",
+            # Issue 13: a passed deadline shows as it ended, in the one deadline wording.
+            "passed": bool(r.get("passed")),
+            "after_deadline": _number(r.get("after_deadline")),
+            "sentence": deadline_sentence(r, lang, unit),
         })
     return cards
 

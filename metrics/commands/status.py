@@ -13,7 +13,10 @@ HELP = "目标完成进度与状态 / progress and status of every target"
 JSON_FIELDS = ["scope_type", "scope", "metric", "name_zh", "name_en", "unit", "kind", "deadline", "actual", "target",
                "qualifier", "target_text", "target_source", "percent", "pace_percent", "pace_value", "gap_items",
                "gap_pp", "required_rate", "projected", "projected_percent", "status", "contribution_percent", "n_rows",
-               "basis", "actual_at_deadline", "met_on", "clause_section", "clause_quote"]
+               "basis", "actual_at_deadline", "met_on", "clause_section", "clause_quote",
+               # Added for issue 13 (a passed deadline reported as it ended): whether the deadline has passed,
+               # the value now, and how much came after the deadline (null while the deadline is ahead).
+               "passed", "actual_now", "after_deadline"]
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -86,23 +89,24 @@ def run(args: argparse.Namespace) -> int:
 
 def _print_readable(records: list[dict[str, Any]], progress: Any, catalog: Any, lang: str) -> None:
     from ..i18n import t
-    from ..progress import status_label
+    from ..presentation import deadline_sentence, fmt_count, fmt_number, metric_name, scope_label, status_label
     from ._common import print_table
 
-    def number(v: Any, digits: int = 1) -> str:
+    def number(v: Any, count: bool = False) -> str:
         if v is None:
             return "-"
-        return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.{digits}f}"
+        return fmt_count(v) if count else fmt_number(v)
 
-    rows = []
+    rows, passed = [], []
     for r in records:
-        scope = t("scope_national", lang) if r["scope"] == "national" else (
-            catalog.label(r["scope_type"], r["scope"], lang))
+        scope = scope_label(catalog, r["scope_type"], r["scope"], lang)
+        if r.get("passed"):
+            passed.append(f"{scope} · {metric_name(r, lang)}: {deadline_sentence(r, lang)}")
         target = number(r["target"]) if r["target"] is not None else (r["target_text"] or "-")
-        rows.append({"scope": scope, "metric": r["name_en"] if lang == "en" else r["name_zh"],
+        rows.append({"scope": scope, "metric": metric_name(r, lang),
                      "deadline": r["deadline"] or "-", "actual": number(r["actual"]), "target": target,
                      "unit": r["unit"], "percent": number(r["percent"]), "pace": number(r["pace_percent"]),
-                     "projected": number(r["projected"]), "status": status_label(r["status"], lang),
+                     "projected": number(r["projected"], r["kind"] == "count"), "status": status_label(r["status"], lang),
                      "source": t(f"progress_source_{r['target_source']}", lang)})
     sys.stdout.write(t("progress_as_of", lang, date=progress.as_of.isoformat()) + "\n")
     cols = ["scope", "metric", "deadline", "actual", "target", "unit", "percent", "pace", "projected", "status",
@@ -111,6 +115,8 @@ def _print_readable(records: list[dict[str, Any]], progress: Any, catalog: Any, 
              "progress_col_target", "progress_col_unit", "progress_col_percent", "progress_col_pace",
              "progress_col_projected", "progress_col_status", "progress_col_source"]
     print_table(rows, cols, [t(h, lang) for h in heads])
+    if passed:  # passed deadlines as they ended, with what came after kept apart
+        sys.stdout.write("\n" + "".join(f"- {line}\n" for line in passed))
     notes = [w for w in progress.warnings[f"message_{lang}"]] + [o for o in progress.overclaims[f"message_{lang}"]]
     if notes:
         sys.stdout.write("\n" + t("progress_warnings", lang) + ":\n" + "".join(f"- {n}\n" for n in notes))

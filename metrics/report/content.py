@@ -11,7 +11,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from ..catalog import Catalog, load_catalog
@@ -19,6 +18,7 @@ from ..charts import (as_of_of, fmt_date, fmt_number, is_missing, scope_rows, st
                       status_label, target_words, unit_label, year_of)
 from ..i18n import t, translations
 from ..model import Dataset
+from ..presentation import deadline_sentence, fmt_iso_date, metric_name, status_ids
 
 # Word and PDF list at most this many counted items per metric; the Excel file has them all.
 APPENDIX_LIMIT = 20
@@ -86,6 +86,9 @@ def metric_verb(metric: str, lang: str) -> str:
 def target_sentence(row: Any, catalog: Catalog, scope_type: str, scope: str, as_of: dt.date | None, lang: str) -> str:
     """One sentence of the summary, every number taken from a progress row."""
     unit = unit_label(catalog, row["metric"], row["unit"], lang)
+    if bool(row.get("passed")):  # a passed deadline is said as it ended, by the one deadline wording
+        return t("presentation_report_passed", lang, scope=scope_word(catalog, scope_type, scope, lang),
+                 metric=_name(row, lang), sentence=deadline_sentence(row, lang, unit))
     values = {"date": fmt_date(as_of, lang), "scope": scope_word(catalog, scope_type, scope, lang),
               "verb": metric_verb(row["metric"], lang), "metric": _name(row, lang),
               "actual": fmt_number(row["actual"]), "unit": unit, "year": year_of(row["deadline"]),
@@ -113,7 +116,7 @@ def summary_paragraphs(rows: pd.DataFrame, catalog: Catalog, scope_type: str, sc
         return [t("report_summary_empty", lang, date=fmt_date(as_of, lang))]
     counts = rows["status"].value_counts()
     parts = [t("report_status_count", lang, status=status_label(s, lang), n=int(counts[s]))
-             for s in ["met", "on_track", "at_risk", "off_track", "missed", "no_target"] if s in counts]
+             for s in status_ids() if s in counts]
     overall = t("report_summary_overall", lang, date=fmt_date(as_of, lang),
                 scope=scope_word(catalog, scope_type, scope, lang), n=len(rows),
                 statuses=t("report_list_sep", lang).join(parts))
@@ -122,7 +125,7 @@ def summary_paragraphs(rows: pd.DataFrame, catalog: Catalog, scope_type: str, sc
 
 
 def _name(row: Any, lang: str) -> str:
-    return str(row["name_en"] if lang == "en" and not is_missing(row["name_en"]) else row["name_zh"])
+    return metric_name(row, lang)
 
 
 # ---- tables ---------------------------------------------------------------------------------
@@ -249,10 +252,7 @@ ITEM_FIELDS = ["name", "code", "province", "direction", "flagship", "date", "evi
 
 def _date_text(dates: pd.Series, precision: pd.Series) -> list[str]:
     """Completion dates as written: 2025-03-01, 2025-03 (month precision) or 2025 (year precision)."""
-    iso = pd.to_datetime(dates).dt.strftime("%Y-%m-%d").astype(object).fillna("")
-    precision = precision.astype(object).to_numpy()
-    return list(np.where(precision == "month", iso.str.slice(0, 7),
-                         np.where(precision == "year", iso.str.slice(0, 4), iso)))
+    return [fmt_iso_date(d, str(p)) for d, p in zip(dates, precision.astype(object).fillna("day"))]
 
 
 def items_table(items: pd.DataFrame, catalog: Catalog, lang: str) -> pd.DataFrame:

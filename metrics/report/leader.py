@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..presentation import tracker_timezone  # times in TRACKER_TIMEZONE (Beijing by default)
 from ..catalog import Catalog
 from ..charts import fmt_date, fmt_number, is_missing, status_label, unit_label
 from ..i18n import t
@@ -216,7 +217,7 @@ def _when(text: str, lang: str) -> str:
     if pd.isna(ts):
         return text
     # Stored times are UTC; the date an officer saw is Beijing's (as in the Excel sources sheet).
-    return fmt_date((ts.tz_convert("Asia/Shanghai") if ts.tzinfo else ts).date(), lang)
+    return fmt_date((ts.tz_convert(tracker_timezone()) if ts.tzinfo else ts).date(), lang)
 
 
 def provenance_sentences(sources: pd.DataFrame, catalog: Catalog, lang: str) -> list[str]:

@@ -24,14 +24,14 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..charts import heatmap_matrix, is_missing, ranking_rows, status_color, status_label
+from ..presentation import status_ids, tracker_timezone
 from ..xlsx_safe import safe_cell_text
 from .content import ReportContent, meta_lines
 
 HEADER_FILL = PatternFill("solid", fgColor="E8EEF4")
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
-LOCAL_TZ = "Asia/Shanghai"
-STATUS_IDS = ["met", "on_track", "at_risk", "off_track", "missed", "no_target"]
+STATUS_IDS = list(status_ids())  # display order from status.yaml
 
 
 def _value(v: Any) -> Any:
@@ -419,7 +419,7 @@ def source_dates(sources: pd.DataFrame) -> pd.DataFrame:
         df["as_of"] = [None if pd.isna(x) else x.date() for x in pd.to_datetime(df["as_of"], errors="coerce")]
         # Excel has no time zones: stored UTC times are written as Beijing time, the officers' clock.
         df["uploaded_at"] = [None if pd.isna(x) else
-                             (x.tz_convert(LOCAL_TZ).tz_localize(None) if x.tzinfo else x).floor("min").to_pydatetime()
+                             (x.tz_convert(tracker_timezone()).tz_localize(None) if x.tzinfo else x).floor("min").to_pydatetime()
                              for x in (pd.to_datetime(v, errors="coerce") for v in df["uploaded_at"])]
     return df
 

@@ -1,0 +1,191 @@
+"""The presentation layer: every worded or formatted fact, and the calendar's done-when case (issue 13)."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from metrics import presentation as pr
+from metrics.catalog import load_catalog
+from metrics.progress import compute_progress
+from test_progress import dataset, item, run_status, write_workbook
+
+AS_OF = dt.date(2026, 11, 30)          # the fixed clock of the done-when case
+D2025 = dt.date(2025, 12, 31)
+
+
+@pytest.mark.parametrize("value, missing", [
+    (None, True), (float("nan"), True), (np.float32("nan"), True), (np.float64("nan"), True), (pd.NA, True),
+    (pd.NaT, True), (np.datetime64("NaT"), True), (0, False), (0.0, False), ("", False), ("一批", False),
+    (dt.date(2025, 1, 1), False),
+])
+def test_is_missing(value, missing):
+    assert pr.is_missing(value) is missing
+
+
+@pytest.mark.parametrize("value, text", [
+    (10.2, "10"), (10.5, "11"), (9.49, "9"), (0, "0"), (1234, "1,234"), (7.000000000000001, "7"),
+    (None, ""), (float("nan"), ""),
+])
+def test_counts_are_always_whole(value, text):
+    assert pr.fmt_count(value) == text
+
+
+@pytest.mark.parametrize("value, digits, text", [
+    (7.000000000000001, 1, "7"), (32.5, 1, "32.5"), (32.25, 2, "32.25"), (1234.0, 1, "1,234"),
+    (69.9999, 1, "70"), (0.04, 1, "0"), (None, 1, ""),
+])
+def test_numbers(value, digits, text):
+    assert pr.fmt_number(value, digits) == text
+
+
+@pytest.mark.parametrize("value, lang, text", [
+    (445.6, "zh", "445.6 亿元"), (445.6, "en", "44.56 billion yuan"), (1000, "zh", "1,000 亿元"),
+    (1000, "en", "100 billion yuan"), (None, "zh", ""),
+])
+def test_money_in_yi_yuan(value, lang, text):
+    assert pr.fmt_money(value, lang) == text
+
+
+@pytest.mark.parametrize("value, kind, unit, lang, text", [
+    (10.2, "count", "项", "zh", "10 项"), (445.6, "value", "亿元", "zh", "445.6 亿元"),
+    (445.6, "value", "100 million yuan", "en", "44.56 billion yuan"), (3.5, "value", "%", "zh", "3.5 %"),
+])
+def test_values_by_kind(value, kind, unit, lang, text):
+    assert pr.fmt_value(value, kind, unit, lang) == text
+
+
+@pytest.mark.parametrize("precision, lang, text, iso", [
+    ("day", "zh", "2025年3月1日", "2025-03-01"), ("month", "zh", "2025年3月", "2025-03"),
+    ("year", "zh", "2025年", "2025"), ("day", "en", "1 March 2025", "2025-03-01"),
+    ("month", "en", "March 2025", "2025-03"), ("year", "en", "2025", "2025"),
+])
+def test_dates_at_their_precision(precision, lang, text, iso):
+    assert pr.fmt_date(dt.date(2025, 3, 1), lang, precision) == text
+    assert pr.fmt_iso_date(pd.Timestamp("2025-03-01"), precision) == iso
+
+
+@pytest.mark.parametrize("zone, stamp, text", [
+    ("", "2026-12-01T00:30:00", "2026-12-01 08:30"),                 # default: Beijing time, naive = UTC
+    ("Asia/Shanghai", "2026-11-30T23:59:00+00:00", "2026-12-01 07:59"),
+    ("UTC", "2026-12-01T00:30:00", "2026-12-01 00:30"),
+    ("Not/AZone", "2026-12-01T00:30:00", "2026-12-01 08:30"),      # unknown zone: the default, not a crash
+])
+def test_times_in_the_tracker_timezone(monkeypatch, zone, stamp, text):
+    monkeypatch.setenv("TRACKER_TIMEZONE", zone)
+    assert pr.fmt_time(stamp) == text
+
+
+@pytest.mark.parametrize("status, zh, en, colour", [
+    ("met", "已达标", "Met", "#009E73"), ("missed", "未完成", "Missed", "#CC79A7"),
+    ("no_target", "无量化目标", "No target", "#999999"), ("bogus", "bogus", "bogus", "#999999"),
+])
+def test_status_words_and_colours(status, zh, en, colour):
+    assert (pr.status_label(status, "zh"), pr.status_label(status, "en"), pr.status_colour(status)) == (zh, en, colour)
+
+
+def test_one_status_parser_serves_engine_and_charts():
+    from metrics import charts, progress
+    assert pr.status_ids() == progress.STATUS_IDS == ("met", "on_track", "at_risk", "off_track", "missed",
+                                                      "no_target")
+    assert charts.status_label is pr.status_label and progress.status_label is pr.status_label
+    assert charts.status_color is pr.status_colour and charts.is_missing is pr.is_missing
+
+
+@pytest.mark.parametrize("scope_type, scope, lang, text", [
+    ("national", "national", "zh", "全国"), ("national", "national", "en", "National"),
+    ("province", "内蒙古自治区", "en", "Inner Mongolia"), ("province", "内蒙古自治区", "zh", "内蒙古自治区"),
+    ("province", "火星", "en", "火星"),
+])
+def test_scope_and_region_names(scope_type, scope, lang, text):
+    assert pr.scope_label(load_catalog(), scope_type, scope, lang) == text
+
+
+@pytest.mark.parametrize("row, lang, text", [
+    ({"name_zh": "未来产业规模", "name_en": "Future-industry scale"}, "en", "Future-industry scale"),
+    ({"name_zh": "未来产业规模", "name_en": float("nan")}, "en", "未来产业规模"),
+    ({"name_zh": "未来产业规模", "name_en": "Future-industry scale"}, "zh", "未来产业规模"),
+])
+def test_metric_names(row, lang, text):
+    assert pr.metric_name(row, lang) == text
+
+
+PASSED = {"deadline": D2025, "actual": 44.0, "target": 100.0, "status": "missed", "passed": True,
+          "after_deadline": 25.0, "met_on": None, "kind": "count", "projected": float("nan"), "unit": "项"}
+LIVE = {"deadline": dt.date(2027, 12, 31), "actual": 14.0, "target": 30.0, "status": "at_risk", "passed": False,
+        "after_deadline": float("nan"), "met_on": None, "kind": "count", "projected": 26.4, "unit": "个"}
+
+
+@pytest.mark.parametrize("row, lang, text", [
+    (PASSED, "zh", "2025年12月31日到期：完成 44 / 100 项，未完成。此后新增 25 项。"),
+    (PASSED, "en", "Due 31 December 2025: 44 / 100 项 at the deadline, Missed. 25 项 more came after."),
+    ({**PASSED, "after_deadline": 60.0, "met_on": dt.date(2026, 11, 30)}, "zh",
+     "2025年12月31日到期：完成 44 / 100 项，未完成。此后新增 60 项。2026年11月达到目标。"),
+    ({**PASSED, "actual": 100.0, "status": "met", "after_deadline": 0.0, "met_on": dt.date(2025, 6, 30)}, "zh",
+     "2025年12月31日到期：完成 100 / 100 项，已达标。"),
+    (LIVE, "zh", "2027年12月31日到期：目前 14 / 30 个，预警。按当前速度预测到期完成 26 个。"),
+    ({**LIVE, "target": float("nan"), "target_text": "一批", "status": "no_target"}, "zh",
+     "2027年12月31日到期：目前 14 个 / 一批，无量化目标。"),
+])
+def test_deadline_sentence(row, lang, text):
+    assert pr.deadline_sentence(row, lang) == text
+
+
+# ---- the done-when case of issue 13: 44 by 2025-12-31, 25 after, as of 2026-11-30 ----------------------
+def done_when_items() -> list[dict]:
+    before = [item("广东省", "tech", f"技术{i}", "2025-06-30") for i in range(44)]
+    after = [item("广东省", "tech", f"新技术{i}", "2026-05-31") for i in range(25)]
+    return before + after
+
+
+def test_passed_deadline_is_reported_as_it_ended():
+    p = compute_progress(dataset(items=done_when_items()), as_of=AS_OF)
+    nat = p.rows[(p.rows["scope"] == "national") & (p.rows["metric"] == "tech") & (p.rows["deadline"] == D2025)]
+    r = nat.iloc[0].to_dict()
+    assert (r["actual"], r["target"], r["status"], r["percent"]) == (44, 100, "missed", 44)
+    assert (r["actual_now"], r["after_deadline"], bool(r["passed"])) == (69, 25, True)
+    for gone in ("pace_percent", "pace_value", "gap_items", "gap_pp", "required_rate", "projected",
+                 "projected_percent"):
+        assert math.isnan(r[gone]), gone
+    for lang, words in (("zh", ["44 / 100 项", "未完成", "此后新增 25 项"]), ("en", ["44 / 100", "25 项 more"])):
+        sentence = pr.deadline_sentence(r, lang)
+        assert all(w in sentence for w in words), sentence
+        assert "69" not in sentence and "70" not in sentence
+
+
+def test_report_summary_says_44_of_100_and_the_25_after():
+    from metrics.report.content import summary_paragraphs
+    catalog = load_catalog()
+    p = compute_progress(dataset(items=done_when_items()), as_of=AS_OF)
+    rows = p.rows[(p.rows["scope"] == "national") & (p.rows["metric"] == "tech")]
+    text = "\n".join(summary_paragraphs(rows, catalog, "national", "national", AS_OF, "zh"))
+    assert "全国前沿关键核心技术：2025年12月31日到期：完成 44 / 100 项，未完成。此后新增 25 项。" in text
+    assert "69%" not in text and "70%" not in text
+
+
+def test_status_json_keeps_its_fields_with_null_after_the_deadline(tmp_path):
+    wb = tmp_path / "gd.xlsx"
+    write_workbook(wb, "广东省", [("前沿关键核心技术", name, "", date) for name, date in
+                                 [(f"技术{i}", "2025-06-30") for i in range(44)]
+                                 + [(f"新技术{i}", "2026-05-31") for i in range(25)]], [])
+    from openpyxl import load_workbook
+    book = load_workbook(wb)
+    book["基本信息"]["B2"] = AS_OF.isoformat()  # the workbook's own as-of date: items up to it are counted
+    book.save(wb)
+    out = run_status(str(wb), "--as-of", AS_OF.isoformat(), "--json")
+    assert out.returncode == 0, out.stderr
+    rows = {(r["scope"], r["metric"], r["deadline"]): r for r in json.loads(out.stdout)}
+    r = rows[("national", "tech", "2025-12-31")]
+    assert (r["actual"], r["target"], r["status"], r["actual_at_deadline"]) == (44, 100, "missed", 44)
+    assert (r["passed"], r["actual_now"], r["after_deadline"]) == (True, 69, 25)
+    assert [r[k] for k in ("pace_percent", "pace_value", "gap_items", "gap_pp", "required_rate", "projected",
+                           "projected_percent")] == [None] * 7
+    live = rows[("national", "tech", "2027-12-31")] if ("national", "tech", "2027-12-31") in rows else None
+    if live is not None:  # the live target keeps its forward-looking figures
+        assert live["passed"] is False and live["after_deadline"] is None and live["actual"] == 69
+    table = run_status(str(wb), "--as-of", AS_OF.isoformat())
+    assert "此后新增 25 项" in table.stdout and "预测到期完成 44" not in table.stdout
