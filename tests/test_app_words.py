@@ -38,6 +38,7 @@ def page_words(at) -> set[str]:
         parts.append(re.sub(r"<[^>]+>", " ", h.proto.body))
     text = "\n".join(parts)
     text = re.sub(r"https?://\S+", " ", text)
+    text = re.sub(r":material/[a-z_]+:", " ", text)  # an icon shortcode: Streamlit draws the icon, no word shows
     return set(WORD.findall(text))
 
 

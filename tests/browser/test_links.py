@@ -16,7 +16,7 @@ LINK = "gaps?lang=en&scope=%E5%B9%BF%E4%B8%9C%E7%9C%81&as_of=2026-12-01&metric=t
 
 def view_of(page) -> tuple[str, str]:
     """What the reader sees the view as: the title and the scope · date caption under it."""
-    return page.locator("h1").first.inner_text().strip(), page.locator("[data-testid='stCaptionContainer']").first.inner_text()
+    return page.locator("h1").first.inner_text().strip(), page.locator("[data-testid='stMain'] [data-testid='stCaptionContainer']").first.inner_text()
 
 
 def test_a_copied_link_opens_the_same_view_in_a_new_browser(browser, page, app_url):
