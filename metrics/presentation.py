@@ -218,6 +218,8 @@ def _target_words(row: Mapping[str, Any], unit: str, lang: str) -> str:
         return f"{actual} / {fmt_value(row['target'], kind, unit, lang)}"
     text = row.get("target_text")
     if text and not is_missing(text):
+        # The catalog keeps the policy's words (一批); say them in the reader's language.
+        text = t("target_batch", lang) if text == t("target_batch", "zh") else text
         return f"{actual} {unit} / {text}".replace("  ", " ").strip()
     return f"{actual} {unit}".strip()
 

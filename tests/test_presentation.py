@@ -189,3 +189,11 @@ def test_status_json_keeps_its_fields_with_null_after_the_deadline(tmp_path):
         assert live["passed"] is False and live["after_deadline"] is None and live["actual"] == 69
     table = run_status(str(wb), "--as-of", AS_OF.isoformat())
     assert "此后新增 25 项" in table.stdout and "预测到期完成 44" not in table.stdout
+
+
+@pytest.mark.parametrize("lang, expected", [("zh", "9 个 / 一批"), ("en", "9 incubators / a batch")])
+def test_a_target_in_words_is_said_in_the_readers_language(lang, expected):
+    from metrics.presentation import _target_words
+
+    row = {"kind": "count", "actual": 9, "target": float("nan"), "target_text": "一批"}
+    assert _target_words(row, "个" if lang == "zh" else "incubators", lang) == expected
