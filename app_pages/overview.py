@@ -40,8 +40,15 @@ if rows.empty:
             else t("app_no_data_scope", lang, scope=scope_label(scope, lang)))
 else:
     with error_boundary("app_overview_cards"):
-        st.subheader(t("app_overview_cards", lang))
-        show_cards(views.target_cards(rows, lang, load_catalog()), lang)
+        # The live period leads (issue 13): targets still ahead first, passed ones as they ended.
+        live, finals = views.calendar_sections(rows)
+        st.subheader(t("calendar2_overview_live", lang))
+        if live.empty:
+            st.caption(t("calendar2_overview_live_none", lang))
+        show_cards(views.target_cards(live, lang, load_catalog()), lang)
+        for year, passed in finals:
+            st.subheader(t("calendar2_overview_final", lang, year=year))
+            show_cards(views.target_cards(passed, lang, load_catalog()), lang)
     with error_boundary("app_overview_bullets"):
         st.subheader(t("app_overview_bullets", lang))
         plot(figures.figure("overview_bullets", as_of, lang, scope_type=scope_type, scope=scope), "overview_bullets")

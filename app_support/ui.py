@@ -77,7 +77,9 @@ def target_card_html(card: dict[str, Any], lang: str) -> str:
         lines.append(e(t("app_card_pace", lang, percent=f"{fmt_number(pace)}%")))
     if card.get("passed"):  # as it ended: the deadline wording replaces pace and gap (issue 13)
         lines = [e(card["sentence"])]
-    if card["gap_items"] is not None and card["target"] is not None:
+    if card.get("no_number"):  # 一批: no percent, no pace, no gap; the badge says there is no number
+        lines = [e(card["sentence"])] if card.get("passed") else []
+    if card["gap_items"] is not None and card["target"] is not None and not card.get("passed"):
         sign = "+" if card["gap_items"] >= 0 else "−"
         lines.append(e(t("app_card_gap", lang, gap=f"{sign}{fmt_number(abs(card['gap_items']))} {card['unit']}")))
     deadline = (t("app_card_deadline", lang, date=card["deadline"]) if card["deadline"]
@@ -85,17 +87,18 @@ def target_card_html(card: dict[str, Any], lang: str) -> str:
     source = f" · {e(t('app_card_provincial', lang))}" if card["target_source"] == "provincial" else ""
     pace_mark = (f'<div style="position:absolute;left:{min(pace, 100):.1f}%;top:-3px;width:2px;height:12px;'
                  f'background:#0072B2"></div>') if pace is not None and card["target"] is not None else ""
+    badge = t("calendar2_no_target_number", lang) if card.get("no_number") else status_label(card["status"], lang)
     return (
         f'<div style="border:1px solid #ddd;border-left:6px solid {colour};border-radius:6px;'
         f'padding:10px 12px;height:100%;font-family:inherit">'
         f'<div style="font-size:0.9rem;color:#444">{e(card["name"])}</div>'
         f'<div style="font-size:0.75rem;color:#777">{e(deadline)}{source}</div>'
-        f'<div style="font-size:1.4rem;font-weight:600;margin:4px 0">{e(card_headline(card))}</div>'
+        f'<div style="font-size:1.4rem;font-weight:600;margin:4px 0">{e(card_headline(card, lang))}</div>'
         f'<div style="position:relative;background:#eee;height:6px;border-radius:3px;margin:6px 0">'
         f'<div style="width:{bar:.1f}%;background:{colour};height:6px;border-radius:3px"></div>{pace_mark}</div>'
         f'<div style="font-size:0.8rem;color:#333">{" · ".join(lines)}</div>'
         f'<span style="display:inline-block;margin-top:6px;padding:1px 8px;border-radius:10px;'
-        f'background:{colour};color:#fff;font-size:0.8rem">{e(status_label(card["status"], lang))}</span>'
+        f'background:{colour};color:#fff;font-size:0.8rem">{e(badge)}</span>'
         f'</div>'
     )
 

@@ -49,6 +49,10 @@ class TargetSpec(_Model):
     deadline: dt.date
     clause: Clause | None = None
     province: str | None = None  # None: the national target
+    # Set for a target of a successor plan (metrics/data/plans/*.yaml): the plan's id and the deadline
+    # of the target it succeeds (the policy's 2025 figure, say).
+    plan: str | None = None
+    succeeds: dt.date | None = None
 
     @property
     def is_batch(self) -> bool:
@@ -382,6 +386,112 @@ class Catalog(_Model):
         return type(self)(**{**fields, "metrics": national, "provincial_metrics": others})
 
 
+class PlanSource(_Model):
+    id: str = Field(min_length=1)
+    title_zh: str = Field(min_length=1)
+    title_en: str = Field(min_length=1)
+    # The text the clauses quote: a file next to the plan file, or the policy text (policy_zh.txt).
+    source_file: str | None = None
+
+
+class PlanEntry(_Model):
+    """One target of a successor plan: the metric, the target it succeeds, its own figure and clause."""
+
+    metric: str
+    succeeds: dt.date
+    deadline: dt.date
+    value: float | None = Field(default=None, ge=0)
+    qualifier: Qualifier = "eq"
+    text_zh: str | None = None
+    text_en: str | None = None
+    clause: Clause
+
+
+class Plan(_Model):
+    """A successor plan (``metrics/data/plans/*.yaml``): national targets that follow the policy's."""
+
+    plan: PlanSource
+    successors: list[PlanEntry] = []
+    folder: str = ""  # where the file was read (to find ``source_file``)
+
+    def source_text(self, catalog: "Catalog") -> str:
+        """The text every clause of the plan must quote."""
+        if self.plan.source_file:
+            return (Path(self.folder) / self.plan.source_file).read_text(encoding="utf-8")
+        return catalog.policy_text()
+
+
+def check_plan(plan: Plan, catalog: "Catalog", source: str = "plan") -> list[str]:
+    """Problems of a successor plan against the catalog, as readable sentences (empty when valid):
+    every entry names a national catalog metric and a target of it that exists, a later deadline,
+    and a clause quoted word for word from the plan's source text."""
+    problems: list[str] = []
+    text = plan.source_text(catalog)
+    for i, e in enumerate(plan.successors):
+        where = f"{source}: successors[{i}] ({e.metric})"
+        m = catalog.metric_by_id.get(e.metric)
+        if m is None or not m.national or m.kind == "qualitative":
+            problems.append(f"{where}: not a national metric of the catalog")
+            continue
+        deadlines = {t.deadline for t in m.targets if t.province is None}
+        if e.succeeds not in deadlines:
+            problems.append(f"{where}: the metric has no national target due {e.succeeds} to succeed")
+        if e.deadline <= e.succeeds:
+            problems.append(f"{where}: deadline {e.deadline} is not after the target it succeeds ({e.succeeds})")
+        if e.deadline in deadlines:
+            problems.append(f"{where}: the metric already has a national target due {e.deadline}")
+        if e.clause.quote not in text:
+            problems.append(f"{where}: the clause quote is not in the plan's source text")
+        if e.value is None and not e.text_zh:
+            problems.append(f"{where}: a target with no number needs text_zh (the words of the plan)")
+    return problems
+
+
+def load_plan_file(path: str | Path, catalog: "Catalog") -> Plan:
+    """Read and check one successor plan file."""
+    path = Path(path)
+    try:
+        data = parse_yaml(path.read_text(encoding="utf-8")) or {}
+        plan = Plan.model_validate({**data, "folder": str(path.parent)})
+    except yaml.YAMLError as exc:
+        raise CatalogError(path.name, "-", "-", f"not valid YAML: {exc}") from None
+    except ValidationError as exc:
+        raise _catalog_error(path.name, exc, data) from None
+    problems = check_plan(plan, catalog, path.name)
+    if problems:
+        raise CatalogError(path.name, plan.plan.id, "successors", "; ".join(problems))
+    return plan
+
+
+def with_plans(catalog: "Catalog", plans: list[Plan]) -> "Catalog":
+    """The catalog with the successor plans' targets added to their metrics as national targets."""
+    if not plans:
+        return catalog
+    metrics = {m.id: m for m in catalog.metrics}
+    for plan in plans:
+        for e in plan.successors:
+            m = metrics[e.metric]
+            if any(t.province is None and t.deadline == e.deadline for t in m.targets):
+                raise CatalogError(plan.plan.id, e.metric, "deadline",
+                                   f"two national targets for {e.metric} due {e.deadline}")
+            spec = TargetSpec(value=e.value, qualifier=e.qualifier, text_zh=e.text_zh, text_en=e.text_en,
+                              deadline=e.deadline, clause=e.clause, plan=plan.plan.id, succeeds=e.succeeds)
+            targets = sorted([*m.targets, spec], key=lambda t: (t.province or "", t.deadline))
+            metrics[e.metric] = m.model_copy(update={"targets": targets})
+    fields = {k: getattr(catalog, k) for k in type(catalog).model_fields}
+    return type(catalog)(**{**fields, "metrics": [metrics[m.id] for m in catalog.metrics]})
+
+
+PLANS_DIR = DATA_DIR / "plans"
+
+
+def load_plans(paths: list[Path] | None = None, catalog: "Catalog | None" = None) -> list[Plan]:
+    """The successor plans of ``paths`` (default: every ``metrics/data/plans/*.yaml``), in name order."""
+    catalog = catalog or load_catalog_from(DEFAULT_FILES)
+    paths = sorted(PLANS_DIR.glob("*.yaml")) if paths is None else list(paths)
+    return [load_plan_file(p, catalog) for p in paths]
+
+
 def parse_overlay(data: dict[str, Any], catalog: "Catalog", source: str = "overlay") -> ProvincialOverlay:
     """Validate a province's overlay given as plain data (from YAML or a 目标设定 sheet).
 
@@ -485,8 +595,10 @@ DEFAULT_FILES = {"catalog": DATA_DIR / "catalog.yaml", "dimensions": DATA_DIR / 
 
 @lru_cache(maxsize=1)
 def load_catalog() -> Catalog:
-    """The national catalog shipped with the package (cached)."""
-    return load_catalog_from(DEFAULT_FILES)
+    """The national catalog shipped with the package, with the successor plans of
+    ``metrics/data/plans/`` (a new plan file is a new set of targets, no code change; cached)."""
+    base = load_catalog_from(DEFAULT_FILES)
+    return with_plans(base, load_plans(catalog=base))
 
 
 def catalog_as_records(catalog: Catalog, lang: str = "zh") -> list[dict[str, Any]]:

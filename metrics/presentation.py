@@ -210,18 +210,28 @@ def fmt_time(ts: Any, lang: str = "zh") -> str:
 
 
 # ---- the deadline wording (issue 13) --------------------------------------------------------------------
-def _target_words(row: Mapping[str, Any], unit: str, lang: str) -> str:
-    """"44 / 100 项" with a number, "13 个 / 一批" for a target in words, "13 个" with none."""
+MONEY_UNITS = ("亿元", "100 million yuan")
+
+
+def target_figure(row: Mapping[str, Any], unit: str, lang: str = "zh") -> str:
+    """"44 / 100 项" with a number, "13 个 / 一批" for a target in words, "13 个" with none; money worded
+    by ``fmt_money`` ("312.58 billion yuan", never "3,125.8 100 million yuan"). Cards and the deadline
+    sentence both say a figure this way."""
     kind = row.get("kind", "count")
-    actual = fmt_value(row.get("actual") if not is_missing(row.get("actual")) else 0, kind, "", lang) or "0"
+    raw = 0 if is_missing(row.get("actual")) else row.get("actual")
+    money = unit in MONEY_UNITS
+    actual = fmt_value(raw, kind, unit if money else "", lang) or "0"
     if not is_missing(row.get("target")):
         return f"{actual} / {fmt_value(row['target'], kind, unit, lang)}"
     text = row.get("target_text")
     if text and not is_missing(text):
         # The catalog keeps the policy's words (一批); say them in the reader's language.
         text = t("target_batch", lang) if text == t("target_batch", "zh") else text
-        return f"{actual} {unit} / {text}".replace("  ", " ").strip()
-    return f"{actual} {unit}".strip()
+        return f"{actual} {'' if money else unit} / {text}".replace("  ", " ").strip()
+    return actual if money else f"{actual} {unit}".strip()
+
+
+_target_words = target_figure  # the name the deadline sentence used first
 
 
 def deadline_sentence(row: Mapping[str, Any], lang: str = "zh", unit: str | None = None) -> str:

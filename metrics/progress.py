@@ -396,6 +396,10 @@ def _national_specs(catalog: Catalog, metric_id: str) -> list[dict[str, Any]]:
     for spec in m.targets:
         if spec.province is not None:
             continue
+        if spec.plan is not None and spec.value is None:
+            # A successor plan's target in words only (2027: 关键核心技术取得重大突破) is already a
+            # qualitative goal of the catalog; a row counts against a successor's figure only.
+            continue
         out.append({"deadline": spec.deadline, "target": np.nan if spec.value is None else spec.value,
                     "qualifier": spec.qualifier, "target_text": spec.text_zh or "",
                     "clause_section": spec.clause.section if spec.clause else "",

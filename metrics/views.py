@@ -16,7 +16,7 @@ import pandas as pd
 from .charts import fmt_number
 from .i18n import t
 from .model import Problem, SheetCount
-from .presentation import deadline_sentence, metric_name
+from .presentation import deadline_sentence, metric_name, target_figure
 
 
 # ---- target cards -----------------------------------------------------------------------------
@@ -53,15 +53,19 @@ def target_cards(rows: pd.DataFrame, lang: str = "zh", catalog: Any = None) -> l
             spec = next((s for s in m.targets if s.province is None and _iso(s.deadline) == _iso(r.get("deadline"))),
                         None)
             text = (spec.text_en or text) if spec is not None else text
+        number = _number(r.get("target"))
         cards.append({
             "metric": r["metric"],
+            "kind": r.get("kind") or "count",
             "name": metric_name(r, lang),
             "unit": unit,
             "deadline": _iso(r.get("deadline")),
             "actual": _number(r.get("actual")),
             "target": _number(r.get("target")),
             "target_text": "" if pd.isna(text) else str(text),
-            "percent": _number(r.get("percent")),
+            # A target with no number (一批) has no percent to show, whatever a column holds.
+            "percent": _number(r.get("percent")) if number is not None else None,
+            "no_number": number is None and bool(r.get("deadline")) and not pd.isna(r.get("deadline")),
             "pace_percent": _number(r.get("pace_percent")),
             "gap_items": _number(r.get("gap_items")),
             "required_rate": _number(r.get("required_rate")),
@@ -78,15 +82,24 @@ def target_cards(rows: pd.DataFrame, lang: str = "zh", catalog: Any = None) -> l
     return cards
 
 
-def card_headline(card: dict[str, Any]) -> str:
+def calendar_sections(rows: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[int, pd.DataFrame]]]:
+    """(live rows, [(deadline year, passed rows) …]) of one scope's progress rows: the targets still
+    ahead (the 2027 goals, provincial plans, metrics with no deadline) lead; each passed deadline year
+    gets its own final section, latest year first. Needs the engine's ``passed`` column."""
+    passed = rows["passed"].fillna(False).astype(bool) if "passed" in rows else pd.Series(False, index=rows.index)
+    live = rows[~passed].reset_index(drop=True)
+    done = rows[passed]
+    years = pd.to_datetime(done["deadline"]).dt.year
+    finals = [(int(y), done[years == y].reset_index(drop=True)) for y in sorted(years.unique(), reverse=True)]
+    return live, finals
+
+
+def card_headline(card: dict[str, Any], lang: str = "zh") -> str:
     """"actual / target unit" of a card; the target as written when it has no number (一批);
-    just "actual unit" when there is no target at all."""
-    actual = fmt_number(card["actual"]) or "0"
-    if card["target"] is not None:
-        return f"{actual} / {fmt_number(card['target'])} {card['unit']}".strip()
-    if card["target_text"]:  # a target in words takes no unit: "13 个 / 一批", not "13 / 一批 个"
-        return f"{actual} {card['unit']} / {card['target_text']}".replace("  ", " ").strip()
-    return f"{actual} {card['unit']}".strip()
+    just "actual unit" when there is no target at all; money as ``fmt_money`` says it
+    (``presentation.target_figure``, the one wording of a figure)."""
+    return target_figure({"kind": card.get("kind", "count"), "actual": card["actual"], "target": card["target"],
+                          "target_text": card["target_text"]}, card["unit"], lang)
 
 
 # ---- validation report ------------------------------------------------------------------------

@@ -191,3 +191,40 @@ def test_evidence_is_listed_best_level_first(catalog):
 ])
 def test_report_file_names_say_scope_date_and_language(scope, lang, fmt, expected):
     assert views.report_filename(scope, dt.date(2025, 6, 30), lang, fmt) == expected
+
+
+# ---- issue 13 (second wave): the live period leads, money in words, no bogus percent for 一批 ------------
+def test_live_targets_lead_and_each_passed_year_gets_its_final_section():
+    rows = pd.concat([
+        progress_rows(metric="tech", deadline=pd.Timestamp("2025-12-31"), passed=True),
+        progress_rows(metric="eco_leader", deadline=pd.Timestamp("2027-12-31"), passed=False),
+        progress_rows(metric="industry_scale", deadline=None, passed=False),
+        progress_rows(metric="product", deadline=pd.Timestamp("2025-12-31"), passed=True),
+    ], ignore_index=True)
+    live, finals = views.calendar_sections(rows)
+    assert list(live["metric"]) == ["eco_leader", "industry_scale"]
+    assert [(year, list(part["metric"])) for year, part in finals] == [(2025, ["tech", "product"])]
+
+
+@pytest.mark.parametrize("lang, expected", [("en", "312.58 billion yuan"), ("zh", "3,125.8 亿元")])
+def test_money_on_a_card_reads_as_billion_yuan_in_english(catalog, lang, expected):
+    rows = progress_rows(metric="industry_scale", name_zh="未来产业规模", name_en="Future-industry scale",
+                         unit="亿元", kind="value", deadline=None, actual=3125.8, target=float("nan"),
+                         percent=float("nan"), target_text="", status="no_target")
+    (card,) = views.target_cards(rows, lang, catalog)
+    assert views.card_headline(card, lang) == expected
+    assert "100 million yuan" not in views.card_headline(card, lang)
+
+
+def test_a_batch_card_has_no_percent_and_says_no_target_number(catalog):
+    from app_support.ui import target_card_html
+
+    rows = progress_rows(metric="eco_leader", name_zh="生态主导型领军企业", name_en="Ecosystem-leading enterprises",
+                         unit="家", deadline=pd.Timestamp("2027-12-31"), actual=16.0, target=float("nan"),
+                         percent=37.5, pace_percent=60.0, target_text="一批", status="no_target", passed=False)
+    (card,) = views.target_cards(rows, "en", catalog)
+    assert card["no_number"] and card["percent"] is None
+    html = target_card_html(card, "en")
+    assert "No target number" in html and "16 enterprises / a batch" in html
+    assert "37.5%" not in html and "done" not in html and "time elapsed" not in html
+    assert "无量化目标" in target_card_html(views.target_cards(rows, "zh", catalog)[0], "zh")
