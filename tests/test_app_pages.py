@@ -108,3 +108,19 @@ def test_the_gaps_items_table_shows_the_first_rows_and_offers_the_full_list(larg
     # 9,300 items are counted at the national scope; no table on the page carries more than the first 200.
     assert max(len(d.value) for d in at.dataframe) == FIRST_ROWS
     assert t("app_table_first_rows", "zh", rows=FIRST_ROWS) in rendered_text(at)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_overview_opens_on_the_live_targets_and_keeps_2025_as_final_results(sample_url, monkeypatch, lang):
+    at = open_app(sample_url, monkeypatch, samples=True)
+    at.session_state["lang"] = lang
+    at.run()
+    heads = [h.value for h in at.subheader]
+    live, final = t("calendar2_overview_live", lang), t("calendar2_overview_final", lang, year=2025)
+    assert final == ("2025年目标完成情况（终期）" if lang == "zh" else "2025 targets: final results")
+    assert live in heads and final in heads and heads.index(live) < heads.index(final)
+    cards = "\n".join(str(h.proto.body) for h in at.get("html"))
+    assert ("无量化目标" if lang == "zh" else "No target number") in cards  # 生态主导型领军企业, 2027: 一批
+    assert "100 million yuan" not in cards
+    if lang == "en":
+        assert "billion yuan" in cards
