@@ -130,6 +130,25 @@ def _layout(fig: go.Figure, title: str, progress: Any, lang: str, *, height: int
     return fig
 
 
+def whole_ticks(top: float, target_ticks: int = 6) -> dict[str, Any]:
+    """Axis settings for a count: ticks on whole numbers only (1, 2, 5 × 10ⁿ steps, never 0.5 项)."""
+    raw = max(float(top or 0.0), 1.0) / target_ticks
+    mag = 1
+    while mag * 10 <= raw:
+        mag *= 10
+    step = next(int(mag * f) for f in (1, 2, 5, 10) if mag * f >= raw)
+    return {"tickmode": "linear", "tick0": 0, "dtick": max(step, 1), "tickformat": ",d"}
+
+
+def _count_axis(fig: go.Figure, axis: str, values: Any, kind: str = "count") -> None:
+    """Whole-number ticks on a count axis (``axis`` "x" or "y"); amounts (亿元) keep plotly's own ticks."""
+    if kind != "count":
+        return
+    nums = [float(v) for v in values if not is_missing(v)]
+    settings = whole_ticks(max([0.0, *nums]))
+    (fig.update_xaxes if axis == "x" else fig.update_yaxes)(**settings)
+
+
 def _status_legend(fig: go.Figure, statuses: list[str], lang: str) -> None:
     """Legend entries (no data) for the statuses shown, so colour is never the only cue."""
     for s in dict.fromkeys(statuses):
@@ -173,6 +192,7 @@ def bullet_chart(progress: Any, metric: str, *, scope_type: str = "national", sc
                                  showlegend=False, hovertemplate=f"{t('chart_target', lang)}: %{{x:,}} {unit}<extra></extra>"))
     fig.update_layout(barmode="overlay")
     fig.update_xaxes(title_text=f"{t('chart_count_axis', lang)} ({unit})", rangemode="tozero")
+    _count_axis(fig, "x", [r["actual"], target, r["pace_value"]], r["kind"])
     title = t("chart_bullet_title", lang, metric=name, year=year_of(r["deadline"]))
     return _layout(fig, title, progress, lang, height=240)
 
@@ -225,10 +245,15 @@ def trajectory_points(progress: Any, metric: str, scope_type: str, scope: str, d
         rows = rows[pd.to_datetime(rows["deadline"]) == pd.Timestamp(deadline)]
     s = progress.series
     s = s[(s["scope_type"] == scope_type) & (s["scope"] == scope) & (s["metric"] == metric)].sort_values("month")
-    out: dict[str, Any] = {"months": list(pd.to_datetime(s["month"])), "cumulative": list(s["cumulative"]),
+    as_of = as_of_of(progress)
+    months = list(pd.to_datetime(s["month"]))
+    if as_of is not None:
+        # The engine counts each month up to min(month end, as-of): the last point is the as-of figure,
+        # so it is drawn at the as-of date, never at a month end after it (issue 13, point 6).
+        months = [min(m, pd.Timestamp(as_of)) for m in months]
+    out: dict[str, Any] = {"months": months, "cumulative": list(s["cumulative"]),
                            "row": rows.iloc[0] if len(rows) else None}
     r = out["row"]
-    as_of = as_of_of(progress)
     if r is not None:
         dl = pd.Timestamp(r["deadline"]) if not is_missing(r["deadline"]) else pd.Timestamp(as_of or catalog.policy.date)
         base = getattr(progress, "baseline", None)
@@ -276,9 +301,11 @@ def trajectory_chart(progress: Any, metric: str, *, scope_type: str = "national"
     fig.update_xaxes(title_text=t("chart_month_axis", lang), tickformat="%Y-%m")
     fig.update_yaxes(title_text=f"{t('chart_cumulative_axis', lang)} ({unit})", rangemode="tozero")
     top = max([0.0, *p["cumulative"], p.get("target", 0.0), *(p["projection"][1] if "projection" in p else [])])
-    if r["kind"] == "count" and top < 5:
-        # Whole items: no fractional ticks on a nearly empty series.
-        fig.update_yaxes(dtick=1, range=[0, max(top, 1.0) * 1.1])
+    if r["kind"] == "count":
+        # Whole items: never a fractional tick (0.5 项), however empty or full the series.
+        _count_axis(fig, "y", [top])
+        if top < 5:
+            fig.update_yaxes(range=[0, max(top, 1.0) * 1.1])
     title = t("chart_trajectory_title", lang, metric=metric_name(r, lang),
               scope=scope_label(catalog, scope_type, scope, lang))
     return _layout(fig, title, progress, lang, height=420)
@@ -306,6 +333,7 @@ def breakdown_chart(progress: Any, metric: str, *, by: str = "direction", lang: 
                          text=[fmt_number(v) for v in rows["actual"]], textposition="outside", cliponaxis=False,
                          showlegend=False, hovertemplate=f"%{{y}}: %{{x:,}} {unit}<extra></extra>"))
     fig.update_xaxes(title_text=f"{t('chart_count_axis', lang)} ({unit})", rangemode="tozero")
+    _count_axis(fig, "x", rows["actual"], rows["kind"].iloc[0] if "kind" in rows else "count")
     fig.update_yaxes(title_text=t(f"chart_by_{by}", lang), autorange="reversed")
     title = t(f"chart_breakdown_{by}_title", lang, metric=name)
     return _layout(fig, title, progress, lang, height=140 + 34 * len(rows))
@@ -377,6 +405,7 @@ def ranking_chart(progress: Any, metric: str, *, lang: str = "zh", catalog: Cata
                          customdata=hovers, hovertemplate="%{y}: %{customdata}<extra></extra>"))
     _status_legend(fig, list(rows["status"]), lang)
     fig.update_xaxes(title_text=f"{t('chart_count_axis', lang)} ({unit})", rangemode="tozero")
+    _count_axis(fig, "x", rows["actual"], rows["kind"].iloc[0] if "kind" in rows else "count")
     fig.update_yaxes(autorange="reversed")
     return _layout(fig, t("chart_ranking_title", lang, metric=name), progress, lang, height=160 + 24 * len(rows))
 
@@ -414,5 +443,7 @@ def levels_chart(progress: Any, *, kind: str = "goals", lang: str = "zh", catalo
                              hovertemplate=f"%{{y}} · {catalog.label('level', lv, lang)}: %{{x}}<extra></extra>"))
     fig.update_layout(barmode="stack")
     fig.update_xaxes(title_text=t("chart_provinces_axis", lang))
+    # provinces are whole: the stacked total of a bar is at most the number of regions reporting
+    _count_axis(fig, "x", [counts.groupby("item")["count"].sum().max()])
     fig.update_yaxes(autorange="reversed")
     return _layout(fig, t(f"chart_levels_{kind}_title", lang), progress, lang, height=160 + 28 * len(items))

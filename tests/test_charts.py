@@ -138,3 +138,35 @@ def test_every_figure_carries_plotly_white_from_one_cached_template_it_cannot_mu
     assert charts._template().layout.font.size is None
     assert b.layout.template.layout.font.size is None
     assert charts._template.cache_info().currsize == 1
+
+
+# ---- issue 13, point 6: whole counts on axes, no point after the as-of date ---------------------------
+@pytest.mark.parametrize("top, step", [(0, 1), (3, 1), (7, 2), (44, 10), (100, 20), (3125, 1000)])
+def test_count_axes_step_by_whole_numbers(top, step):
+    assert charts.whole_ticks(top) == {"tickmode": "linear", "tick0": 0, "dtick": step, "tickformat": ",d"}
+
+
+@pytest.mark.parametrize("name, kwargs, axis", [("bullet_chart", {"metric": "tech"}, "xaxis"),
+                                                ("trajectory_chart", {"metric": "tech"}, "yaxis"),
+                                                ("breakdown_chart", {"metric": "tech", "by": "direction"}, "xaxis"),
+                                                ("ranking_chart", {"metric": "tech"}, "xaxis"),
+                                                ("levels_chart", {"kind": "goals"}, "xaxis")])
+def test_every_count_axis_has_whole_ticks(case, name, kwargs, axis):
+    _, progress = case
+    ax = getattr(getattr(charts, name)(progress, lang="zh", **kwargs).layout, axis)
+    assert ax.tickformat == ",d" and ax.dtick >= 1 and float(ax.dtick).is_integer()
+
+
+def test_a_trajectory_ends_at_the_as_of_date_not_the_month_end_after_it(case):
+    import datetime as dt
+
+    from metrics.progress import compute_progress
+
+    data, _ = case
+    progress = compute_progress(data, as_of=dt.date(2025, 6, 15))
+    points = charts.trajectory_points(progress, "tech", "national", "national", None, charts.load_catalog())
+    assert max(points["months"]) == pd.Timestamp("2025-06-15")
+    assert pd.Timestamp("2025-06-30") not in points["months"]
+    fig = charts.trajectory_chart(progress, "tech", lang="en")
+    actual = next(tr for tr in fig.data if tr.name == charts.t("chart_actual", "en"))
+    assert max(pd.Timestamp(x) for x in actual.x) == pd.Timestamp("2025-06-15")
