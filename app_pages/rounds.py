@@ -14,6 +14,7 @@ from app_support.ui import page_header
 from metrics import rounds
 from metrics.access import AccessDenied, can_manage_users, can_review
 from metrics.i18n import t
+from metrics.presentation import fmt_date, fmt_time
 
 lang = current_lang()
 user = page_user()
@@ -46,7 +47,8 @@ if not found:
 names = [r.name for r in found]
 chosen = st.selectbox(t("rounds_col_name", lang), names, key="rounds_choice")
 rnd = next(r for r in found if r.name == chosen)
-st.caption(f"{t('rounds_col_as_of', lang)} {rnd.as_of} · {t('rounds_col_due', lang)} {rnd.due} · "
+st.caption(f"{t('rounds_col_as_of', lang)} {fmt_date(rnd.as_of, lang)} · {t('rounds_col_due', lang)} "
+           f"{fmt_date(rnd.due, lang)} · "
            f"{t('rounds_closed_label' if rnd.closed else 'rounds_open', lang)}")
 
 board = rounds.coverage(store, rnd.name, dt.datetime.now(dt.timezone.utc))
@@ -58,8 +60,10 @@ for col, (state, n) in zip(cols, counts.items()):
 table = pd.DataFrame([{
     t("rounds_col_region", lang): r.region, t("rounds_col_state", lang): r.label(lang),
     t("rounds_col_submission", lang): r.submission_id,
-    t("rounds_col_submitted_at", lang): (r.submitted_at or "")[:16].replace("T", " "),
+    # Beijing time (TRACKER_TIMEZONE) through the one time format; the store keeps UTC.
+    t("rounds_col_submitted_at", lang): fmt_time(r.submitted_at, lang),
     t("rounds_col_submitted_by", lang): r.submitted_by or "", t("rounds_col_reviewed_by", lang): r.reviewed_by or "",
+    t("calendar2_col_reviewed_at", lang): fmt_time(r.reviewed_at, lang),
     t("rounds_col_comment", lang): r.comment or ""} for r in board])
 st.dataframe(table, hide_index=True, use_container_width=True, key="rounds_board")
 

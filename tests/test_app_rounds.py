@@ -82,3 +82,20 @@ def test_approved_only_choice_changes_national_figures_and_the_note(board_url, m
     from app_support import data  # the same cached loader the pages use, with the same choice
 
     assert sorted(data._dataset(url, data.revision(), None, approved).items["province"].unique()) == provinces
+
+
+def test_the_board_shows_submission_and_review_times_in_beijing_time(board_url, monkeypatch):
+    from zoneinfo import ZoneInfo
+
+    url, gd, js = board_url
+    monkeypatch.delenv("TRACKER_TIMEZONE", raising=False)
+    row = next(r for r in rounds.coverage(Store(url), "2025年第四季度", dt.datetime.now(dt.timezone.utc))
+               if r.region == "广东省")
+    beijing = lambda iso: dt.datetime.fromisoformat(iso).astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")  # noqa: E731
+    at = open_page(url, "app_pages/rounds.py", monkeypatch, "zh")
+    board = at.dataframe[0].value.set_index(t("rounds_col_region", "zh"))
+    assert board.loc["广东省", t("rounds_col_submitted_at", "zh")] == beijing(row.submitted_at)
+    assert board.loc["广东省", t("calendar2_col_reviewed_at", "zh")] == beijing(row.reviewed_at)
+    utc = dt.datetime.fromisoformat(row.submitted_at).astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M")
+    assert board.loc["广东省", t("rounds_col_submitted_at", "zh")] != utc  # 8 hours ahead of UTC
+    assert board.loc["西藏自治区", t("rounds_col_submitted_at", "zh")] == ""
