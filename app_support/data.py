@@ -221,13 +221,16 @@ def original_file(submission_id: int) -> tuple[str, bytes]:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _report_file(url: str, rev: str, scope: str, as_of: dt.date, lang: str, fmt: str) -> bytes:
+def _report_file(url: str, rev: str, scope: str, as_of: dt.date, lang: str, fmt: str, approved: bool = False,
+                 unreviewed: bool = False) -> bytes:
     from metrics.report import build_report, render
 
-    content = build_report(_progress(url, rev, as_of), _dataset(url, rev, None), scope=scope, lang=lang)
+    content = build_report(_progress(url, rev, as_of, approved), _dataset(url, rev, None, approved), scope=scope,
+                           lang=lang, unreviewed=unreviewed)
     return render(content, fmt)
 
 
 def report_file(scope: str, as_of: dt.date, lang: str, fmt: str) -> bytes:
-    """The status report of a scope at ``as_of`` in ``lang`` as a file of format ``fmt``."""
-    return _report_file(database_url(), revision(), scope, as_of, lang, fmt)
+    """The status report of a scope at ``as_of`` in ``lang`` as a file of format ``fmt``, on the figures
+    the sidebar chose, saying 含未审核数据 when they include unreviewed submissions."""
+    return _report_file(database_url(), revision(), scope, as_of, lang, fmt, approved_only(), includes_unreviewed())

@@ -23,8 +23,9 @@ CACHED = frozenset({"overview_bullets", "trajectory_chart", "breakdown_chart", "
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
-def _figure(url: str, rev: str, as_of: dt.date, name: str, lang: str, args: tuple, params: tuple) -> Any:
-    return getattr(charts, name)(data._progress(url, rev, as_of), *args, lang=lang, **dict(params))
+def _figure(url: str, rev: str, as_of: dt.date, name: str, lang: str, args: tuple, params: tuple,
+            approved: bool = False) -> Any:
+    return getattr(charts, name)(data._progress(url, rev, as_of, approved), *args, lang=lang, **dict(params))
 
 
 def figure(name: str, as_of: dt.date, lang: str, *args: Any, **params: Any) -> Any:
@@ -34,4 +35,6 @@ def figure(name: str, as_of: dt.date, lang: str, *args: Any, **params: Any) -> A
     """
     if name not in CACHED:
         raise ValueError(f"not a cached chart builder: {name}")
-    return _figure(database_url(), data.revision(), as_of, name, lang, tuple(args), tuple(sorted(params.items())))
+    # Keyed on the approved-only choice too: the figure shows the same numbers as the cards (issue 13).
+    return _figure(database_url(), data.revision(), as_of, name, lang, tuple(args), tuple(sorted(params.items())),
+                   data.approved_only())

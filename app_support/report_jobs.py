@@ -44,24 +44,28 @@ def job_key(rev: str, scope: str, as_of: dt.date, lang: str, fmt: str, style: st
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def _build(progress, dataset, scope: str, lang: str, fmt: str, style: str, findings: dict[str, str]) -> bytes:
+def _build(progress, dataset, scope: str, lang: str, fmt: str, style: str, findings: dict[str, str],
+           unreviewed: bool = False) -> bytes:
     from metrics.report import build_report, render
 
-    return render(build_report(progress, dataset, scope=scope, lang=lang, findings=findings, style=style), fmt)
+    return render(build_report(progress, dataset, scope=scope, lang=lang, findings=findings, style=style,
+                               unreviewed=unreviewed), fmt)
 
 
 def submit(scope: str, as_of: dt.date, lang: str, fmt: str, style: str, findings: dict[str, str]) -> Job:
     """The job building this report: the existing one for the same key, else a new one."""
     pool, jobs, lock = _pool()
     rev = data.revision()
-    key = job_key(rev, scope, as_of, lang, fmt, style, findings)
+    # The approved-only choice and 含未审核数据 change the file: both are part of its key (issue 13).
+    unreviewed = data.includes_unreviewed()
+    key = job_key(f"{rev}:{data.approved_only()}:{unreviewed}", scope, as_of, lang, fmt, style, findings)
     with lock:
         if key in jobs and not (jobs[key].future.done() and jobs[key].future.exception()):
             return jobs[key]
         # Read the cached engine results here, in the script thread (Streamlit's caches belong to it).
         progress = data.progress(as_of)
         dataset = data.dataset(None)
-        job = Job(key, pool.submit(_build, progress, dataset, scope, lang, fmt, style, dict(findings)))
+        job = Job(key, pool.submit(_build, progress, dataset, scope, lang, fmt, style, dict(findings), unreviewed))
         job.future.add_done_callback(lambda _f, j=job: setattr(j, "finished", time.monotonic()))
         jobs[key] = job
         # Drop the oldest finished jobs beyond the bound (a running one is never dropped).

@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from metrics.charts import fmt_date, fmt_number, status_color, status_label
+from metrics.charts import fmt_date, fmt_number, mark_unreviewed, status_color, status_label
 from metrics.i18n import t, translations
 from metrics.markup import safe_figure
 from metrics.xlsx_safe import csv_bytes
@@ -136,8 +136,18 @@ def label_of(prefix: str, value: str, lang: str) -> str:
 
 def plot(fig: Any, key: str) -> None:
     """A plotly figure at full width, with the offline-safe display options."""
-    # safe_figure: workbook text in labels ("<a href=…>") is shown as text, never a live link
-    st.plotly_chart(safe_figure(fig), key=key, width="stretch", config={"displaylogo": False})
+    # safe_figure: workbook text in labels ("<a href=…>") is shown as text, never a live link; it is a
+    # copy, so 含未审核数据 goes on it without touching a cached figure (issue 13).
+    shown = mark_unreviewed(safe_figure(fig), unreviewed_shown(), current_lang())
+    st.plotly_chart(shown, key=key, width="stretch", config={"displaylogo": False})
+
+
+def unreviewed_shown() -> bool:
+    """Whether the figures on screen include unreviewed submissions (False when the store cannot say)."""
+    try:
+        return data.includes_unreviewed()
+    except Exception:  # noqa: BLE001 - an unreachable store: the page itself reports it
+        return False
 
 
 def show_changes(changes: pd.DataFrame, lang: str) -> pd.DataFrame:

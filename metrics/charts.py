@@ -32,7 +32,7 @@ def chart_style() -> dict[str, Any]:
 
 # Status words and colours, numbers and dates: the presentation layer (one home for each fact);
 # the names stay importable from here for the pages and reports.
-from .presentation import (fmt_date, fmt_number, is_missing, metric_name,  # noqa: E402,F401
+from .presentation import (fmt_date, fmt_number, is_missing, metric_name, unreviewed_mark,  # noqa: E402,F401
                            status_colour as status_color, status_label, year_of)
 
 
@@ -127,6 +127,16 @@ def _layout(fig: go.Figure, title: str, progress: Any, lang: str, *, height: int
     )
     if height:
         fig.update_layout(height=height)
+    return fig
+
+
+def mark_unreviewed(fig: go.Figure, unreviewed: bool, lang: str = "zh") -> go.Figure:
+    """The figure with 含未审核数据 after its as-of subtitle (``presentation.unreviewed_mark``) when its
+    figures include unreviewed submissions; changes ``fig`` in place, so never pass a cached figure."""
+    if unreviewed:
+        title = fig.layout.title
+        sub = title.subtitle.text if title.subtitle and title.subtitle.text else ""
+        fig.update_layout(title={"subtitle": {"text": unreviewed_mark(sub, True, lang)}})
     return fig
 
 

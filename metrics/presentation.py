@@ -266,3 +266,14 @@ def deadline_sentence(row: Mapping[str, Any], lang: str = "zh", unit: str | None
     if not is_missing(projected) and not is_missing(row.get("target")):
         text += t("presentation_projected", lang, value=fmt_value(projected, kind, unit, lang))
     return text
+
+
+# ---- data that includes unreviewed submissions (issue 13, point 4) ----------------------------------------
+def unreviewed_mark(text: str, unreviewed: bool, lang: str = "zh") -> str:
+    """The one way a chart title, caption or report line says its figures include unreviewed data:
+    "截至2026年11月30日 · 含未审核数据" / "as of … · includes unreviewed data"; the note alone for an
+    empty text; ``text`` unchanged when everything shown is approved (or review is not in use)."""
+    if not unreviewed:
+        return text
+    note = t("rounds_unreviewed_note", lang)
+    return f"{text} · {note}" if text else note

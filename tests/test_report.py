@@ -251,3 +251,40 @@ def test_long_item_lists_are_cut_in_documents_with_a_note_pointing_to_excel(cont
     wb = load_workbook(io.BytesIO(render(content, "xlsx")))
     names = [r[0] for r in wb["前沿关键核心技术"].iter_rows(min_row=6, values_only=True)]
     assert sorted(names) == sorted(["量子芯片A", FORMULA_NAME, PLUS_NAME])
+
+
+# ---- 含未审核数据 (issue 13): every format says so when the figures include unreviewed submissions ----------
+def _report_texts(body: dict[str, bytes]) -> dict[str, str]:
+    wb = load_workbook(io.BytesIO(body["xlsx"]))
+    xlsx = "\n".join(str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row if v)
+    charts = [ch for ws in wb.worksheets for ch in ws._charts]
+    titles = "\n".join("".join(r.t for p in ch.title.tx.rich.p for r in (p.r or [])) for ch in charts if ch.title)
+    doc = Document(io.BytesIO(body["docx"]))
+    docx = "\n".join(p.text for p in doc.paragraphs) + "\n".join(
+        c.text for tb in doc.tables for row in tb.rows for c in row.cells)
+    pdf = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(body["pdf"])).pages)
+    html = BeautifulSoup(body["html"], "html.parser").get_text("\n")
+    return {"xlsx": xlsx, "xlsx_charts": titles, "docx": docx, "pdf": squash(pdf), "html": html,
+            "html_raw": body["html"].decode("utf-8")}
+
+
+@pytest.mark.parametrize("lang, note", [("zh", "含未审核数据"), ("en", "includes unreviewed data")])
+def test_every_report_format_says_it_includes_unreviewed_data(case, lang, note):
+    data, progress = case
+    content = build_report(progress, data, scope="national", lang=lang, unreviewed=True)
+    texts = _report_texts({fmt: render(content, fmt) for fmt in FORMATS})
+    from metrics.report.images import report_images
+
+    n_charts, n_images = len(content.charts), len(report_images(content))
+    assert all(note in c.title for c in content.charts)
+    assert note in texts["xlsx"] and texts["xlsx_charts"].count(note) >= 2
+    assert texts["docx"].count(note) == 1 + n_images  # the line under the title, a caption under every picture
+    assert texts["pdf"].count(squash(note)) >= 1 + n_images
+    assert texts["html"].count(note) >= 1 + n_charts  # under the title and under every chart
+    # the interactive charts carry it after their as-of subtitle too
+    assert texts["html_raw"].count(note) > texts["html"].count(note)
+
+
+def test_a_report_on_reviewed_data_carries_no_note(outputs):
+    texts = _report_texts(outputs)
+    assert not any("含未审核数据" in v for v in texts.values())

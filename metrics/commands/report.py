@@ -53,6 +53,7 @@ def run(args: argparse.Namespace) -> int:
         scope = catalog.resolve_province(args.province)
         if scope is None:
             return _fail(f"未知地区:{args.province}", f"unknown region '{args.province}'")
+    unreviewed = False  # files given on the command line are no stored submissions: nothing to review
     if args.files:
         from ..ingest import read_file
 
@@ -76,12 +77,18 @@ def run(args: argparse.Namespace) -> int:
     else:
         from ..store import Store, StoreError
 
+        from ..rounds import includes_unreviewed
+
         try:
-            data = Store(args.db).dataset()
+            store = Store(args.db)
+            data = store.dataset()
+            # 含未审核数据 when any stored submission counted here is not approved (issue 13)
+            unreviewed = includes_unreviewed(data, store)
         except StoreError as exc:
             return _fail(f"无法打开数据库:{exc.message}", f"cannot open the database: {exc.message_en}")
     progress = compute_progress(data, catalog, as_of=as_of)
-    content = build_report(progress, data, catalog, scope=scope, lang=args.lang, style=args.style)
+    content = build_report(progress, data, catalog, scope=scope, lang=args.lang, style=args.style,
+                           unreviewed=unreviewed)
     body = render(content, fmt)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(body)

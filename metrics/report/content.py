@@ -18,7 +18,7 @@ from ..charts import (as_of_of, fmt_date, fmt_number, is_missing, scope_rows, st
                       status_label, target_words, unit_label, year_of)
 from ..i18n import t, translations
 from ..model import Dataset
-from ..presentation import deadline_sentence, fmt_iso_date, metric_name, status_ids
+from ..presentation import deadline_sentence, fmt_iso_date, metric_name, status_ids, unreviewed_mark
 
 # Word and PDF list at most this many counted items per metric; the Excel file has them all.
 APPENDIX_LIMIT = 20
@@ -62,6 +62,7 @@ class ReportContent:
     findings: dict[str, str] = field(default_factory=dict)  # progress, problems, next_steps, notes
     provenance: list[str] = field(default_factory=list)     # the sources in words (appendix)
     style: str = "official"                    # report_styles.yaml: official | briefing
+    unreviewed: bool = False                   # the figures include unreviewed submissions (含未审核数据)
 
     def text(self, key: str, **values: Any) -> str:
         """A label of the report in its language."""
@@ -299,12 +300,14 @@ def shared_table(progress: Any, catalog: Catalog, scope_type: str, scope: str, l
 # ---- the builder ----------------------------------------------------------------------------
 def build_report(progress: Any, data: Dataset, catalog: Catalog | None = None, *, scope: str = "national",
                  lang: str = "zh", generated: dt.datetime | None = None, findings: dict[str, str] | None = None,
-                 style: str = "official", coverage_rows: list[Any] | None = None) -> ReportContent:
+                 style: str = "official", coverage_rows: list[Any] | None = None,
+                 unreviewed: bool = False) -> ReportContent:
     """The report of one scope ("national" or a canonical province name) in one language.
 
     ``findings`` are the officer's texts (keys of ``leader.FINDING_KEYS``); a missing or blank one
     is prefilled with generated sentences. ``coverage_rows`` replaces the coverage derived from the
-    submissions (reporting rounds).
+    submissions (reporting rounds). ``unreviewed``: the figures include submissions no reviewer approved
+    (``rounds.includes_unreviewed``); the report then says 含未审核数据 under its title and on every chart.
     """
     from ..progress import counted_items
     from . import leader
@@ -340,6 +343,8 @@ def build_report(progress: Any, data: Dataset, catalog: Catalog | None = None, *
         charts.append(ChartSpec("levels_chart", {"kind": "goals"}, t("report_chart_goals", lang)))
     if scope_type == "national" and len(tasks) and tasks[[lv.id for lv in catalog.levels]].to_numpy().sum() > 0:
         charts.append(ChartSpec("levels_chart", {"kind": "tasks"}, t("report_chart_tasks", lang)))
+    # 含未审核数据 on every chart's caption when the figures include unreviewed submissions.
+    charts = [ChartSpec(c.kind, c.kwargs, unreviewed_mark(c.title, unreviewed, lang)) for c in charts]
 
     items: dict[str, pd.DataFrame] = {}
     item_titles: dict[str, str] = {}
@@ -374,7 +379,7 @@ def build_report(progress: Any, data: Dataset, catalog: Catalog | None = None, *
         items=items, item_titles=item_titles, shared_items=shared_table(progress, catalog, scope_type, scope, lang),
         problems=problems_table(data, lang), progress=progress, catalog=catalog, page_one=first,
         findings={k: given.get(k, drafts[k]) for k in leader.FINDING_KEYS},
-        provenance=leader.provenance_sentences(sources, catalog, lang), style=style)
+        provenance=leader.provenance_sentences(sources, catalog, lang), style=style, unreviewed=unreviewed)
 
 
 # ---- the document view shared by Word, PDF and HTML ---------------------------------------------
@@ -441,4 +446,6 @@ def meta_lines(content: ReportContent) -> list[tuple[str, str]]:
     return [(content.text("report_label_scope"), content.scope_label),
             (content.text("report_label_policy"), content.policy),
             (content.text("report_label_as_of"), fmt_date(content.as_of, content.lang)),
-            (content.text("report_label_generated"), content.generated.strftime("%Y-%m-%d %H:%M"))]
+            (content.text("report_label_generated"), content.generated.strftime("%Y-%m-%d %H:%M")),
+            *([(content.text("calendar2_report_label_review"), unreviewed_mark("", True, content.lang))]
+              if content.unreviewed else [])]

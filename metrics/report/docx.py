@@ -17,6 +17,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 
+from ..presentation import unreviewed_mark
 from .content import APPENDIX_LIMIT, ReportContent, TextTable, document_tables, meta_lines
 from .images import report_images
 from .leader import FINDING_HEADINGS, paragraphs as _paragraphs
@@ -281,6 +282,8 @@ def render_docx(content: ReportContent) -> bytes:
         pf.first_line_indent = Pt(0)
         _off_grid(doc.paragraphs[-1])
         doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        if content.unreviewed:  # 含未审核数据 under every chart
+            w.para(unreviewed_mark("", True, content.lang), "caption")
 
     w.para(content.text("rl_h_goals"), "heading1")
     for key in ("goals", "tasks", "assessments"):

@@ -9,6 +9,7 @@ import base64
 
 from markupsafe import Markup
 
+from ..presentation import unreviewed_mark
 from .content import ReportContent
 from .document import Figure, render_document
 from .images import report_images
@@ -19,7 +20,9 @@ def figures(content: ReportContent) -> list[Figure]:
     for spec, png in report_images(content):
         src = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
         alt = " · ".join(s.title for s in spec) if isinstance(spec, list) else spec.title
-        out.append(Figure(Markup('<img src="{}" alt="{}">').format(src, alt)))
+        # 含未审核数据 under every chart when the figures include unreviewed submissions
+        out.append(Figure(Markup('<img src="{}" alt="{}">').format(src, alt),
+                          unreviewed_mark("", content.unreviewed, content.lang)))
     return out
 
 

@@ -24,7 +24,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..charts import heatmap_matrix, is_missing, ranking_rows, status_color, status_label
-from ..presentation import status_ids, tracker_timezone
+from ..presentation import status_ids, tracker_timezone, unreviewed_mark
 from ..xlsx_safe import safe_cell_text
 from .content import ReportContent, meta_lines
 
@@ -178,7 +178,7 @@ def _summary_sheet(wb: Workbook, c: ReportContent, used: set[str]) -> None:
     if len(c.targets):
         chart = BarChart()
         chart.type = "bar"
-        chart.title = c.text("report_chart_percent_vs_pace")
+        chart.title = unreviewed_mark(c.text("report_chart_percent_vs_pace"), c.unreviewed, c.lang)
         _axes(chart, c.text("report_col_metric"), "%")
         chart.y_axis.number_format = "0"
         chart.add_data(Reference(ws, min_col=6, max_col=7, min_row=header_row, max_row=last), titles_from_data=True)
@@ -213,7 +213,7 @@ def _trend_sheet(wb: Workbook, c: ReportContent, used: set[str]) -> None:
             continue
         chart = LineChart()
         unit_names = list(dict.fromkeys(units[m] for m in group))
-        chart.title = f"{c.text('report_col_cumulative')}({'、'.join(unit_names)})"
+        chart.title = unreviewed_mark(f"{c.text('report_col_cumulative')}({'、'.join(unit_names)})", c.unreviewed, c.lang)
         _axes(chart, c.text("report_col_month"), f"{c.text('report_col_cumulative')}({'/'.join(unit_names)})")
         chart.x_axis.number_format = "yyyy-mm"
         chart.y_axis.number_format = "#,##0" if not money else "#,##0.0"
@@ -262,7 +262,7 @@ def _regions_sheet(wb: Workbook, c: ReportContent, used: set[str]) -> None:
         unit = c.targets.set_index("metric")["unit"].get(lead, "") if len(c.targets) else ""
         chart = BarChart()
         chart.type = "bar"
-        chart.title = cat.label("metric", lead, c.lang)
+        chart.title = unreviewed_mark(cat.label("metric", lead, c.lang), c.unreviewed, c.lang)
         _axes(chart, c.text("report_col_province"), f"{c.text('report_col_actual')}({unit})", legend=False)
         chart.x_axis.scaling.orientation = "maxMin"
         chart.add_data(Reference(ws, min_col=2, min_row=first - 1, max_row=end), titles_from_data=True)
