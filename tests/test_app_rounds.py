@@ -99,3 +99,21 @@ def test_the_board_shows_submission_and_review_times_in_beijing_time(board_url, 
     utc = dt.datetime.fromisoformat(row.submitted_at).astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M")
     assert board.loc["广东省", t("rounds_col_submitted_at", "zh")] != utc  # 8 hours ahead of UTC
     assert board.loc["西藏自治区", t("rounds_col_submitted_at", "zh")] == ""
+
+
+@pytest.mark.parametrize("approved, note_shown", [(False, True), (True, False)])
+def test_every_chart_on_a_page_says_when_it_includes_unreviewed_data(board_url, monkeypatch, approved, note_shown):
+    import json
+
+    url, gd, js = board_url
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("TRACKER_SAMPLE_DATA", "off")
+    at = AppTest.from_file("../dashboard.py", default_timeout=120)
+    at.session_state["approved_only"] = approved
+    at.run()
+    at.switch_page("app_pages/compare.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    assert len(charts) >= 2  # the tile map, the side-by-side, the heat map and the ranking
+    subtitles = [c["layout"].get("title", {}).get("subtitle", {}).get("text", "") for c in charts]
+    assert all(("含未审核数据" in s) is note_shown for s in subtitles), subtitles
