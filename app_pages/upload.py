@@ -8,6 +8,7 @@ import streamlit as st
 from app_support import data
 from app_support.errors import error_boundary
 from app_support.review_notice import show_returned_notices
+from app_support.round_picker import round_picker
 from app_support.login import denied, page_user, upload_permitted
 from app_support.session import NATIONAL, choice, current_lang, current_scope, scope_label, scope_options
 from app_support.ui import page_header, sample_banner, show_changes, translated
@@ -113,6 +114,7 @@ for n, uploaded in enumerate(files or []):
                          height=240)
 
         sha = hashlib.sha256(content).hexdigest()
+        pick = round_picker(data.store(), result, n, lang, user)  # which reporting round (issue 13)
         earlier = views.same_file(data.store().history(), sha)
         if earlier:
             st.info(t("app_upload_same_file", lang, id=earlier["id"], uploaded_at=str(earlier["uploaded_at"])[:16]))
@@ -131,3 +133,4 @@ for n, uploaded in enumerate(files or []):
                 st.info(t("app_upload_same_file", lang, id=outcome.duplicate_of, uploaded_at=""))
             else:
                 st.success(t("app_upload_stored", lang, ids=views.outcome_ids(outcome)))
+                pick.confirm(outcome)

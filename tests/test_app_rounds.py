@@ -117,3 +117,41 @@ def test_every_chart_on_a_page_says_when_it_includes_unreviewed_data(board_url, 
     assert len(charts) >= 2  # the tile map, the side-by-side, the heat map and the ranking
     subtitles = [c["layout"].get("title", {}).get("subtitle", {}).get("text", "") for c in charts]
     assert all(("含未审核数据" in s) is note_shown for s in subtitles), subtitles
+
+
+@pytest.mark.parametrize("pick_other", [False, True])
+def test_the_upload_page_files_the_workbook_under_the_round_picked(tmp_path, monkeypatch, pick_other):
+    from pathlib import Path
+
+    import sqlalchemy as sa
+
+    from metrics.schema import submissions
+
+    url = f"sqlite:///{tmp_path / 'tracker.sqlite'}"
+    store = Store(url)
+    rounds.add_round(store, "2026年第三季度", dt.date(2026, 9, 30), dt.date(2099, 10, 15))
+    rounds.add_round(store, "2026年第四季度", dt.date(2026, 12, 31), dt.date(2099, 1, 15))
+    closed = rounds.add_round(store, "2026年上半年", dt.date(2026, 6, 30), dt.date(2026, 7, 15))
+    rounds.close_round(store, closed.name)
+    sample = Path(__file__).resolve().parents[1] / "sample_data" / "示例数据_江苏省_进展填报.xlsx"  # as of 2026-09-30
+    at = open_page(url, "app_pages/upload.py", monkeypatch, "zh")
+    at.file_uploader(key="upload_files").set_value(
+        (sample.name, sample.read_bytes(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    picker = at.selectbox(key="upload_round_0")
+    assert picker.value == "2026年第三季度"  # the open round of the file's as-of date
+    assert picker.options == [t("calendar2_round_not_chosen", "zh"),  # open rounds, newest first; no closed one
+                              "2026年第四季度（截至2026年12月31日，2099年1月15日前报送）",
+                              "2026年第三季度（截至2026年9月30日，2099年10月15日前报送）"]
+    chosen = "2026年第四季度" if pick_other else "2026年第三季度"
+    if pick_other:
+        picker.set_value(chosen).run()
+    next(b for b in at.button if b.label == t("app_upload_store", "zh")).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    with store.engine.connect() as conn:
+        (sid, picked), = conn.execute(sa.select(submissions.c.id, submissions.c.round_name)).all()
+    assert picked == chosen
+    assert t("calendar2_round_filed", "zh", round=chosen, ids=str(sid)) in [s.value for s in at.success]
+    board = {r.region: r.state for r in rounds.coverage(store, chosen, dt.datetime.now(dt.timezone.utc))}
+    assert board["江苏省"] == "submitted"
+    assert any(a["action"] == "round_assign" for a in store.audit())
