@@ -197,3 +197,31 @@ def test_a_target_in_words_is_said_in_the_readers_language(lang, expected):
 
     row = {"kind": "count", "actual": 9, "target": float("nan"), "target_text": "一批"}
     assert _target_words(row, "个" if lang == "zh" else "incubators", lang) == expected
+
+
+# ---- issue 13, second wave -----------------------------------------------------------------------------
+@pytest.mark.parametrize("text, unreviewed, lang, expected", [
+    ("截至2026年11月30日", True, "zh", "截至2026年11月30日 · 含未审核数据"),
+    ("as of 30 November 2026", True, "en", "as of 30 November 2026 · includes unreviewed data"),
+    ("", True, "zh", "含未审核数据"),
+    ("截至2026年11月30日", False, "zh", "截至2026年11月30日"),
+])
+def test_unreviewed_data_is_marked_by_one_function(text, unreviewed, lang, expected):
+    from metrics.presentation import unreviewed_mark
+
+    assert unreviewed_mark(text, unreviewed, lang) == expected
+
+
+@pytest.mark.parametrize("row, unit, lang, expected", [
+    ({"kind": "value", "actual": 3125.8, "target": float("nan"), "target_text": ""}, "100 million yuan", "en",
+     "312.58 billion yuan"),
+    ({"kind": "value", "actual": 3125.8, "target": 4000.0}, "100 million yuan", "en",
+     "312.58 billion yuan / 400 billion yuan"),
+    ({"kind": "value", "actual": 3125.8, "target": float("nan"), "target_text": ""}, "亿元", "zh", "3,125.8 亿元"),
+    ({"kind": "count", "actual": 16.0, "target": float("nan"), "target_text": "一批"}, "enterprises", "en",
+     "16 enterprises / a batch"),
+])
+def test_a_figure_with_money_reads_in_billion_yuan_in_english(row, unit, lang, expected):
+    from metrics.presentation import target_figure
+
+    assert target_figure(row, unit, lang) == expected
