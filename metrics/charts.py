@@ -32,7 +32,7 @@ def chart_style() -> dict[str, Any]:
 
 # Status words and colours, numbers and dates: the presentation layer (one home for each fact);
 # the names stay importable from here for the pages and reports.
-from .presentation import (fmt_date, fmt_number, is_missing, metric_name, unreviewed_mark,  # noqa: E402,F401
+from .presentation import (fmt_date, fmt_number, fmt_value, is_missing, metric_name, unreviewed_mark,  # noqa: E402,F401
                            status_colour as status_color, status_label, year_of)
 
 
@@ -190,7 +190,7 @@ def bullet_chart(progress: Any, metric: str, *, scope_type: str = "national", sc
     fig.add_trace(go.Bar(x=[r["actual"]], y=label, orientation="h", width=0.4,
                          name=f"{t('chart_actual', lang)} · {status_label(r['status'], lang)}",
                          marker_color=status_color(r["status"]),
-                         text=[f"{fmt_number(r['actual'])} {unit}"], textposition="outside",
+                         text=[fmt_value(r["actual"], r["kind"], unit, lang)], textposition="outside",
                          hovertemplate=f"{t('chart_actual', lang)}: %{{x:,}} {unit}<extra></extra>"))
     if not is_missing(r["pace_value"]) and not is_missing(target):
         fig.add_trace(go.Scatter(x=[r["pace_value"]], y=label, mode="markers", name=t("chart_pace", lang),
@@ -221,7 +221,7 @@ def overview_bullets(progress: Any, *, scope_type: str = "national", scope: str 
     texts, hovers = [], []
     for _, r in rows.iterrows():
         unit = unit_label(catalog, r["metric"], r["unit"], lang)
-        actual = f"{fmt_number(r['actual'])} {unit}"
+        actual = fmt_value(r["actual"], r["kind"], unit, lang)  # money: "312.58 billion yuan"
         if is_missing(r["target"]):
             texts.append(f"{actual} · {no_number_note(r, lang)}")
         else:

@@ -124,3 +124,8 @@ def test_the_overview_opens_on_the_live_targets_and_keeps_2025_as_final_results(
     assert "100 million yuan" not in cards
     if lang == "en":
         assert "billion yuan" in cards
+        import json
+
+        bullets = [c.proto.spec for c in at.get("plotly_chart") if "billion yuan" in c.proto.spec]
+        assert bullets and not any("100 million yuan" in c.proto.spec for c in at.get("plotly_chart"))
+        assert json.loads(bullets[0])["layout"]["title"]["subtitle"]["text"].endswith("includes unreviewed data")

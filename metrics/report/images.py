@@ -78,7 +78,7 @@ def overview_bullets(progress: Any, *, scope_type: str = "national", scope: str 
     for i, (_, r) in enumerate(rows.iterrows()):
         unit = charts.unit_label(catalog, r["metric"], r["unit"], lang)
         if charts.is_missing(r["target"]):
-            txt = f"{charts.fmt_number(r['actual'])} {unit} · {charts.no_number_note(r, lang)}"
+            txt = f"{charts.fmt_value(r['actual'], r['kind'], unit, lang)} · {charts.no_number_note(r, lang)}"
         else:
             txt = f"{charts.fmt_number(r['percent'])}%  ({charts.fmt_number(r['actual'])}/{charts.fmt_number(r['target'])})"
             if not charts.is_missing(r["pace_percent"]):
@@ -117,7 +117,7 @@ def bullet_chart(progress: Any, metric: str, *, scope_type: str = "national", sc
             ax.plot([r["pace_value"]] * 2, [-0.4, 0.4], color=style["pace_line"], lw=3, label=t("chart_pace", lang))
     ax.barh([0], [float(r["actual"])], color=charts.status_color(r["status"]), height=0.35,
             label=f"{t('chart_actual', lang)} · {charts.status_label(r['status'], lang)}")
-    ax.text(float(r["actual"]), 0, f" {charts.fmt_number(r['actual'])} {unit}", va="center", fontsize=9)
+    ax.text(float(r["actual"]), 0, f" {charts.fmt_value(r['actual'], r['kind'], unit, lang)}", va="center", fontsize=9)
     ax.set_yticks([0], [charts.metric_name(r, lang)])
     ax.set_xlabel(f"{t('chart_count_axis', lang)} ({unit})")
     ax.legend(loc="upper right", fontsize=8, frameon=False, ncol=3, bbox_to_anchor=(1, 1.35))
