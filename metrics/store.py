@@ -36,7 +36,7 @@ from .clean_text import clean_cell
 from .model import FRAMES, Dataset, IngestResult, Problem, conform, empty_frame
 from .schema import ROW_TABLES, audit_log, originals, snapshots, submissions, users
 from .settings import busy_timeout_seconds, database_url
-from .store_guard import FileIdentity, StoreFileError, check_sqlite_file, sqlite_path
+from .store_guard import FileIdentity, StoreFileError, check_sqlite_file, opening_lock, sqlite_path
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BACKUP_FORMAT = 1
@@ -268,12 +268,13 @@ class Store:
         self._file: FileIdentity | None = None
         try:
             path = sqlite_path(self.url)
-            if path is not None:
-                check_sqlite_file(path, create)
-            self.engine = make_engine(self.url)
-            self.dialect = self.engine.dialect.name
-            if migrate:
-                self.migrate()
+            with opening_lock(path, create):
+                if path is not None:
+                    check_sqlite_file(path, create)
+                self.engine = make_engine(self.url)
+                self.dialect = self.engine.dialect.name
+                if migrate:
+                    self.migrate()
             if path is not None:
                 self._file = FileIdentity.of(path)
         except StoreFileError as exc:
