@@ -213,15 +213,31 @@ def _encode(values: pd.Series) -> tuple[np.ndarray, list[str]]:
     return enc.indices.to_numpy(zero_copy_only=False).astype(np.int64), enc.dictionary.to_pylist()
 
 
+# Characters on which Arrow's NFKC, lower case and [^\pL\pN] agree with ``metrics.text.item_key``
+# (ASCII, CJK punctuation, the Unicode 1.1 ideographs, full-width ASCII): names made only of these take
+# the fast Arrow path; any other name (Greek final sigma, newer ideographs, special case mappings …)
+# is keyed by ``item_key`` itself, so both paths are one rule (pinned by a hypothesis test).
+_ARROW_SAFE = "^[\\x{0}-\\x{7f}\\x{3000}-\\x{303f}\\x{4e00}-\\x{9fa5}\\x{ff01}-\\x{ff5e}]*$"
+
+
 def _name_keys(names: pd.Series) -> Any:
-    """``metrics.text.item_key`` of many names at once (same result, computed by Arrow in C++)."""
+    """``metrics.text.item_key`` of many names at once: Arrow (C++) where it provably agrees, else item_key."""
     import pyarrow as pa
     import pyarrow.compute as pc
+
+    from .text import item_key
 
     arr = pc.fill_null(_arrow_text(names), "")
     folded = pc.utf8_lower(pc.utf8_normalize(arr, "NFKC"))
     # Python's [\W_]+ after NFKC: everything that is neither a letter nor a digit.
-    return pc.replace_substring_regex(folded, r"[^\pL\pN]+", "")
+    keys = pc.replace_substring_regex(folded, r"[^\pL\pN]+", "")
+    other = np.flatnonzero(~pc.match_substring_regex(arr, _ARROW_SAFE).to_numpy(zero_copy_only=False))
+    if len(other) == 0:
+        return keys
+    values = keys.to_pylist()
+    for i, raw in zip(other, pc.take(arr, pa.array(other)).to_pylist()):
+        values[i] = item_key(raw)
+    return pa.array(values, type=pa.large_string())
 
 
 def _match_codes(items: pd.DataFrame, metric_codes: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, list[str]]:
@@ -502,7 +518,7 @@ def compute_progress(data: Dataset, catalog: Catalog | None = None, as_of: dt.da
     figs.slope = _trend(figs.values[:, :cal.n_months], cal.cutoffs, base_day, as_of_day, figs.actual,
                         figs.is_count, thresholds.projection_window_months)
     rows = _assemble(specs, figs, cal, info, catalog, thresholds)  # pace, projection, status
-    series = _series(figs.keys, figs.values[:, :cal.n_months], cal.months, figs.is_count)
+    series = _series(figs.keys, figs.values[:, :cal.n_months], cal.months)
     return Progress(as_of=as_of, baseline=baseline, thresholds=thresholds, rows=rows, series=series,
                     **_checks(data, catalog, info, it, groups, counts, totals, rows))
 
@@ -515,7 +531,7 @@ def _checks(data: Dataset, catalog: Catalog, info: dict, it: _Items, groups: dic
     plain = _plain_sums(rows, catalog)
     goals, goal_ev = _level_distribution(data.assessments, "goal", catalog)
     tasks, task_ev = _level_distribution(data.tasks, "task", catalog)
-    return {"warnings": _register_conflicts(totals.frame, totals.labels, counts.totals, it.register, info, groups,
+    return {"warnings": _register_conflicts(totals.frame, totals.labels, it.register, info, groups,
                                             counts.group_of, as_of_day, totals.day, totals.codes),
             "shared_items": shared, "plain_sums": plain, "overclaims": _overclaims(data, catalog, plain, shared),
             "goals": goals, "tasks": tasks, "goal_evidence": goal_ev, "task_evidence": task_ev}
@@ -866,8 +882,7 @@ def _met_on(series: np.ndarray, target: np.ndarray, strict: np.ndarray, months: 
     return [pd.Timestamp(dates[f]).date() if a else None for f, a in zip(first, any_hit)]
 
 
-def _series(fig_keys: list[tuple[str, str, str]], values: np.ndarray, months: np.ndarray,
-            is_count: np.ndarray) -> pd.DataFrame:
+def _series(fig_keys: list[tuple[str, str, str]], values: np.ndarray, months: np.ndarray) -> pd.DataFrame:
     """Long frame of the monthly cumulative series of every figure."""
     n, m = values.shape
     keys = np.array(fig_keys, dtype=object).reshape(-1, 3) if n else np.zeros((0, 3), dtype=object)
@@ -880,7 +895,7 @@ def _series(fig_keys: list[tuple[str, str, str]], values: np.ndarray, months: np
 
 
 # ---- checks beside the figures ------------------------------------------------------------------------------
-def _register_conflicts(tot: pd.DataFrame, t_labels: list, totals_m: np.ndarray, register: set, info: dict,
+def _register_conflicts(tot: pd.DataFrame, t_labels: list, register: set, info: dict,
                         ig: dict, ig_index: dict, as_of_day: np.int64, t_day: np.ndarray,
                         t_codes: np.ndarray) -> pd.DataFrame:
     """Provinces that give both a register and a total for a count metric that disagree."""
