@@ -85,7 +85,6 @@ FRAMES = {
     "tasks": TASK_COLUMNS,
 }
 
-ITEM_STATUSES = ("achieved", "in_progress", "planned")
 LEVELS = ("achieved", "basically", "in_progress", "not_started")
 
 

@@ -70,11 +70,6 @@ def auth_mode(value: str | None = None) -> str:
     return "local" if value in {"on", "true", "1", "yes", "local"} else "off"
 
 
-def auth_enabled() -> bool:
-    """Whether accounts and login are switched on (``TRACKER_AUTH`` = on/true/1/yes, or oidc)."""
-    return auth_mode() != "off"
-
-
 def busy_timeout_seconds() -> float:
     """How long a SQLite writer waits for the write lock (``TRACKER_DB_BUSY_TIMEOUT_S``)."""
     try:
