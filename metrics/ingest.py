@@ -47,7 +47,7 @@ TABLE_ORDER = ("targets", "items", "totals", "goals", "tasks")  # targets first:
 # ---- problem records ------------------------------------------------------------------------
 @lru_cache(maxsize=1)
 def problem_specs() -> dict[str, dict[str, str]]:
-    """Every problem code: severity, message_zh, message_en, description."""
+    """Every problem code: severity, message_zh, message_en, fix_zh, fix_en (where there is a fix), description."""
     return parse_yaml(PROBLEMS_FILE.read_text(encoding="utf-8"))
 
 
@@ -73,17 +73,21 @@ def make_problem(code: str, *, sheet: str | None = None, row: int | None = None,
     spec = problem_specs()[code]
     shown = cell_text(value) if value is not None else ""
 
-    def fill(lang: str) -> str:
+    def fill(part: str, lang: str) -> str:
         vals = _Defaults(sheet=sheet or "", row=row or "", column=column or "", header=header or "",
                          value=shown, header_en=params.get("header_en") or header or "")
         for k, v in params.items():
             if k != "header_en":
                 vals[k] = v.render(lang) if isinstance(v, Text) else v
-        return spec[f"message_{lang}"].format_map(vals)
+        return spec.get(f"{part}_{lang}", "").format_map(vals)
 
-    return Problem(code=code, severity=spec["severity"], message=fill("zh"), message_en=fill("en"),
+    # The problem and its fix are rendered apart; the message says both (Chinese runs on, English
+    # takes a space), so no caller has to cut a rendered text to find the fix.
+    fix, fix_en = fill("fix", "zh"), fill("fix", "en")
+    return Problem(code=code, severity=spec["severity"], message=fill("message", "zh") + fix,
+                   message_en=fill("message", "en") + (" " + fix_en if fix_en else ""),
                    sheet=sheet, row=row, column=column, header=header,
-                   value=(shown if value is not None else None))
+                   value=(shown if value is not None else None), fix=fix, fix_en=fix_en)
 
 
 def column_letter(index: int) -> str:
