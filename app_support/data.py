@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 from pathlib import Path
 
 import streamlit as st
@@ -22,7 +21,9 @@ log = logging.getLogger("tracker.app")
 
 def samples_enabled() -> bool:
     """Whether an empty, never-used store is filled with the sample workbooks at first start."""
-    return os.environ.get("TRACKER_SAMPLE_DATA", "on").strip().lower() not in {"off", "false", "0", "no"}
+    from metrics.settings import samples_enabled as enabled
+
+    return enabled()
 
 
 @st.cache_resource(show_spinner=False)

@@ -39,7 +39,14 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in [
             "seconds a SQLite writer waits for another writer before giving up"),
     Setting("TRACKER_TIMEZONE", "Asia/Shanghai", "IANA time zone every page and report shows times in "
             "(Beijing time by default)"),
+    Setting("TRACKER_SAMPLE_DATA", "on", "on: an empty, never-used store is filled with the sample workbooks "
+            "(marked 示例数据) at first start; off/false/0/no: it stays empty"),
 ]}
+
+
+def samples_enabled() -> bool:
+    """Whether an empty, never-used store is filled with the sample workbooks (``TRACKER_SAMPLE_DATA``)."""
+    return setting("TRACKER_SAMPLE_DATA").lower() not in {"off", "false", "0", "no"}
 
 
 def setting(name: str) -> str:
