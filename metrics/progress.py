@@ -419,72 +419,83 @@ def _national_specs(catalog: Catalog, metric_id: str) -> list[dict[str, Any]]:
     return out
 
 
-def _row_specs(data: Dataset, catalog: Catalog, info: dict[str, dict[str, Any]],
-               data_pairs: set[tuple[str, str, str]]) -> list[dict[str, Any]]:
-    """One dict per output row: scope, metric, deadline and target, before any number is computed."""
-    specs: list[dict[str, Any]] = []
-    national_ids = [m.id for m in catalog.countable_metrics]
-    nat = {mid: _national_specs(catalog, mid) for mid in national_ids}
+class _SpecList(list):
+    """The output rows' specifications, built scope by scope."""
 
-    def national_rows(scope_type: str, scope: str, mid: str, own_target: bool) -> None:
-        for s in nat[mid]:
+    def national(self, scope_type: str, scope: str, mid: str, specs: list[dict[str, Any]], own_target: bool) -> None:
+        """Rows on the national deadlines of ``mid``; with the national target only where it is the scope's own."""
+        for sp in specs:
             if own_target:
-                specs.append({"scope_type": scope_type, "scope": scope, "metric": mid, **s, "target_source": "national"})
+                self.append({"scope_type": scope_type, "scope": scope, "metric": mid, **sp, "target_source": "national"})
             else:
                 # No target of its own: the national deadline gives the time frame, the national
                 # target only the contribution share.
-                specs.append({"scope_type": scope_type, "scope": scope, "metric": mid, **s, "target": np.nan,
-                              "qualifier": "", "target_text": "", "target_source": "none"})
+                self.append({"scope_type": scope_type, "scope": scope, "metric": mid, **sp, "target": np.nan,
+                             "qualifier": "", "target_text": "", "target_source": "none"})
 
-    def untargeted(scope_type: str, scope: str, mid: str) -> None:
+    def untargeted(self, scope_type: str, scope: str, mid: str, info: dict[str, dict[str, Any]]) -> None:
+        """One row without target or deadline (a metric someone reports that has no target here)."""
         i = info.get(mid, {})
-        specs.append({"scope_type": scope_type, "scope": scope, "metric": mid, "deadline": None,
-                      "target": np.nan, "qualifier": "", "target_text": "", "target_source": "none",
-                      "clause_section": i.get("clause_section", ""), "clause_quote": i.get("clause_quote", "")})
+        self.append({"scope_type": scope_type, "scope": scope, "metric": mid, "deadline": None,
+                     "target": np.nan, "qualifier": "", "target_text": "", "target_source": "none",
+                     "clause_section": i.get("clause_section", ""), "clause_quote": i.get("clause_quote", "")})
 
-    for mid in national_ids:
-        national_rows("national", "national", mid, True)
-    # Metrics of provincial plans (industry scale …) get a national row only where someone reports them.
-    for mid in sorted({m for st, _, m in data_pairs if st == "province"} - set(national_ids)):
-        if mid in catalog.metric_by_id:
-            untargeted("national", "national", mid)
 
+def _provincial_targets(data: Dataset) -> dict[str, list[dict[str, Any]]]:
+    """Each province's own targets, by metric and deadline; the latest row wins where one was written twice."""
     targets = data.targets.dropna(subset=["province", "metric"])
     targets = targets[targets["deadline"].notna()]
-    # The latest row wins where a province wrote the same metric and deadline twice.
     targets = targets.drop_duplicates(["province", "metric", "deadline"], keep="last")
     by_prov: dict[str, list[dict[str, Any]]] = {}
     for rec in targets.sort_values(["province", "metric", "deadline"], kind="stable").to_dict("records"):
         by_prov.setdefault(rec["province"], []).append(rec)
+    return by_prov
 
+
+def _provincial_spec(r: dict[str, Any], info: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The row of one target a province set itself."""
+    i = info.get(r["metric"], {})
+    value = r["value"]
+    return {"scope_type": "province", "scope": r["province"], "metric": r["metric"],
+            "deadline": pd.Timestamp(r["deadline"]).date(),
+            "target": np.nan if value is pd.NA or value is None or pd.isna(value) else float(value),
+            "qualifier": r["qualifier"] if isinstance(r["qualifier"], str) and r["qualifier"] else "eq",
+            "target_text": r["text"] if isinstance(r["text"], str) else "",
+            "target_source": "provincial", "target_note": r["note"] if isinstance(r["note"], str) else "",
+            "clause_section": i.get("clause_section", ""), "clause_quote": i.get("clause_quote", "")}
+
+
+def _row_specs(data: Dataset, catalog: Catalog, info: dict[str, dict[str, Any]],
+               data_pairs: set[tuple[str, str, str]]) -> list[dict[str, Any]]:
+    """One dict per output row: scope, metric, deadline and target, before any number is computed."""
+    specs = _SpecList()
+    national_ids = [m.id for m in catalog.countable_metrics]
+    nat = {mid: _national_specs(catalog, mid) for mid in national_ids}
+    for mid in national_ids:
+        specs.national("national", "national", mid, nat[mid], True)
+    # Metrics of provincial plans (industry scale …) get a national row only where someone reports them.
+    for mid in sorted({m for st, _, m in data_pairs if st == "province"} - set(national_ids)):
+        if mid in catalog.metric_by_id:
+            specs.untargeted("national", "national", mid, info)
+
+    by_prov = _provincial_targets(data)
     provinces = sorted(set(data.provinces()) | {s for st, s, _ in data_pairs if st == "province"})
     for prov in provinces:
         own = by_prov.get(prov, [])
         own_metrics = {r["metric"] for r in own}
         for mid in national_ids:
             if mid not in own_metrics:
-                national_rows("province", prov, mid, False)
-        for r in own:
-            i = info.get(r["metric"], {})
-            value = r["value"]
-            specs.append({"scope_type": "province", "scope": prov, "metric": r["metric"],
-                          "deadline": pd.Timestamp(r["deadline"]).date(),
-                          "target": np.nan if value is pd.NA or value is None or pd.isna(value) else float(value),
-                          "qualifier": r["qualifier"] if isinstance(r["qualifier"], str) and r["qualifier"] else "eq",
-                          "target_text": r["text"] if isinstance(r["text"], str) else "",
-                          "target_source": "provincial", "target_note": r["note"] if isinstance(r["note"], str) else "",
-                          "clause_section": i.get("clause_section", ""), "clause_quote": i.get("clause_quote", "")})
+                specs.national("province", prov, mid, nat[mid], False)
+        specs.extend(_provincial_spec(r, info) for r in own)
         shown = set(national_ids) | own_metrics
         for mid in sorted({m for st, s, m in data_pairs if st == "province" and s == prov} - shown):
-            untargeted("province", prov, mid)
+            specs.untargeted("province", prov, mid, info)
 
-    for d in catalog.directions:
-        for mid in national_ids:
-            national_rows("direction", d.id, mid, False)
-    for f in catalog.flagship:
-        for mid in national_ids:
-            national_rows("flagship", f.id, mid, False)
-    return specs
+    for scope_type, scopes in (("direction", catalog.directions), ("flagship", catalog.flagship)):
+        for sc in scopes:
+            for mid in national_ids:
+                specs.national(scope_type, sc.id, mid, nat[mid], False)
+    return list(specs)
 
 
 # ---- the engine ------------------------------------------------------------------------------------------
