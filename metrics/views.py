@@ -16,7 +16,7 @@ import pandas as pd
 from .charts import fmt_number
 from .i18n import t
 from .model import Problem, SheetCount
-from .presentation import deadline_sentence, metric_name
+from .presentation import deadline_sentence, metric_name, target_in_words
 
 
 # ---- target cards -----------------------------------------------------------------------------
@@ -294,8 +294,7 @@ def target_text(row: dict[str, Any], lang: str, unit: str) -> str:
     value = _number(row.get("target"))
     if value is not None:
         return f"{fmt_number(value)} {unit}".strip()
-    text = row.get("target_text")
-    return str(text) if text and not pd.isna(text) else "–"
+    return target_in_words(row.get("target_text"), lang) or "–"  # 一批 reads 'a batch' in English
 
 
 def percent_text(value: Any) -> str:

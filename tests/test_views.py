@@ -207,3 +207,11 @@ def test_evidence_is_listed_best_level_first(catalog):
 ])
 def test_report_file_names_say_scope_date_and_language(scope, lang, fmt, expected):
     assert views.report_filename(scope, dt.date(2025, 6, 30), lang, fmt) == expected
+
+
+@pytest.mark.parametrize("lang, expected", [("zh", "一批"), ("en", "a batch")])
+def test_a_target_in_words_reads_in_the_readers_language_on_the_gaps_page_as_on_the_cards(lang, expected):
+    row = {"target": float("nan"), "target_text": "一批"}
+    assert views.target_text(row, lang, "项") == expected
+    assert views.target_text({"target": 12.0}, lang, "项") == "12 项"
+    assert views.target_text({"target": None, "target_text": None}, lang, "项") == "–"
