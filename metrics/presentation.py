@@ -210,6 +210,14 @@ def fmt_time(ts: Any, lang: str = "zh") -> str:
 
 
 # ---- the deadline wording (issue 13) --------------------------------------------------------------------
+def target_in_words(text: Any, lang: str = "zh") -> str:
+    """A target the policy gives in words, in the reader's language: the catalog keeps 一批, English reads
+    'a batch'; any other wording is shown as written ("" when missing)."""
+    if text is None or is_missing(text) or not str(text):
+        return ""
+    return t("target_batch", lang) if str(text) == t("target_batch", "zh") else str(text)
+
+
 def _target_words(row: Mapping[str, Any], unit: str, lang: str) -> str:
     """"44 / 100 项" with a number, "13 个 / 一批" for a target in words, "13 个" with none."""
     kind = row.get("kind", "count")
@@ -218,8 +226,7 @@ def _target_words(row: Mapping[str, Any], unit: str, lang: str) -> str:
         return f"{actual} / {fmt_value(row['target'], kind, unit, lang)}"
     text = row.get("target_text")
     if text and not is_missing(text):
-        # The catalog keeps the policy's words (一批); say them in the reader's language.
-        text = t("target_batch", lang) if text == t("target_batch", "zh") else text
+        text = target_in_words(text, lang)
         return f"{actual} {unit} / {text}".replace("  ", " ").strip()
     return f"{actual} {unit}".strip()
 

@@ -168,11 +168,6 @@ def frame_parquet(df: pd.DataFrame, kind: str) -> bytes:
     return buf.getvalue()
 
 
-def parquet_frame(content: bytes, kind: str) -> pd.DataFrame:
-    """A snapshot read back as a conformed frame."""
-    return conform(pd.read_parquet(io.BytesIO(content)), kind)
-
-
 def rows_frame(rows: list[Any], kind: str) -> pd.DataFrame:
     """Rows read from a row table (the frame's columns, in order) as a conformed frame."""
     if not rows:
@@ -573,6 +568,13 @@ class Store:
         with self.engine.connect() as conn:
             return conn.execute(sa.select(submissions.c.id).where(submissions.c.state != "deleted").limit(1)
                                 ).first() is not None
+
+    def revision(self) -> str:
+        """A text naming the stored state, the one the store's own cache uses: it changes with every
+        write (each write adds an audit row). Cache keys of the app take it."""
+        with self.engine.connect() as conn:
+            count, last = self._revision(conn)
+        return f"{count}:{last}"
 
     def _revision(self, conn: Connection) -> tuple[int, int]:
         # Every write adds an audit row, so the audit log's size names the store's state.

@@ -108,3 +108,40 @@ def test_the_gaps_items_table_shows_the_first_rows_and_offers_the_full_list(larg
     # 9,300 items are counted at the national scope; no table on the page carries more than the first 200.
     assert max(len(d.value) for d in at.dataframe) == FIRST_ROWS
     assert t("app_table_first_rows", "zh", rows=FIRST_ROWS) in rendered_text(at)
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize("page", [p for p, _ in PAGES])
+def test_every_page_calls_page_setup_before_anything_is_drawn(page):
+    """The login check, header and sample banner come first on every page, so a deep link to a page
+    never runs it unsigned: the first module-level statement that calls Streamlit-side code is page_setup."""
+    import ast
+
+    tree = ast.parse((ROOT / page).read_text(encoding="utf-8"))
+    calls = []
+    for node in tree.body:
+        if isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef)):
+            continue
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            continue  # the docstring
+        for call in ast.walk(node):
+            if isinstance(call, ast.Call) and isinstance(call.func, (ast.Name, ast.Attribute)):
+                name = call.func.id if isinstance(call.func, ast.Name) else call.func.attr
+                calls.append(name)
+    allowed_before = {"current_lang", "current_scope", "current_as_of", "load_catalog"}
+    first = next(c for c in calls if c not in allowed_before)
+    assert first == "page_setup", f"{page}: {first} runs before page_setup"
+    assert calls.count("page_setup") == 1
+
+
+def test_every_page_file_is_listed_in_the_navigation():
+    assert sorted(p.name for p in (ROOT / "app_pages").glob("*.py")) == sorted(Path(p).name for p, _ in PAGES)
+
+
+def test_no_pages_folder_beside_the_entry_point():
+    """Streamlit runs a pages/ folder beside dashboard.py as a v1 multipage app on a deep link, which
+    skips the entry point and its login gate: the pages live in app_pages/ instead."""
+    assert (ROOT / "dashboard.py").is_file()
+    assert not (ROOT / "pages").exists()
