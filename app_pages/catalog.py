@@ -7,14 +7,14 @@ import streamlit as st
 from app_support import data
 from app_support.errors import error_boundary
 from app_support.session import NATIONAL, current_lang, current_scope
-from app_support.ui import sample_banner
+from app_support.ui import page_setup, sample_banner
 from metrics.catalog import catalog_as_records, load_catalog
 from metrics.i18n import t
 from metrics.views import overlay_table
 
 lang, scope = current_lang(), current_scope()
 catalog = load_catalog()
-st.title(t("catalog_title", lang))
+page_setup("catalog_title", scoped=False, samples=False)  # the banner stands by the overlays
 st.caption(f"{catalog.policy.number} · {catalog.policy.title_zh if lang == 'zh' else catalog.policy.title_en}")
 
 records = catalog_as_records(catalog, lang)

@@ -7,7 +7,7 @@ from app_support import data, figures
 from app_support.errors import error_boundary
 from app_support.session import choice, current_as_of, current_lang
 from app_support.tiles import draw_tile_map
-from app_support.ui import page_header, plot, sample_banner, translated
+from app_support.ui import page_setup, plot, translated
 from metrics import charts, views
 from metrics.side_by_side import default_regions, side_by_side_chart, side_by_side_rows, side_by_side_table
 from metrics.catalog import load_catalog
@@ -49,8 +49,7 @@ def draw_side_by_side(progress, province_rows, lang: str) -> None:
 
 lang, as_of = current_lang(), current_as_of()
 catalog = load_catalog()
-page_header("app_page_compare", scoped=False)
-sample_banner()
+page_setup("app_page_compare", scoped=False)
 
 with st.spinner(t("app_loading", lang)):
     progress = data.progress(as_of)

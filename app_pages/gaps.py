@@ -8,7 +8,7 @@ from app_support import data, figures, tables
 from app_support.errors import error_boundary
 from app_support.links import remember_target, wanted_target
 from app_support.session import NATIONAL, choice, current_as_of, current_lang, current_scope
-from app_support.ui import page_header, plot, sample_banner, show_figures, table_download, translated
+from app_support.ui import page_setup, plot, show_figures, table_download, translated
 from metrics import charts, views
 from metrics.catalog import load_catalog
 from metrics.clauses import clause_text
@@ -28,8 +28,7 @@ def with_dates_as_text(items: pd.DataFrame) -> pd.DataFrame:
 lang, scope, as_of = current_lang(), current_scope(), current_as_of()
 scope_type = "national" if scope == NATIONAL else "province"
 catalog = load_catalog()
-page_header("app_page_gaps")
-sample_banner()
+page_setup("app_page_gaps")
 
 with st.spinner(t("app_loading", lang)):
     progress = data.progress(as_of)

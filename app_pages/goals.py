@@ -6,7 +6,7 @@ import streamlit as st
 from app_support import data, figures
 from app_support.errors import error_boundary
 from app_support.session import NATIONAL, choice, current_as_of, current_lang, current_scope
-from app_support.ui import page_header, plot, sample_banner, translated
+from app_support.ui import page_setup, plot, translated
 from metrics import charts, views
 from metrics.catalog import load_catalog
 from metrics.i18n import t
@@ -23,8 +23,7 @@ def show_evidence(table, key: str) -> None:
                                     "evidence": "app_col_evidence"}, lang),
                  hide_index=True, width="stretch", key=key)
 catalog = load_catalog()
-page_header("app_page_goals")
-sample_banner()
+page_setup("app_page_goals")
 
 with st.spinner(t("app_loading", lang)):
     progress = data.progress(as_of)

@@ -6,19 +6,17 @@ import streamlit as st
 from app_support import data
 from app_support.errors import error_boundary
 from app_support.review_notice import show_returned_notices
-from app_support.login import audit_downloads, page_user
+from app_support.login import audit_downloads
 from app_support.session import NATIONAL, choice, current_lang, current_scope
-from app_support.ui import label_of, page_header, sample_banner, show_changes, show_diff_counts, translated
+from app_support.ui import label_of, page_setup, show_changes, show_diff_counts, translated
 from metrics import views
 from metrics.catalog import load_catalog
 from metrics.access import can_write, visible_audit
 from metrics.i18n import t
 
 lang, scope = current_lang(), current_scope()
-user = page_user()  # None when accounts are off
+user = page_setup("app_page_history")  # None when accounts are off
 catalog = load_catalog()
-page_header("app_page_history")
-sample_banner()
 # A returned submission's comments, for the province's editors (issue 13).
 notice_province = user.province if user is not None and user.province else (None if scope == NATIONAL else scope)
 show_returned_notices(data.store(), notice_province, lang)

@@ -7,7 +7,7 @@ from app_support import data, figures
 from app_support.errors import error_boundary
 from app_support.session import NATIONAL, current_as_of, current_lang, current_scope, scope_label
 from app_support.tiles import draw_tile_map
-from app_support.ui import page_header, plot, sample_banner, show_cards, show_diff_counts
+from app_support.ui import page_setup, plot, show_cards, show_diff_counts
 from metrics import charts, views
 from metrics.catalog import load_catalog
 from metrics.i18n import t
@@ -27,9 +27,7 @@ def draw_region_tiles(progress, lang: str) -> None:
 
 lang, scope, as_of = current_lang(), current_scope(), current_as_of()
 scope_type = "national" if scope == NATIONAL else "province"
-page_header("app_page_overview")
-st.caption(t("app_subtitle", lang))
-sample_banner(with_button=True)
+page_setup("app_page_overview", caption_key="app_subtitle", with_button=True)
 
 with st.spinner(t("app_loading", lang)):
     progress = data.progress(as_of)

@@ -9,7 +9,7 @@ from app_support import data, report_jobs
 from app_support.errors import error_boundary
 from app_support.login import current_user
 from app_support.session import current_as_of, current_lang, current_scope, scope_label, scope_options
-from app_support.ui import page_header, sample_banner
+from app_support.ui import page_setup
 from metrics import views
 from metrics.findings import load_findings, save_findings
 from metrics.i18n import LANGS, t
@@ -18,8 +18,7 @@ from metrics.report.leader import FINDING_KEYS, round_key
 from metrics.report.style import STYLE_NAMES, report_style
 
 lang = current_lang()
-page_header("app_page_report", scoped=False)
-sample_banner()
+page_setup("app_page_report", scoped=False)
 st.caption(t("app_report_help", lang))
 
 c1, c2 = st.columns(2)

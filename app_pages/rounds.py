@@ -8,17 +8,15 @@ import pandas as pd
 import streamlit as st
 
 from app_support import data
-from app_support.login import page_user
 from app_support.session import current_lang
-from app_support.ui import page_header
+from app_support.ui import page_setup
 from metrics import rounds
 from metrics.access import AccessDenied, can_manage_users, can_review
 from metrics.i18n import t
 from metrics.presentation import fmt_date, fmt_time
 
 lang = current_lang()
-user = page_user()
-page_header("rounds_page_title", scoped=False)
+user = page_setup("rounds_page_title", scoped=False, samples=False)
 store = data.store()
 
 if can_manage_users(user):

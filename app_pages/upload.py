@@ -8,10 +8,10 @@ import streamlit as st
 from app_support import data
 from app_support.errors import error_boundary
 from app_support.review_notice import show_returned_notices
+from app_support.login import denied, upload_permitted
 from app_support.round_picker import round_picker
-from app_support.login import denied, page_user, upload_permitted
 from app_support.session import NATIONAL, choice, current_lang, current_scope, scope_label, scope_options
-from app_support.ui import page_header, sample_banner, show_changes, translated
+from app_support.ui import page_setup, show_changes, translated
 from metrics import views
 from metrics.access import AccessDenied
 from metrics.i18n import t
@@ -19,9 +19,7 @@ from metrics.markup import md_text
 from metrics.settings import max_upload_bytes
 
 lang, scope = current_lang(), current_scope()
-user = page_user()  # None when accounts are off
-page_header("app_page_upload", scoped=False)
-sample_banner()
+user = page_setup("app_page_upload", scoped=False)  # None when accounts are off
 # A returned submission's comments, for the province's editors (issue 13).
 notice_province = user.province if user is not None and user.province else (None if scope == NATIONAL else scope)
 show_returned_notices(data.store(), notice_province, lang)

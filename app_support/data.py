@@ -1,16 +1,14 @@
 """Cached loaders: the store handle, the stored dataset, progress, and parsed uploads.
 
-Caches are keyed on plain values only: the database URL, the store's revision (a digest of its
-submission history, so every session sees a new submission at once), the as-of date, and the
+Caches are keyed on plain values only: the database URL, the store's revision (``Store.revision``,
+which every write changes, so every session sees a new submission at once), the as-of date, and the
 uploaded bytes themselves (never the file object). Saving, rolling back or deleting a submission
 changes the revision; ``invalidate()`` also drops the superseded entries at once.
 """
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
-import os
 from pathlib import Path
 
 import streamlit as st
@@ -23,7 +21,9 @@ log = logging.getLogger("tracker.app")
 
 def samples_enabled() -> bool:
     """Whether an empty, never-used store is filled with the sample workbooks at first start."""
-    return os.environ.get("TRACKER_SAMPLE_DATA", "on").strip().lower() not in {"off", "false", "0", "no"}
+    from metrics.settings import samples_enabled as enabled
+
+    return enabled()
 
 
 @st.cache_resource(show_spinner=False)
@@ -40,10 +40,8 @@ def store():
 
 
 def revision() -> str:
-    """A digest of the stored submissions and their states; changes whenever anything is stored."""
-    rows = store().history()
-    text = "|".join(f"{h['id']}:{h['state']}:{h.get('sample')}" for h in rows)
-    return hashlib.sha1(text.encode()).hexdigest()
+    """The store's revision (``Store.revision``): changes whenever anything is stored."""
+    return store().revision()
 
 
 def load_samples(s) -> int:

@@ -33,7 +33,6 @@ TOKEN_KEY = "auth_token"        # the session token (re-checked against the stor
 DEAD_KEY = "auth_dead_token"    # the cookie this browser sent before signing out: never accepted again
 SET_COOKIE_KEY = "auth_set_cookie"
 CLEAR_COOKIE_KEY = "auth_clear_cookie"
-_ON = {"on", "true", "1", "yes"}
 
 
 def _secrets_section() -> dict[str, Any]:

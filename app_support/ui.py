@@ -14,7 +14,7 @@ from metrics.xlsx_safe import csv_bytes
 from metrics.views import card_headline
 
 from . import data
-from .login import current_user, may_clear_samples
+from .login import current_user, may_clear_samples, page_user
 from .session import current_as_of, current_lang, current_scope, scope_label
 
 
@@ -25,6 +25,20 @@ def page_header(title_key: str, *, scoped: bool = True) -> None:
     if scoped:
         st.caption(f"{scope_label(current_scope(), lang)} · "
                    f"{t('app_as_of_caption', lang, date=fmt_date(current_as_of(), lang))}")
+
+
+def page_setup(title_key: str, *, scoped: bool = True, caption_key: str | None = None, samples: bool = True,
+               with_button: bool = False) -> Any:
+    """The top of every page, called first: the login check (an unsigned visitor stops here, even on a
+    deep link), the title with scope and as-of date, an optional caption, the 示例数据 banner.
+    Returns the signed-in user (None when accounts are off)."""
+    user = page_user()
+    page_header(title_key, scoped=scoped)
+    if caption_key:
+        st.caption(t(caption_key, current_lang()))
+    if samples:
+        sample_banner(with_button=with_button)
+    return user
 
 
 def has_samples() -> bool:

@@ -121,11 +121,6 @@ def visible_audit(user: Principal | None, rows: list[dict[str, Any]]) -> list[di
     return [r for r in rows if can_see_audit(user, r.get("province"))]
 
 
-def writable_provinces(user: Principal | None, provinces: Iterable[str]) -> list[str]:
-    """The provinces (of ``provinces``) whose submissions ``user`` may change."""
-    return [p for p in provinces if can_write(user, p)]
-
-
 def actor_name(user: Principal | None, fallback: str = "") -> str:
     """The name the audit log records for an action by ``user``."""
     return user.username if user is not None else fallback

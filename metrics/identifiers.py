@@ -148,17 +148,6 @@ def normalise_standard_number(text: str) -> str | None:
     return f"{prefix} {num}{sep}{year}"
 
 
-def looks_like_standard_number(text: str) -> bool:
-    """True when the text starts like a standard number (a known prefix followed by a number)."""
-    return bool(_standard_patterns()[2].match(_standard_text(text)))
-
-
-def looks_like_credit_code(text: str) -> bool:
-    """True when the text has the shape of a credit code attempt: 15–20 letters and digits, mostly digits."""
-    code = normalise_credit_code(text)
-    return bool(_CREDIT_SHAPE.match(code)) and sum(map(str.isdigit, code)) >= 10
-
-
 # Metrics whose 编号 is a credit code or a standard number when it has that shape.
 CREDIT_METRICS = frozenset({"enterprise", "eco_leader", "service_org"})
 STANDARD_METRICS = frozenset({"standard"})

@@ -47,7 +47,7 @@ TABLE_ORDER = ("targets", "items", "totals", "goals", "tasks")  # targets first:
 # ---- problem records ------------------------------------------------------------------------
 @lru_cache(maxsize=1)
 def problem_specs() -> dict[str, dict[str, str]]:
-    """Every problem code: severity, message_zh, message_en, description."""
+    """Every problem code: severity, message_zh, message_en, fix_zh, fix_en (where there is a fix), description."""
     return parse_yaml(PROBLEMS_FILE.read_text(encoding="utf-8"))
 
 
@@ -73,17 +73,21 @@ def make_problem(code: str, *, sheet: str | None = None, row: int | None = None,
     spec = problem_specs()[code]
     shown = cell_text(value) if value is not None else ""
 
-    def fill(lang: str) -> str:
+    def fill(part: str, lang: str) -> str:
         vals = _Defaults(sheet=sheet or "", row=row or "", column=column or "", header=header or "",
                          value=shown, header_en=params.get("header_en") or header or "")
         for k, v in params.items():
             if k != "header_en":
                 vals[k] = v.render(lang) if isinstance(v, Text) else v
-        return spec[f"message_{lang}"].format_map(vals)
+        return spec.get(f"{part}_{lang}", "").format_map(vals)
 
-    return Problem(code=code, severity=spec["severity"], message=fill("zh"), message_en=fill("en"),
+    # The problem and its fix are rendered apart; the message says both (Chinese runs on, English
+    # takes a space), so no caller has to cut a rendered text to find the fix.
+    fix, fix_en = fill("fix", "zh"), fill("fix", "en")
+    return Problem(code=code, severity=spec["severity"], message=fill("message", "zh") + fix,
+                   message_en=fill("message", "en") + (" " + fix_en if fix_en else ""),
                    sheet=sheet, row=row, column=column, header=header,
-                   value=(shown if value is not None else None))
+                   value=(shown if value is not None else None), fix=fix, fix_en=fix_en)
 
 
 def column_letter(index: int) -> str:
@@ -997,11 +1001,27 @@ def resolve_goal(catalog: Catalog, text: str) -> str | None:
 
 
 _TASK_NUMBER = re.compile(r"^\D{0,6}?(\d{1,2})(?!\d)")
-_CN_NUMBERS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
+_CN_NUMBERS = {c: i for i, c in enumerate("一二三四五六七八九", start=1)}
+# A task number in Chinese numerals: "任务三", "重点任务十二", "第三项", "三、促进成果转化", "十六".
+_CN_TASK = re.compile(r"^(?:重点)?任务([一二三四五六七八九十]{1,3})"
+                      r"|^第?([一二三四五六七八九十]{1,3})(?:项|个)?(?:重点)?(?:任务)?(?=$|[、.．:：\s,，)）])")
+
+
+def _cn_number(text: str) -> int | None:
+    """The value of a Chinese numeral from 一 to 九十九 (None for anything else)."""
+    if "十" not in text:
+        return _CN_NUMBERS.get(text) if len(text) == 1 else None
+    tens, _, ones = text.partition("十")
+    if "十" in ones or len(tens) > 1 or len(ones) > 1:
+        return None
+    high = _CN_NUMBERS.get(tens) if tens else 1
+    low = _CN_NUMBERS.get(ones) if ones else 0
+    return None if high is None or low is None else high * 10 + low
 
 
 def resolve_task(catalog: Catalog, value: Any) -> int | None:
-    """The key task (1–16) a cell names: by number ("3", "任务3", "3.促进成果转化") or by name."""
+    """The key task (1–16) a cell names: by number ("3", "任务3", "3.促进成果转化", "任务三", "三、促进成果转化")
+    or by name."""
     text = cell_text(value)
     if not text:
         return None
@@ -1011,6 +1031,10 @@ def resolve_task(catalog: Catalog, value: Any) -> int | None:
     m = _TASK_NUMBER.match(text)
     if m and 1 <= int(m.group(1)) <= 16:
         return int(m.group(1))
+    m = _CN_TASK.match(text)
+    number = _cn_number(m.group(1) or m.group(2)) if m else None
+    if number is not None and 1 <= number <= 16:
+        return number
     key = alias_key(text)
     hits = [t.number for t in catalog.tasks
             if len(key) >= 4 and (alias_key(t.name_zh) in key or key in alias_key(t.name_zh))]

@@ -85,7 +85,6 @@ FRAMES = {
     "tasks": TASK_COLUMNS,
 }
 
-ITEM_STATUSES = ("achieved", "in_progress", "planned")
 LEVELS = ("achieved", "basically", "in_progress", "not_started")
 
 
@@ -129,13 +128,27 @@ class Problem:
 
     code: str                  # stable code, e.g. missing_value (see metrics/data/problems.yaml)
     severity: Severity
-    message: str               # Chinese, tells how to fix it
+    message: str               # Chinese: the problem, then how to fix it
     message_en: str = ""
     sheet: str | None = None
     row: int | None = None     # Excel row number as the user sees it
     column: str | None = None  # Excel column letter
     header: str | None = None  # the header text in the user's file
     value: Any = None          # the offending value, as text
+    fix: str = ""              # Chinese: how to fix it alone (the end of ``message``; "" when nothing to do)
+    fix_en: str = ""
+
+    def statement(self, lang: str = "zh") -> str:
+        """The problem alone, without how to fix it, in ``lang``."""
+        message = (self.message_en or self.message) if lang == "en" else self.message
+        fix = self.fix_en if lang == "en" and self.message_en else self.fix
+        if fix and message.endswith(fix):  # the message is the statement followed by the fix
+            message = message[: len(message) - len(fix)]
+        return message.strip()
+
+    def fix_text(self, lang: str = "zh") -> str:
+        """How to fix it, in ``lang`` ("" when there is nothing to do)."""
+        return (self.fix_en if self.message_en else self.fix) if lang == "en" else self.fix
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

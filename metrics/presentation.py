@@ -213,6 +213,14 @@ def fmt_time(ts: Any, lang: str = "zh") -> str:
 MONEY_UNITS = ("亿元", "100 million yuan")
 
 
+def target_in_words(text: Any, lang: str = "zh") -> str:
+    """A target the policy gives in words, in the reader's language: the catalog keeps 一批, English reads
+    'a batch'; any other wording is shown as written ("" when missing)."""
+    if text is None or is_missing(text) or not str(text):
+        return ""
+    return t("target_batch", lang) if str(text) == t("target_batch", "zh") else str(text)
+
+
 def target_figure(row: Mapping[str, Any], unit: str, lang: str = "zh") -> str:
     """"44 / 100 项" with a number, "13 个 / 一批" for a target in words, "13 个" with none; money worded
     by ``fmt_money`` ("312.58 billion yuan", never "3,125.8 100 million yuan"). Cards and the deadline
@@ -225,8 +233,7 @@ def target_figure(row: Mapping[str, Any], unit: str, lang: str = "zh") -> str:
         return f"{actual} / {fmt_value(row['target'], kind, unit, lang)}"
     text = row.get("target_text")
     if text and not is_missing(text):
-        # The catalog keeps the policy's words (一批); say them in the reader's language.
-        text = t("target_batch", lang) if text == t("target_batch", "zh") else text
+        text = target_in_words(text, lang)
         return f"{actual} {'' if money else unit} / {text}".replace("  ", " ").strip()
     return actual if money else f"{actual} {unit}".strip()
 

@@ -213,15 +213,31 @@ def _encode(values: pd.Series) -> tuple[np.ndarray, list[str]]:
     return enc.indices.to_numpy(zero_copy_only=False).astype(np.int64), enc.dictionary.to_pylist()
 
 
+# Characters on which Arrow's NFKC, lower case and [^\pL\pN] agree with ``metrics.text.item_key``
+# (ASCII, CJK punctuation, the Unicode 1.1 ideographs, full-width ASCII): names made only of these take
+# the fast Arrow path; any other name (Greek final sigma, newer ideographs, special case mappings …)
+# is keyed by ``item_key`` itself, so both paths are one rule (pinned by a hypothesis test).
+_ARROW_SAFE = "^[\\x{0}-\\x{7f}\\x{3000}-\\x{303f}\\x{4e00}-\\x{9fa5}\\x{ff01}-\\x{ff5e}]*$"
+
+
 def _name_keys(names: pd.Series) -> Any:
-    """``metrics.text.item_key`` of many names at once (same result, computed by Arrow in C++)."""
+    """``metrics.text.item_key`` of many names at once: Arrow (C++) where it provably agrees, else item_key."""
     import pyarrow as pa
     import pyarrow.compute as pc
+
+    from .text import item_key
 
     arr = pc.fill_null(_arrow_text(names), "")
     folded = pc.utf8_lower(pc.utf8_normalize(arr, "NFKC"))
     # Python's [\W_]+ after NFKC: everything that is neither a letter nor a digit.
-    return pc.replace_substring_regex(folded, r"[^\pL\pN]+", "")
+    keys = pc.replace_substring_regex(folded, r"[^\pL\pN]+", "")
+    other = np.flatnonzero(~pc.match_substring_regex(arr, _ARROW_SAFE).to_numpy(zero_copy_only=False))
+    if len(other) == 0:
+        return keys
+    values = keys.to_pylist()
+    for i, raw in zip(other, pc.take(arr, pa.array(other)).to_pylist()):
+        values[i] = item_key(raw)
+    return pa.array(values, type=pa.large_string())
 
 
 def _match_codes(items: pd.DataFrame, metric_codes: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, list[str]]:
@@ -407,78 +423,97 @@ def _national_specs(catalog: Catalog, metric_id: str) -> list[dict[str, Any]]:
     return out
 
 
-def _row_specs(data: Dataset, catalog: Catalog, info: dict[str, dict[str, Any]],
-               data_pairs: set[tuple[str, str, str]]) -> list[dict[str, Any]]:
-    """One dict per output row: scope, metric, deadline and target, before any number is computed."""
-    specs: list[dict[str, Any]] = []
-    national_ids = [m.id for m in catalog.countable_metrics]
-    nat = {mid: _national_specs(catalog, mid) for mid in national_ids}
+class _SpecList(list):
+    """The output rows' specifications, built scope by scope."""
 
-    def national_rows(scope_type: str, scope: str, mid: str, own_target: bool) -> None:
-        for s in nat[mid]:
+    def national(self, scope_type: str, scope: str, mid: str, specs: list[dict[str, Any]], own_target: bool) -> None:
+        """Rows on the national deadlines of ``mid``; with the national target only where it is the scope's own."""
+        for sp in specs:
             if own_target:
-                specs.append({"scope_type": scope_type, "scope": scope, "metric": mid, **s, "target_source": "national"})
+                self.append({"scope_type": scope_type, "scope": scope, "metric": mid, **sp, "target_source": "national"})
             else:
                 # No target of its own: the national deadline gives the time frame, the national
                 # target only the contribution share.
-                specs.append({"scope_type": scope_type, "scope": scope, "metric": mid, **s, "target": np.nan,
-                              "qualifier": "", "target_text": "", "target_source": "none"})
+                self.append({"scope_type": scope_type, "scope": scope, "metric": mid, **sp, "target": np.nan,
+                             "qualifier": "", "target_text": "", "target_source": "none"})
 
-    def untargeted(scope_type: str, scope: str, mid: str) -> None:
+    def untargeted(self, scope_type: str, scope: str, mid: str, info: dict[str, dict[str, Any]]) -> None:
+        """One row without target or deadline (a metric someone reports that has no target here)."""
         i = info.get(mid, {})
-        specs.append({"scope_type": scope_type, "scope": scope, "metric": mid, "deadline": None,
-                      "target": np.nan, "qualifier": "", "target_text": "", "target_source": "none",
-                      "clause_section": i.get("clause_section", ""), "clause_quote": i.get("clause_quote", "")})
+        self.append({"scope_type": scope_type, "scope": scope, "metric": mid, "deadline": None,
+                     "target": np.nan, "qualifier": "", "target_text": "", "target_source": "none",
+                     "clause_section": i.get("clause_section", ""), "clause_quote": i.get("clause_quote", "")})
 
-    for mid in national_ids:
-        national_rows("national", "national", mid, True)
-    # Metrics of provincial plans (industry scale …) get a national row only where someone reports them.
-    for mid in sorted({m for st, _, m in data_pairs if st == "province"} - set(national_ids)):
-        if mid in catalog.metric_by_id:
-            untargeted("national", "national", mid)
 
+def _provincial_targets(data: Dataset) -> dict[str, list[dict[str, Any]]]:
+    """Each province's own targets, by metric and deadline; the latest row wins where one was written twice."""
     targets = data.targets.dropna(subset=["province", "metric"])
     targets = targets[targets["deadline"].notna()]
-    # The latest row wins where a province wrote the same metric and deadline twice.
     targets = targets.drop_duplicates(["province", "metric", "deadline"], keep="last")
     by_prov: dict[str, list[dict[str, Any]]] = {}
     for rec in targets.sort_values(["province", "metric", "deadline"], kind="stable").to_dict("records"):
         by_prov.setdefault(rec["province"], []).append(rec)
+    return by_prov
 
+
+def _provincial_spec(r: dict[str, Any], info: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The row of one target a province set itself."""
+    i = info.get(r["metric"], {})
+    value = r["value"]
+    return {"scope_type": "province", "scope": r["province"], "metric": r["metric"],
+            "deadline": pd.Timestamp(r["deadline"]).date(),
+            "target": np.nan if value is pd.NA or value is None or pd.isna(value) else float(value),
+            "qualifier": r["qualifier"] if isinstance(r["qualifier"], str) and r["qualifier"] else "eq",
+            "target_text": r["text"] if isinstance(r["text"], str) else "",
+            "target_source": "provincial", "target_note": r["note"] if isinstance(r["note"], str) else "",
+            "clause_section": i.get("clause_section", ""), "clause_quote": i.get("clause_quote", "")}
+
+
+def _row_specs(data: Dataset, catalog: Catalog, info: dict[str, dict[str, Any]],
+               data_pairs: set[tuple[str, str, str]]) -> list[dict[str, Any]]:
+    """One dict per output row: scope, metric, deadline and target, before any number is computed."""
+    specs = _SpecList()
+    national_ids = [m.id for m in catalog.countable_metrics]
+    nat = {mid: _national_specs(catalog, mid) for mid in national_ids}
+    for mid in national_ids:
+        specs.national("national", "national", mid, nat[mid], True)
+    # Metrics of provincial plans (industry scale …) get a national row only where someone reports them.
+    for mid in sorted({m for st, _, m in data_pairs if st == "province"} - set(national_ids)):
+        if mid in catalog.metric_by_id:
+            specs.untargeted("national", "national", mid, info)
+
+    by_prov = _provincial_targets(data)
     provinces = sorted(set(data.provinces()) | {s for st, s, _ in data_pairs if st == "province"})
     for prov in provinces:
         own = by_prov.get(prov, [])
         own_metrics = {r["metric"] for r in own}
         for mid in national_ids:
             if mid not in own_metrics:
-                national_rows("province", prov, mid, False)
-        for r in own:
-            i = info.get(r["metric"], {})
-            value = r["value"]
-            specs.append({"scope_type": "province", "scope": prov, "metric": r["metric"],
-                          "deadline": pd.Timestamp(r["deadline"]).date(),
-                          "target": np.nan if value is pd.NA or value is None or pd.isna(value) else float(value),
-                          "qualifier": r["qualifier"] if isinstance(r["qualifier"], str) and r["qualifier"] else "eq",
-                          "target_text": r["text"] if isinstance(r["text"], str) else "",
-                          "target_source": "provincial", "target_note": r["note"] if isinstance(r["note"], str) else "",
-                          "clause_section": i.get("clause_section", ""), "clause_quote": i.get("clause_quote", "")})
+                specs.national("province", prov, mid, nat[mid], False)
+        specs.extend(_provincial_spec(r, info) for r in own)
         shown = set(national_ids) | own_metrics
         for mid in sorted({m for st, s, m in data_pairs if st == "province" and s == prov} - shown):
-            untargeted("province", prov, mid)
+            specs.untargeted("province", prov, mid, info)
 
-    for d in catalog.directions:
-        for mid in national_ids:
-            national_rows("direction", d.id, mid, False)
-    for f in catalog.flagship:
-        for mid in national_ids:
-            national_rows("flagship", f.id, mid, False)
-    return specs
+    for scope_type, scopes in (("direction", catalog.directions), ("flagship", catalog.flagship)):
+        for sc in scopes:
+            for mid in national_ids:
+                specs.national(scope_type, sc.id, mid, nat[mid], False)
+    return list(specs)
 
 
 # ---- the engine ------------------------------------------------------------------------------------------
 def compute_progress(data: Dataset, catalog: Catalog | None = None, as_of: dt.date | None = None,
                      thresholds: Thresholds | None = None) -> Progress:
-    """Actual, target, pace, projection and status for every scope × metric × deadline."""
+    """Actual, target, pace, projection and status for every scope × metric × deadline.
+
+    The steps, one function each: items (which rows count, ``_prepared_items``) → keys (the national
+    de-duplication key, ``_match_codes``) → groups (distinct items per scope, ``_item_groups``) →
+    targets (one spec per output row, ``_row_specs``; the passed deadlines set the query days,
+    ``_calendar``) → counts (every figure at every query day, ``_counts`` and ``_figures``) → pace
+    (``_pace``) → projection (``_trend``, ``_projection``) → status (``_status``); ``_assemble``
+    puts the columns together and ``_checks`` adds the checks beside the figures.
+    """
     catalog = catalog or load_catalog()
     as_of = as_of or dt.date.today()
     if isinstance(as_of, dt.datetime):
@@ -486,115 +521,213 @@ def compute_progress(data: Dataset, catalog: Catalog | None = None, as_of: dt.da
     thresholds = thresholds or Thresholds.default()
     baseline = catalog.policy.date
     as_of_day, base_day = _day(as_of), _day(baseline)
-
     info = _metric_info(catalog, data.targets)
-    it = _prepared_items(data, as_of_day)
-    ig = _item_groups(it)
 
-    # Totals (累计值): the latest figure reported on or before a day.
+    it = _prepared_items(data, as_of_day)                        # items, keys
+    groups = _item_groups(it)                                    # groups
+    totals = _totals(data)
+    specs = _row_specs(data, catalog, info, _data_pairs(it, totals))  # targets
+    cal = _calendar(specs, base_day, as_of_day)
+    counts = _counts(it, groups, totals, cal)                    # counts
+    figs = _figures(specs, info, counts, cal)
+    figs.slope = _trend(figs.values[:, :cal.n_months], cal.cutoffs, base_day, as_of_day, figs.actual,
+                        figs.is_count, thresholds.projection_window_months)
+    rows = _assemble(specs, figs, cal, info, catalog, thresholds)  # pace, projection, status
+    series = _series(figs.keys, figs.values[:, :cal.n_months], cal.months)
+    return Progress(as_of=as_of, baseline=baseline, thresholds=thresholds, rows=rows, series=series,
+                    **_checks(data, catalog, info, it, groups, counts, totals, rows))
+
+
+def _checks(data: Dataset, catalog: Catalog, info: dict, it: _Items, groups: dict, counts: "_Counts",
+            totals: "_Totals", rows: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The checks beside the figures (conflicts, shared items, over-claims) and the level distributions."""
+    as_of_day = counts.as_of_day
+    shared = _shared_items(data, it, as_of_day)
+    plain = _plain_sums(rows, catalog)
+    goals, goal_ev = _level_distribution(data.assessments, "goal", catalog)
+    tasks, task_ev = _level_distribution(data.tasks, "task", catalog)
+    return {"warnings": _register_conflicts(totals.frame, totals.labels, it.register, info, groups,
+                                            counts.group_of, as_of_day, totals.day, totals.codes),
+            "shared_items": shared, "plain_sums": plain, "overclaims": _overclaims(data, catalog, plain, shared),
+            "goals": goals, "tasks": tasks, "goal_evidence": goal_ev, "task_evidence": task_ev}
+
+
+@dataclass
+class _Totals:
+    """Reported totals (累计值) with the integer code of each row's (province, metric)."""
+
+    frame: pd.DataFrame                  # rows with province, metric, value and date
+    day: np.ndarray                      # day of each row
+    codes: np.ndarray                    # code of each row into labels
+    labels: list[tuple[str, str]]        # (province, metric) of each code
+    index: dict[tuple[str, str], int]    # (province, metric) -> code
+
+
+def _totals(data: Dataset) -> _Totals:
+    """Totals: the latest figure reported on or before a day counts."""
     tot = data.totals.dropna(subset=["province", "metric", "value", "as_of"])
     t_day, _ = _days(tot["as_of"])
     t_pairs = list(zip(tot["province"].to_numpy(dtype=object), tot["metric"].to_numpy(dtype=object)))
     t_codes, t_uni = pd.factorize(pd.Series(t_pairs, dtype=object)) if t_pairs else (np.zeros(0, np.int64), [])
-    t_labels = [tuple(x) for x in t_uni]
-    t_index = {lab: i for i, lab in enumerate(t_labels)}
+    labels = [tuple(x) for x in t_uni]
+    return _Totals(frame=tot, day=t_day, codes=t_codes, labels=labels,
+                   index={lab: i for i, lab in enumerate(labels)})
 
-    register = it.register
-    data_pairs = {("province", p, m) for p, m in register if p and m} | {("province", p, m) for p, m in t_labels}
-    specs = _row_specs(data, catalog, info, data_pairs)
 
-    # Query days: every month end up to the as-of month (the last capped at the as-of date), then the
-    # baseline and every deadline already passed.
+def _data_pairs(it: _Items, totals: _Totals) -> set[tuple[str, str, str]]:
+    """("province", province, metric) of everything a province reports, in a register or as totals."""
+    return ({("province", p, m) for p, m in it.register if p and m}
+            | {("province", p, m) for p, m in totals.labels})
+
+
+@dataclass
+class _Calendar:
+    """The query days: every month end up to the as-of month (the last capped at the as-of date),
+    then the baseline and every deadline already passed."""
+
+    as_of_day: np.int64
+    base_day: np.int64
+    months: np.ndarray          # month-end days
+    cutoffs: np.ndarray         # month ends capped at the as-of date
+    q_days: np.ndarray          # cutoffs, baseline, passed deadlines
+    col_of: dict[int, int]      # passed deadline day -> its column in q_days
+
+    @property
+    def n_months(self) -> int:
+        return len(self.cutoffs)
+
+    @property
+    def col_as_of(self) -> int:
+        return self.n_months - 1
+
+    @property
+    def col_base(self) -> int:
+        return self.n_months
+
+
+def _calendar(specs: list[dict[str, Any]], base_day: np.int64, as_of_day: np.int64) -> _Calendar:
     months = _month_ends(min(base_day, as_of_day), as_of_day)
     cutoffs = np.minimum(months, as_of_day)
     deadline_days = {_day(d) for d in {s["deadline"] for s in specs} if d is not None}
     past = sorted(d for d in deadline_days if d < as_of_day)
     q_days = np.concatenate([cutoffs, [base_day], np.asarray(past, dtype=np.int64)]).astype(np.int64)
-    n_m = len(cutoffs)
-    col_of = {int(d): n_m + 1 + i for i, d in enumerate(past)}
-    col_as_of, col_base = n_m - 1, n_m
+    col_of = {int(d): len(cutoffs) + 1 + i for i, d in enumerate(past)}
+    return _Calendar(as_of_day=as_of_day, base_day=base_day, months=months, cutoffs=cutoffs, q_days=q_days,
+                     col_of=col_of)
 
-    counts = {st: _count_le(g["unit_group"], g["unit_day"], len(g["labels"]), q_days) for st, g in ig.items()}
-    totals_m = _latest_le(t_codes.astype(np.int64), t_day, tot["value"].to_numpy(dtype=float), len(t_labels), q_days)
-    n_tot = np.bincount(t_codes[t_day <= as_of_day], minlength=len(t_labels)) if len(t_labels) else np.zeros(0)
+
+@dataclass
+class _Counts:
+    """What figures are read from: distinct items and reported totals at every query day."""
+
+    items: dict[str, np.ndarray]                      # scope type -> (group × query day) distinct items
+    rows: dict[str, np.ndarray]                       # scope type -> register rows per group to the as-of date
+    group_of: dict[str, dict[tuple[str, str], int]]   # scope type -> (scope, metric) -> group
+    totals: np.ndarray                                # (province, metric) × query day: the latest total
+    total_rows: np.ndarray                            # totals rows per (province, metric) to the as-of date
+    total_of: dict[tuple[str, str], int]              # (province, metric) -> totals code
+    register: set[tuple[str, str]]                    # (province, metric) with a register
+    as_of_day: np.int64
+
+
+def _counts(it: _Items, groups: dict[str, dict[str, Any]], totals: _Totals, cal: _Calendar) -> _Counts:
+    items = {st: _count_le(g["unit_group"], g["unit_day"], len(g["labels"]), cal.q_days) for st, g in groups.items()}
+    latest = _latest_le(totals.codes.astype(np.int64), totals.day, totals.frame["value"].to_numpy(dtype=float),
+                        len(totals.labels), cal.q_days)
+    n_labels = len(totals.labels)
+    n_tot = (np.bincount(totals.codes[totals.day <= cal.as_of_day], minlength=n_labels) if n_labels
+             else np.zeros(0))
     raw_n = {}
-    for st, g in ig.items():
-        ok = g["raw_known"] & (g["raw_day"] <= as_of_day)
+    for st, g in groups.items():
+        ok = g["raw_known"] & (g["raw_day"] <= cal.as_of_day)
         raw_n[st] = np.bincount(g["raw_group"][ok], minlength=len(g["labels"]))
-    ig_index = {st: {lab: i for i, lab in enumerate(g["labels"])} for st, g in ig.items()}
+    group_of = {st: {lab: i for i, lab in enumerate(g["labels"])} for st, g in groups.items()}
+    return _Counts(items=items, rows=raw_n, group_of=group_of, totals=latest, total_rows=n_tot,
+                   total_of=totals.index, register=it.register, as_of_day=cal.as_of_day)
 
-    # One figure per scope × metric: its values at every query day.
-    fig_keys = list(dict.fromkeys((s["scope_type"], s["scope"], s["metric"]) for s in specs))
-    fig_of = {k: i for i, k in enumerate(fig_keys)}
-    values = np.zeros((len(fig_keys), len(q_days)))
-    n_rows = np.zeros(len(fig_keys), dtype=np.int64)
-    basis = []
-    totals_only: dict[str, list[int]] = {}
-    for i, (st, scope, mid) in enumerate(fig_keys):
-        if st != "province":
-            continue
-        kind = info.get(mid, {}).get("kind", "count")
-        ti = t_index.get((scope, mid))
-        if kind == "count" and ((scope, mid) in register or ti is None):
-            gi = ig_index["province"].get((scope, mid))
-            if gi is not None:
-                values[i], n_rows[i] = counts["province"][gi], raw_n["province"][gi]
-            basis.append("register" if (scope, mid) in register else "none")
-        elif ti is not None:
-            values[i], n_rows[i] = totals_m[ti], n_tot[ti]
-            basis.append("totals")
-            totals_only.setdefault(mid, []).append(i)
-        else:
-            values[i] = np.nan
-            basis.append("none")
-    basis_iter = iter(basis)
-    bases = []
-    for i, (st, scope, mid) in enumerate(fig_keys):
+
+@dataclass
+class _Figures:
+    """One figure per scope × metric: its value at every query day and what it is made of."""
+
+    keys: list[tuple[str, str, str]]     # (scope type, scope, metric)
+    index: dict[tuple[str, str, str], int]
+    values: np.ndarray                   # figure × query day
+    n_rows: np.ndarray                   # source rows behind each figure
+    bases: list[str]                     # register, totals, register+totals or none
+    kinds: np.ndarray                    # count or value
+    actual: np.ndarray                   # value at the as-of date (a count without rows is 0)
+    base_value: np.ndarray               # value at the baseline (0 for counts)
+    slope: np.ndarray | None = None      # trend, units per month
+
+    @property
+    def is_count(self) -> np.ndarray:
+        return self.kinds == "count"
+
+
+def _figures(specs: list[dict[str, Any]], info: dict, counts: _Counts, cal: _Calendar) -> _Figures:
+    keys = list(dict.fromkeys((s["scope_type"], s["scope"], s["metric"]) for s in specs))
+    kinds = np.array([info.get(k[2], {}).get("kind", "count") for k in keys], dtype=object)
+    values = np.zeros((len(keys), len(cal.q_days)))
+    n_rows = np.zeros(len(keys), dtype=np.int64)
+    bases = [""] * len(keys)
+    totals_only: dict[str, list[int]] = {}  # metric -> province figures that come from totals alone
+    for i, (st, scope, mid) in enumerate(keys):
         if st == "province":
-            bases.append(next(basis_iter))
-            continue
-        kind = info.get(mid, {}).get("kind", "count")
-        key = ("national", mid) if st == "national" else (scope, mid)
-        gi = ig_index[st].get(key)
-        if kind == "count" and gi is not None:
-            values[i], n_rows[i] = counts[st][gi], raw_n[st][gi]
-        parts = totals_only.get(mid, []) if st == "national" else []
-        if parts:
-            block = values[parts]
-            summed = np.nansum(block, axis=0)
-            if kind == "value":
-                values[i] = np.where(np.isnan(block).all(axis=0), np.nan, summed)
-            else:
-                values[i] = values[i] + summed
-            n_rows[i] += int(sum(n_rows[p] for p in parts))
-        elif kind == "value":
-            values[i] = np.nan
-        bases.append("register" if gi is not None and not parts else ("totals" if parts and gi is None else
-                     ("register+totals" if parts else "none")))
-
-    kinds = np.array([info.get(k[2], {}).get("kind", "count") for k in fig_keys], dtype=object)
+            bases[i] = _province_figure(i, scope, mid, kinds[i], counts, values, n_rows)
+            if bases[i] == "totals":
+                totals_only.setdefault(mid, []).append(i)
+    for i, (st, scope, mid) in enumerate(keys):
+        if st != "province":
+            parts = totals_only.get(mid, []) if st == "national" else []
+            bases[i] = _aggregate_figure(i, st, scope, mid, kinds[i], parts, counts, values, n_rows)
     is_count = kinds == "count"
-    actual_fig = values[:, col_as_of].copy()
-    actual_fig[is_count & np.isnan(actual_fig)] = 0.0
-    base_value = np.where(is_count, 0.0, np.nan_to_num(values[:, col_base]))
+    actual = values[:, cal.col_as_of].copy()
+    actual[is_count & np.isnan(actual)] = 0.0
+    base_value = np.where(is_count, 0.0, np.nan_to_num(values[:, cal.col_base]))
+    return _Figures(keys=keys, index={k: i for i, k in enumerate(keys)}, values=values, n_rows=n_rows,
+                    bases=bases, kinds=kinds, actual=actual, base_value=base_value)
 
-    # Trend: least squares on the last W month-end points (x in months since the baseline).
-    slope = _trend(values[:, :n_m], cutoffs, base_day, as_of_day, actual_fig, is_count,
-                   thresholds.projection_window_months)
 
-    rows = _assemble(specs, fig_of, info, values, actual_fig, base_value, slope, n_rows, bases, kinds,
-                     cutoffs, months, col_of, as_of_day, base_day, catalog, thresholds)
-    series = _series(fig_keys, values[:, :n_m], months, is_count)
+def _province_figure(i: int, scope: str, mid: str, kind: str, counts: _Counts, values: np.ndarray,
+                     n_rows: np.ndarray) -> str:
+    """Fill figure ``i`` of a province from its register (a count metric) or its totals; return the basis."""
+    ti = counts.total_of.get((scope, mid))
+    if kind == "count" and ((scope, mid) in counts.register or ti is None):
+        gi = counts.group_of["province"].get((scope, mid))
+        if gi is not None:
+            values[i], n_rows[i] = counts.items["province"][gi], counts.rows["province"][gi]
+        return "register" if (scope, mid) in counts.register else "none"
+    if ti is not None:
+        values[i], n_rows[i] = counts.totals[ti], counts.total_rows[ti]
+        return "totals"
+    values[i] = np.nan
+    return "none"
 
-    warnings = _register_conflicts(tot, t_labels, totals_m, register, info, ig, ig_index, as_of_day, t_day, t_codes)
-    shared = _shared_items(data, it, as_of_day)
-    plain = _plain_sums(rows, catalog)
-    over = _overclaims(data, catalog, plain, shared)
-    goals, goal_ev = _level_distribution(data.assessments, "goal", catalog)
-    tasks, task_ev = _level_distribution(data.tasks, "task", catalog)
-    return Progress(as_of=as_of, baseline=baseline, thresholds=thresholds, rows=rows, series=series,
-                    shared_items=shared, plain_sums=plain, warnings=warnings, overclaims=over,
-                    goals=goals, tasks=tasks, goal_evidence=goal_ev, task_evidence=task_ev)
+
+def _aggregate_figure(i: int, st: str, scope: str, mid: str, kind: str, parts: list[int], counts: _Counts,
+                      values: np.ndarray, n_rows: np.ndarray) -> str:
+    """Fill figure ``i`` of the nation, a direction or a flagship: distinct items plus, for the nation,
+    the provinces that report totals only (``parts``); return the basis."""
+    key = ("national", mid) if st == "national" else (scope, mid)
+    gi = counts.group_of[st].get(key)
+    if kind == "count" and gi is not None:
+        values[i], n_rows[i] = counts.items[st][gi], counts.rows[st][gi]
+    if parts:
+        block = values[parts]
+        summed = np.nansum(block, axis=0)
+        if kind == "value":
+            values[i] = np.where(np.isnan(block).all(axis=0), np.nan, summed)
+        else:
+            values[i] = values[i] + summed
+        n_rows[i] += int(sum(n_rows[p] for p in parts))
+    elif kind == "value":
+        values[i] = np.nan
+    if gi is not None and not parts:
+        return "register"
+    if parts and gi is None:
+        return "totals"
+    return "register+totals" if parts else "none"
 
 
 def _trend(series: np.ndarray, cutoffs: np.ndarray, base_day: np.int64, as_of_day: np.int64,
@@ -619,78 +752,125 @@ def _trend(series: np.ndarray, cutoffs: np.ndarray, base_day: np.int64, as_of_da
     return np.nan_to_num(slope)
 
 
-def _assemble(specs: list[dict[str, Any]], fig_of: dict, info: dict, values: np.ndarray, actual_fig: np.ndarray,
-              base_value: np.ndarray, slope: np.ndarray, n_rows: np.ndarray, bases: list[str], kinds: np.ndarray,
-              cutoffs: np.ndarray, months: np.ndarray, col_of: dict[int, int], as_of_day: np.int64,
-              base_day: np.int64, catalog: Catalog, th: Thresholds) -> pd.DataFrame:
+# ---- the output rows: pace, projection, status on whole columns at once -----------------------------------
+@dataclass
+class _RowSpecs:
+    """The per-row inputs of every output row, as arrays."""
+
+    fi: np.ndarray             # figure of each row
+    deadlines: list[Any]
+    target: np.ndarray
+    has_deadline: np.ndarray
+    dl_day: np.ndarray         # deadline day (the as-of day where there is none)
+    passed: np.ndarray
+    has_target: np.ndarray
+    strict: np.ndarray         # the target must be exceeded (qualifier gt)
+
+
+def _row_arrays(specs: list[dict[str, Any]], col: dict[str, list], figs: _Figures, cal: _Calendar) -> _RowSpecs:
+    deadlines = [sp["deadline"] for sp in specs]
+    target = np.array([sp["target"] for sp in specs], dtype=float)
+    has_deadline = np.array([d is not None for d in deadlines], dtype=bool)
+    dl_day = np.array([_day(d) if d is not None else cal.as_of_day for d in deadlines], dtype=np.int64)
+    return _RowSpecs(
+        fi=np.array([figs.index[k] for k in zip(col["scope_type"], col["scope"], col["metric"])], dtype=np.int64),
+        deadlines=deadlines, target=target, has_deadline=has_deadline, dl_day=dl_day,
+        passed=has_deadline & (dl_day < cal.as_of_day), has_target=~np.isnan(target),
+        strict=np.array([q == "gt" for q in col["qualifier"]], dtype=bool))
+
+
+def _at_deadline(r: _RowSpecs, figs: _Figures, cal: _Calendar) -> np.ndarray:
+    """The value at the deadline of every row whose deadline has passed (NaN for the others)."""
+    at_dl = np.full(len(r.fi), np.nan)
+    for j in np.flatnonzero(r.passed):
+        at_dl[j] = figs.values[r.fi[j], cal.col_of[int(r.dl_day[j])]]
+    return np.where(r.passed & (figs.kinds[r.fi] == "count"), np.nan_to_num(at_dl), at_dl)
+
+
+def _pace(r: _RowSpecs, actual: np.ndarray, base_value: np.ndarray, cal: _Calendar) -> dict[str, np.ndarray]:
+    """Where the figure should be by now on a straight line from the baseline to the target."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        span = (r.dl_day - cal.base_day).astype(float)
+        elapsed = np.where(r.has_deadline & (span > 0), np.clip((cal.as_of_day - cal.base_day) / span, 0.0, 1.0),
+                           np.where(r.has_deadline, 1.0, np.nan))
+        pace_value = np.where(r.has_target, base_value + (r.target - base_value) * elapsed, np.nan)
+        pos = r.has_target & (r.target > 0)
+        percent = np.where(pos, actual / r.target * 100.0, np.nan)
+        pace_percent = np.where(pos, pace_value / r.target * 100.0, elapsed * 100.0)
+    return {"pace_value": pace_value, "percent": percent, "pace_percent": pace_percent}
+
+
+def _projection(r: _RowSpecs, actual: np.ndarray, at_dl: np.ndarray, slope: np.ndarray,
+                cal: _Calendar) -> dict[str, np.ndarray]:
+    """The figure projected to the deadline on the trend, and the rate still required to meet the target."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        months_left = (r.dl_day - cal.as_of_day) / DAYS_PER_MONTH
+        projected = np.where(r.passed, at_dl,
+                             np.where(r.has_deadline, actual + slope * np.maximum(months_left, 0), np.nan))
+        reached_now = np.where(r.strict, actual > r.target, actual >= r.target) & r.has_target
+        required = np.where(r.has_target & r.has_deadline & ~r.passed & (months_left > 0),
+                            np.maximum(r.target - actual, 0.0) / months_left, np.nan)
+        required = np.where(r.has_target & reached_now & ~r.passed, 0.0, required)
+        pos = r.has_target & (r.target > 0)
+        projected_percent = np.where(pos, projected / r.target * 100.0, np.nan)
+    return {"projected": projected, "required_rate": required, "projected_percent": projected_percent,
+            "reached_now": reached_now}
+
+
+def _status(r: _RowSpecs, actual: np.ndarray, at_dl: np.ndarray, pace_value: np.ndarray, projected: np.ndarray,
+            reached_now: np.ndarray, th: Thresholds) -> np.ndarray:
+    """The status of every row (thresholds and their reasons in metrics/data/status.yaml)."""
+    with np.errstate(invalid="ignore"):
+        reached_dl = np.where(r.strict, at_dl > r.target, at_dl >= r.target) & r.has_target
+        ahead = actual >= th.on_track_pace_ratio * pace_value
+        near = actual >= th.at_risk_pace_ratio * pace_value
+        proj_ok = projected >= th.on_track_projection_ratio * r.target
+        proj_near = projected >= th.at_risk_projection_ratio * r.target
+    return np.select(
+        [~r.has_target | ~r.has_deadline, r.passed & reached_dl, r.passed, reached_now, ahead | proj_ok,
+         near | proj_near],
+        ["no_target", "met", "missed", "met", "on_track", "at_risk"], default="off_track")
+
+
+def _contribution(r: _RowSpecs, col: dict[str, list], actual: np.ndarray, catalog: Catalog) -> np.ndarray:
+    """Each row's actual as a share of the national target for the same metric and deadline."""
+    national = _national_targets(catalog)
+    nat_target = np.array([np.nan if st == "national" else national.get((m, d), national.get((m, None), np.nan))
+                           for st, m, d in zip(col["scope_type"], col["metric"], r.deadlines)], dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(nat_target > 0, actual / nat_target * 100.0, np.nan)
+
+
+def _assemble(specs: list[dict[str, Any]], figs: _Figures, cal: _Calendar, info: dict, catalog: Catalog,
+              th: Thresholds) -> pd.DataFrame:
     """The output rows: every number of every spec, computed on whole columns at once."""
     col = {c: [sp.get(c, "") for sp in specs] for c in
            ("scope_type", "scope", "metric", "qualifier", "target_text", "target_source", "target_note",
             "clause_section", "clause_quote")}
-    fi = np.array([fig_of[k] for k in zip(col["scope_type"], col["scope"], col["metric"])], dtype=np.int64)
     for c, missing in (("name_zh", None), ("name_en", None), ("unit", "")):
         col[c] = [info.get(m, {}).get(c, m if missing is None else missing) for m in col["metric"]]
-    deadlines = [sp["deadline"] for sp in specs]
-    actual = actual_fig[fi]
-    target = np.array([sp["target"] for sp in specs], dtype=float)
-    has_deadline = np.array([d is not None for d in deadlines], dtype=bool)
-    dl_day = np.array([_day(d) if d is not None else as_of_day for d in deadlines], dtype=np.int64)
-    passed = has_deadline & (dl_day < as_of_day)
-    has_target = ~np.isnan(target)
-    strict = np.array([q == "gt" for q in col["qualifier"]], dtype=bool)
-
-    # Value at the deadline (for deadlines already passed).
-    at_dl = np.full(len(specs), np.nan)
-    for j in np.flatnonzero(passed):
-        at_dl[j] = values[fi[j], col_of[int(dl_day[j])]]
-    at_dl = np.where(passed & (kinds[fi] == "count"), np.nan_to_num(at_dl), at_dl)
-
+    r = _row_arrays(specs, col, figs, cal)
+    at_dl = _at_deadline(r, figs, cal)
     # A passed deadline is reported as it ended (issue 13): the actual is the value at the deadline,
     # what came after is kept apart, and pace, projection and required rate mean nothing any more.
-    actual_now = actual
-    actual = np.where(passed, at_dl, actual_now)
-    after = np.where(passed, actual_now - at_dl, np.nan)
-
-    with np.errstate(invalid="ignore", divide="ignore"):
-        span = (dl_day - base_day).astype(float)
-        elapsed = np.where(has_deadline & (span > 0), np.clip((as_of_day - base_day) / span, 0.0, 1.0),
-                           np.where(has_deadline, 1.0, np.nan))
-        b = base_value[fi]
-        pace_value = np.where(has_target, b + (target - b) * elapsed, np.nan)
-        pos = has_target & (target > 0)
-        percent = np.where(pos, actual / target * 100.0, np.nan)
-        pace_percent = np.where(pos, pace_value / target * 100.0, elapsed * 100.0)
-        months_left = (dl_day - as_of_day) / DAYS_PER_MONTH
-        projected = np.where(passed, at_dl,
-                             np.where(has_deadline, actual + slope[fi] * np.maximum(months_left, 0), np.nan))
-        reached_now = np.where(strict, actual > target, actual >= target) & has_target
-        reached_dl = np.where(strict, at_dl > target, at_dl >= target) & has_target
-        required = np.where(has_target & has_deadline & ~passed & (months_left > 0),
-                            np.maximum(target - actual, 0.0) / months_left, np.nan)
-        required = np.where(has_target & reached_now & ~passed, 0.0, required)
-        ahead = actual >= th.on_track_pace_ratio * pace_value
-        near = actual >= th.at_risk_pace_ratio * pace_value
-        proj_ok = projected >= th.on_track_projection_ratio * target
-        proj_near = projected >= th.at_risk_projection_ratio * target
-        national = _national_targets(catalog)
-        nat_target = np.array([np.nan if st == "national" else national.get((m, d), national.get((m, None), np.nan))
-                               for st, m, d in zip(col["scope_type"], col["metric"], deadlines)], dtype=float)
-        contribution = np.where(nat_target > 0, actual / nat_target * 100.0, np.nan)
-        projected_percent = np.where(pos, projected / target * 100.0, np.nan)
-    status = np.select(
-        [~has_target | ~has_deadline, passed & reached_dl, passed, reached_now, ahead | proj_ok, near | proj_near],
-        ["no_target", "met", "missed", "met", "on_track", "at_risk"], default="off_track")
-    live = np.where(passed, np.nan, 1.0)  # NaN after the deadline, 1 before: masks the forward-looking figures
+    actual_now = figs.actual[r.fi]
+    actual = np.where(r.passed, at_dl, actual_now)
+    pace = _pace(r, actual, figs.base_value[r.fi], cal)
+    proj = _projection(r, actual, at_dl, figs.slope[r.fi], cal)
+    status = _status(r, actual, at_dl, pace["pace_value"], proj["projected"], proj["reached_now"], th)
+    live = np.where(r.passed, np.nan, 1.0)  # NaN after the deadline, 1 before: masks the forward-looking figures
     col.update({
-        "kind": kinds[fi], "deadline": deadlines, "actual": actual, "target": target,
-        "percent": percent, "pace_percent": pace_percent * live, "pace_value": pace_value * live,
-        "gap_items": (actual - pace_value) * live, "gap_pp": (percent - pace_percent) * live,
-        "required_rate": required * live, "projected": projected * live,
-        "projected_percent": projected_percent * live, "status": status.astype(object),
-        "passed": passed, "actual_now": actual_now, "after_deadline": after,
-        "contribution_percent": contribution, "n_rows": n_rows[fi], "basis": np.asarray(bases, dtype=object)[fi],
-        "actual_at_deadline": at_dl, "trend_per_month": slope[fi] * live,
-        "met_on": _met_on(values[:, : len(months)][fi], target, strict, months),
+        "kind": figs.kinds[r.fi], "deadline": r.deadlines, "actual": actual, "target": r.target,
+        "percent": pace["percent"], "pace_percent": pace["pace_percent"] * live,
+        "pace_value": pace["pace_value"] * live, "gap_items": (actual - pace["pace_value"]) * live,
+        "gap_pp": (pace["percent"] - pace["pace_percent"]) * live,
+        "required_rate": proj["required_rate"] * live, "projected": proj["projected"] * live,
+        "projected_percent": proj["projected_percent"] * live, "status": status.astype(object),
+        "passed": r.passed, "actual_now": actual_now, "after_deadline": np.where(r.passed, actual_now - at_dl, np.nan),
+        "contribution_percent": _contribution(r, col, actual, catalog), "n_rows": figs.n_rows[r.fi],
+        "basis": np.asarray(figs.bases, dtype=object)[r.fi], "actual_at_deadline": at_dl,
+        "trend_per_month": figs.slope[r.fi] * live,
+        "met_on": _met_on(figs.values[:, : len(cal.months)][r.fi], r.target, r.strict, cal.months),
     })
     return pd.DataFrame({c: col[c] for c in ROW_COLUMNS})
 
@@ -717,8 +897,7 @@ def _met_on(series: np.ndarray, target: np.ndarray, strict: np.ndarray, months: 
     return [pd.Timestamp(dates[f]).date() if a else None for f, a in zip(first, any_hit)]
 
 
-def _series(fig_keys: list[tuple[str, str, str]], values: np.ndarray, months: np.ndarray,
-            is_count: np.ndarray) -> pd.DataFrame:
+def _series(fig_keys: list[tuple[str, str, str]], values: np.ndarray, months: np.ndarray) -> pd.DataFrame:
     """Long frame of the monthly cumulative series of every figure."""
     n, m = values.shape
     keys = np.array(fig_keys, dtype=object).reshape(-1, 3) if n else np.zeros((0, 3), dtype=object)
@@ -731,7 +910,7 @@ def _series(fig_keys: list[tuple[str, str, str]], values: np.ndarray, months: np
 
 
 # ---- checks beside the figures ------------------------------------------------------------------------------
-def _register_conflicts(tot: pd.DataFrame, t_labels: list, totals_m: np.ndarray, register: set, info: dict,
+def _register_conflicts(tot: pd.DataFrame, t_labels: list, register: set, info: dict,
                         ig: dict, ig_index: dict, as_of_day: np.int64, t_day: np.ndarray,
                         t_codes: np.ndarray) -> pd.DataFrame:
     """Provinces that give both a register and a total for a count metric that disagree."""

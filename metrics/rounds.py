@@ -13,7 +13,6 @@ a file stored on the due day is on time.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -83,10 +82,10 @@ class RoundError(Exception):
 
 
 def _tz() -> ZoneInfo:
-    try:
-        return ZoneInfo(os.environ.get("TRACKER_TIMEZONE") or "Asia/Shanghai")
-    except Exception:  # noqa: BLE001 - a bad setting falls back to Beijing time, the users' clock
-        return ZoneInfo("Asia/Shanghai")
+    """The one time zone setting (``metrics.presentation.tracker_timezone``; bad names fall back to Beijing)."""
+    from .presentation import tracker_timezone
+
+    return tracker_timezone()
 
 
 def _local_day(now: dt.datetime) -> dt.date:

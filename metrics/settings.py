@@ -23,7 +23,7 @@ class Setting:
 
 SETTINGS: dict[str, Setting] = {s.name: s for s in [
     Setting("DATABASE_URL", f"sqlite:///{DEFAULT_DB_PATH}",
-            "SQLAlchemy URL of the store: a SQLite file (default, created on first use) or "
+            "SQLAlchemy URL of the store: a SQLite file (default; scripts/setup.sh creates its data/ folder) or "
             "postgresql+psycopg://user:password@host/db for shared deployments"),
     Setting("TRACKER_MAX_UPLOAD_MB", "50", "largest accepted upload, in megabytes"),
     Setting("TRACKER_AUTH", "off", "on: login with the tracker's own accounts and province-scoped writes (shared "
@@ -39,7 +39,14 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in [
             "seconds a SQLite writer waits for another writer before giving up"),
     Setting("TRACKER_TIMEZONE", "Asia/Shanghai", "IANA time zone every page and report shows times in "
             "(Beijing time by default)"),
+    Setting("TRACKER_SAMPLE_DATA", "on", "on: an empty, never-used store is filled with the sample workbooks "
+            "(marked 示例数据) at first start; off/false/0/no: it stays empty"),
 ]}
+
+
+def samples_enabled() -> bool:
+    """Whether an empty, never-used store is filled with the sample workbooks (``TRACKER_SAMPLE_DATA``)."""
+    return setting("TRACKER_SAMPLE_DATA").lower() not in {"off", "false", "0", "no"}
 
 
 def setting(name: str) -> str:
@@ -68,11 +75,6 @@ def auth_mode(value: str | None = None) -> str:
     if value == "oidc":
         return "oidc"
     return "local" if value in {"on", "true", "1", "yes", "local"} else "off"
-
-
-def auth_enabled() -> bool:
-    """Whether accounts and login are switched on (``TRACKER_AUTH`` = on/true/1/yes, or oidc)."""
-    return auth_mode() != "off"
 
 
 def busy_timeout_seconds() -> float:

@@ -36,7 +36,7 @@ from .clean_text import clean_cell
 from .model import FRAMES, Dataset, IngestResult, Problem, conform, empty_frame
 from .schema import ROW_TABLES, audit_log, originals, snapshots, submissions, users
 from .settings import busy_timeout_seconds, database_url
-from .store_guard import FileIdentity, StoreFileError, check_sqlite_file, sqlite_path
+from .store_guard import FileIdentity, StoreFileError, check_sqlite_file, opening_lock, sqlite_path
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BACKUP_FORMAT = 1
@@ -168,11 +168,6 @@ def frame_parquet(df: pd.DataFrame, kind: str) -> bytes:
     return buf.getvalue()
 
 
-def parquet_frame(content: bytes, kind: str) -> pd.DataFrame:
-    """A snapshot read back as a conformed frame."""
-    return conform(pd.read_parquet(io.BytesIO(content)), kind)
-
-
 def rows_frame(rows: list[Any], kind: str) -> pd.DataFrame:
     """Rows read from a row table (the frame's columns, in order) as a conformed frame."""
     if not rows:
@@ -268,12 +263,13 @@ class Store:
         self._file: FileIdentity | None = None
         try:
             path = sqlite_path(self.url)
-            if path is not None:
-                check_sqlite_file(path, create)
-            self.engine = make_engine(self.url)
-            self.dialect = self.engine.dialect.name
-            if migrate:
-                self.migrate()
+            with opening_lock(path, create):
+                if path is not None:
+                    check_sqlite_file(path, create)
+                self.engine = make_engine(self.url)
+                self.dialect = self.engine.dialect.name
+                if migrate:
+                    self.migrate()
             if path is not None:
                 self._file = FileIdentity.of(path)
         except StoreFileError as exc:
@@ -572,6 +568,13 @@ class Store:
         with self.engine.connect() as conn:
             return conn.execute(sa.select(submissions.c.id).where(submissions.c.state != "deleted").limit(1)
                                 ).first() is not None
+
+    def revision(self) -> str:
+        """A text naming the stored state, the one the store's own cache uses: it changes with every
+        write (each write adds an audit row). Cache keys of the app take it."""
+        with self.engine.connect() as conn:
+            count, last = self._revision(conn)
+        return f"{count}:{last}"
 
     def _revision(self, conn: Connection) -> tuple[int, int]:
         # Every write adds an audit row, so the audit log's size names the store's state.

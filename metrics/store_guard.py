@@ -5,12 +5,18 @@ keeps taking writes (into an unlinked inode) that vanish at the next start. So:
 
 - ``check_sqlite_file`` refuses, before anything is opened, a missing data folder (unless the
   store is being created on purpose), an empty (0-byte) file and a file that is not SQLite;
+- ``opening_lock`` holds an exclusive lock beside the file while one process checks, creates and
+  migrates it: SQLite creates the file empty and writes its header a moment later, so a sibling
+  process starting at the same instant would otherwise see a 0-byte file and refuse it;
 - ``FileIdentity`` remembers which file was opened, and ``check_still_there`` after each commit
   turns "the file is gone or was replaced" into an error instead of a reported success.
 """
 from __future__ import annotations
 
+import fcntl
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,9 +46,10 @@ def check_sqlite_file(path: Path, create: bool) -> None:
     if not path.parent.is_dir():
         if not create:
             raise StoreFileError("store_folder_missing",
-                                 f"数据文件夹不存在:{path.parent}。为避免在空库上继续运行,应用已停止;请恢复该文件夹(或从备份恢复)后重启。",
+                                 f"数据文件夹不存在:{path.parent}。为避免在空库上继续运行,应用已停止;请恢复该文件夹(或从备份恢复)后重启;新安装请先运行 bash scripts/setup.sh(会创建该文件夹)。",
                                  f"the data folder {path.parent} does not exist; the app stopped rather than start "
-                                 f"an empty store. Restore the folder (or a backup) and restart.")
+                                 f"an empty store. Restore the folder (or a backup) and restart; for a new installation run "
+                                 f"bash scripts/setup.sh first (it creates the folder).")
         return
     if not path.exists():
         return
@@ -57,6 +64,29 @@ def check_sqlite_file(path: Path, create: bool) -> None:
         raise StoreFileError("store_not_sqlite",
                              f"数据库文件已损坏或不是 SQLite 数据库:{path}。请从备份恢复。",
                              f"the database file {path} is damaged or not a SQLite database. Restore a backup.")
+
+
+@contextmanager
+def opening_lock(path: Path | None, create: bool) -> Iterator[None]:
+    """Hold ``<file>.lock`` exclusively while the store at ``path`` is checked, created and migrated.
+
+    Without a file (another database) or without its folder (which ``check_sqlite_file`` then refuses
+    or, with ``create``, the engine creates) there is nothing to lock yet.
+    """
+    if path is None:
+        yield
+        return
+    if create:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.is_dir():
+        yield
+        return
+    with open(path.with_name(path.name + ".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 @dataclass(frozen=True)
@@ -85,4 +115,4 @@ class FileIdentity:
                                  f"durable. Restore the data folder, restart the app and upload again.")
 
 
-__all__ = ["StoreFileError", "FileIdentity", "check_sqlite_file", "sqlite_path"]
+__all__ = ["StoreFileError", "FileIdentity", "check_sqlite_file", "opening_lock", "sqlite_path"]

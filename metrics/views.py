@@ -16,7 +16,7 @@ import pandas as pd
 from .charts import fmt_number
 from .i18n import t
 from .model import Problem, SheetCount
-from .presentation import deadline_sentence, metric_name, target_figure
+from .presentation import deadline_sentence, metric_name, target_figure, target_in_words
 
 
 # ---- target cards -----------------------------------------------------------------------------
@@ -103,16 +103,6 @@ def card_headline(card: dict[str, Any], lang: str = "zh") -> str:
 
 
 # ---- validation report ------------------------------------------------------------------------
-def split_message(message: str, lang: str = "zh") -> tuple[str, str]:
-    """(problem, how to fix) of a problem message, which states the problem in its first sentence
-    and the fix in the rest (problems.yaml writes every message that way)."""
-    sep = "。" if lang == "zh" else ". "
-    head, found, rest = message.partition(sep)
-    if not found or not rest.strip():
-        return message.strip(), ""
-    return (head + ("。" if lang == "zh" else ".")).strip(), rest.strip()
-
-
 def problem_table(problems: Iterable[Problem], lang: str = "zh") -> pd.DataFrame:
     """The validation report: one row per problem with sheet, Excel row, column, value, problem, fix.
 
@@ -120,16 +110,14 @@ def problem_table(problems: Iterable[Problem], lang: str = "zh") -> pd.DataFrame
     """
     records = []
     for p in problems:
-        message = (p.message_en or p.message) if lang == "en" else p.message
-        problem, fix = split_message(message or "", lang)
         records.append({
             "severity": p.severity,
             "sheet": p.sheet or "",
             "row": p.row,
             "column": (p.column or "") + (f" ({p.header})" if p.header else ""),
             "value": "" if p.value is None else str(p.value),
-            "problem": problem.strip(),
-            "fix": fix.strip(),
+            "problem": p.statement(lang),
+            "fix": p.fix_text(lang).strip(),
             "code": p.code,
         })
     df = pd.DataFrame(records, columns=["severity", "sheet", "row", "column", "value", "problem", "fix", "code"])
@@ -319,8 +307,7 @@ def target_text(row: dict[str, Any], lang: str, unit: str) -> str:
     value = _number(row.get("target"))
     if value is not None:
         return f"{fmt_number(value)} {unit}".strip()
-    text = row.get("target_text")
-    return str(text) if text and not pd.isna(text) else "–"
+    return target_in_words(row.get("target_text"), lang) or "–"  # 一批 reads 'a batch' in English
 
 
 def percent_text(value: Any) -> str:

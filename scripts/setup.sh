@@ -31,3 +31,10 @@ fi
 
 python3 -m pip install -q --disable-pip-version-check -r "$reqs" 2>&1 | grep -vE "^WARNING: (Location|Running pip as)" || true
 python3 -m pip check >/dev/null 2>&1 || python3 -m pip install -q --disable-pip-version-check -r "$reqs"
+
+# The default store's folder is created here, on purpose, once. The app itself never creates a missing
+# data folder: a deleted folder stops it with a message instead of an empty store (issue 18).
+if [ -z "${DATABASE_URL:-}" ] && [ ! -d data ]; then
+  mkdir data
+  echo "setup: created data/ for a new store (the sample workbooks load at the app's first start)"
+fi

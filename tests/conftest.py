@@ -29,3 +29,17 @@ def repo_root() -> Path:
 @pytest.fixture(scope="session")
 def test_data() -> Path:
     return DATA
+
+
+@pytest.fixture(autouse=True)
+def _main_module_restored():
+    """Put back the ``__main__`` module an AppTest run replaced.
+
+    Streamlit's script runner installs the app script as ``sys.modules["__main__"]`` and leaves it there;
+    a later multiprocessing start (the concurrency tests' fork server) would then re-run dashboard.py in
+    every child, which opens the default store and dies before doing its work.
+    """
+    main = sys.modules.get("__main__")
+    yield
+    if main is not None:
+        sys.modules["__main__"] = main

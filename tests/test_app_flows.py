@@ -16,6 +16,7 @@ from metrics.i18n import t
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_data"
 FLAWED = SAMPLES / "示例数据_问题示例_校验演示.xlsx"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+AS_OF = dt.date(2026, 12, 1)  # the fixed clock: today in the project's story (the figures below are as of it)
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +38,9 @@ def app(sample_store, tmp_path, monkeypatch):
     shutil.copyfile(sample_store, tmp_path / "tracker.sqlite")
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'tracker.sqlite'}")
     monkeypatch.setenv("TRACKER_SAMPLE_DATA", "off")
-    at = AppTest.from_file("../dashboard.py", default_timeout=120).run()
+    at = AppTest.from_file("../dashboard.py", default_timeout=120)
+    at.session_state["as_of"] = AS_OF
+    at.run()
     assert not at.exception
     return at
 
@@ -62,17 +65,21 @@ def texts(at: AppTest, kind: str) -> list[str]:
 
 def test_the_scope_picker_and_the_as_of_date_change_the_cards(app):
     national = cards(app)
-    assert "前沿关键核心技术" in national and "未完成" in national  # as of today the 2025 deadline has passed
+    # As of 2026-12-01 the 2025 deadline has passed: tech is reported as it ended, what came after apart.
+    assert "44 / 100 项" in national and "完成 44 / 100 项，未完成。此后新增 25 项。" in national
     app.session_state["scope"] = "江苏省"
     app.run()
     assert app.caption[0].value.startswith("江苏省")
-    assert cards(app) != national
+    jiangsu = cards(app)  # the province's own 2026 target, 11 months into its 12
+    assert "10 / 100 项" in jiangsu and "时间进度 97.2%" in jiangsu and "44 / 100 项" not in jiangsu
     app.session_state["scope"] = "national"
     app.session_state["as_of"] = dt.date(2025, 3, 31)
     app.run()
     assert not app.exception
     assert "2025年3月31日" in app.caption[0].value
-    assert cards(app) != national and "时间进度" in cards(app)
+    march = cards(app)  # before the deadline: pace and gap, no "reported as it ended"
+    assert "22 / 100 项" in march and "完成 22% · 时间进度 61.4% · 较时间进度 −39.4 项" in march
+    assert "未完成" not in march
 
 
 def test_the_gaps_page_follows_the_chosen_target_and_search_narrows_the_items(app):
@@ -82,13 +89,13 @@ def test_the_gaps_page_follows_the_chosen_target_and_search_narrows_the_items(ap
     titles = [s["layout"]["title"]["text"] for s in chart_specs(app)]
     assert any("前沿关键核心技术" in x for x in titles)
     assert any("数据截至" in s["layout"]["title"]["subtitle"]["text"] for s in chart_specs(app))
+    assert [c for c in texts(app, "caption") if c.startswith("显示")] == ["显示 69 / 69 条"]
     app.session_state["gaps_target"] = 3
     app.run()
-    assert cards(app) != first
-    count = [c for c in texts(app, "caption") if c.startswith("显示")][0]
+    assert "34 项" in cards(app) and "44 项" not in cards(app)  # flagship products by 2025-12-31
+    assert [c for c in texts(app, "caption") if c.startswith("显示")] == ["显示 58 / 58 条"]
     app.text_input(key="gaps_search").input("不可能出现的词").run()
-    assert [c for c in texts(app, "caption") if c.startswith("显示")][0].startswith("显示 0 /")
-    assert count != "显示 0 / 0 条"
+    assert [c for c in texts(app, "caption") if c.startswith("显示")] == ["显示 0 / 58 条"]
 
 
 def test_the_compare_page_switches_between_percent_and_contribution(app):

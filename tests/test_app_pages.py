@@ -129,3 +129,40 @@ def test_the_overview_opens_on_the_live_targets_and_keeps_2025_as_final_results(
         bullets = [c.proto.spec for c in at.get("plotly_chart") if "billion yuan" in c.proto.spec]
         assert bullets and not any("100 million yuan" in c.proto.spec for c in at.get("plotly_chart"))
         assert json.loads(bullets[0])["layout"]["title"]["subtitle"]["text"].endswith("includes unreviewed data")
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize("page", [p for p, _ in PAGES])
+def test_every_page_calls_page_setup_before_anything_is_drawn(page):
+    """The login check, header and sample banner come first on every page, so a deep link to a page
+    never runs it unsigned: the first module-level statement that calls Streamlit-side code is page_setup."""
+    import ast
+
+    tree = ast.parse((ROOT / page).read_text(encoding="utf-8"))
+    calls = []
+    for node in tree.body:
+        if isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef)):
+            continue
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            continue  # the docstring
+        for call in ast.walk(node):
+            if isinstance(call, ast.Call) and isinstance(call.func, (ast.Name, ast.Attribute)):
+                name = call.func.id if isinstance(call.func, ast.Name) else call.func.attr
+                calls.append(name)
+    allowed_before = {"current_lang", "current_scope", "current_as_of", "load_catalog"}
+    first = next(c for c in calls if c not in allowed_before)
+    assert first == "page_setup", f"{page}: {first} runs before page_setup"
+    assert calls.count("page_setup") == 1
+
+
+def test_every_page_file_is_listed_in_the_navigation():
+    assert sorted(p.name for p in (ROOT / "app_pages").glob("*.py")) == sorted(Path(p).name for p, _ in PAGES)
+
+
+def test_no_pages_folder_beside_the_entry_point():
+    """Streamlit runs a pages/ folder beside dashboard.py as a v1 multipage app on a deep link, which
+    skips the entry point and its login gate: the pages live in app_pages/ instead."""
+    assert (ROOT / "dashboard.py").is_file()
+    assert not (ROOT / "pages").exists()

@@ -1,6 +1,7 @@
 """Plotly figures and static images of the progress engine's result on a hand-computed case."""
 from __future__ import annotations
 
+import struct
 from pathlib import Path
 
 import pandas as pd
@@ -121,7 +122,9 @@ def test_chart_png_is_saved_for_a_look(case):
     png = images.overview_bullets(progress, lang="zh")
     (out / "chart_overview.png").write_bytes(png)
     (out / "chart_trajectory.png").write_bytes(images.trajectory_chart(progress, "tech", lang="zh"))
-    assert (out / "chart_overview.png").stat().st_size == len(png)
+    # The saved image is the report's width (the PNG header's IHDR holds width and height in pixels).
+    width, height = struct.unpack(">II", png[16:24])
+    assert png[12:16] == b"IHDR" and width == round(images.WIDTH_IN * images.DPI) and 0 < height < width
 
 
 def test_every_figure_carries_plotly_white_from_one_cached_template_it_cannot_mutate(case):

@@ -90,9 +90,8 @@ def test_excel_summary_has_the_numbers_status_colours_and_a_chart_bound_to_the_c
     refs = [s.val.numRef.f for s in chart.series]
     last = header_row + 9
     assert refs == [f"'摘要'!$F${header_row + 1}:$F${last}", f"'摘要'!$G${header_row + 1}:$G${last}"]
-    assert chart.series[0].cat.numRef is None or True
-    cats = chart.series[0].cat.strRef.f if chart.series[0].cat.strRef else chart.series[0].cat.numRef.f
-    assert cats == f"'摘要'!$A${header_row + 1}:$A${last}"
+    cat = chart.series[0].cat  # the categories are bound to the metric names of column A (openpyxl writes a numRef)
+    assert cat.strRef is None and cat.numRef.f == f"'摘要'!$A${header_row + 1}:$A${last}"
 
 
 def test_excel_has_a_sheet_per_metric_trend_and_regions_charts_and_a4_landscape_print(outputs):

@@ -56,23 +56,39 @@ def test_a_batch_target_shows_as_written_and_missing_numbers_become_none():
     assert views.card_headline(card) == "42 项 / 一批"
 
 
-@pytest.mark.parametrize("message, lang, expected", [
-    ("第 5 行“名称”为空。请填写名称。", "zh", ("第 5 行“名称”为空。", "请填写名称。")),
-    ("Row 5: 'Name' is empty. Fill in Name.", "en", ("Row 5: 'Name' is empty.", "Fill in Name.")),
-    ("只有一句", "zh", ("只有一句", "")),
+@pytest.mark.parametrize("lang, problem, fix", [
+    ("zh", "第 5 行“名称”为空。", "请填写名称。"),
+    ("en", "Row 5: '名称' is empty.", "Fill in Name."),
 ])
-def test_a_problem_message_splits_into_the_problem_and_how_to_fix_it(message, lang, expected):
-    assert views.split_message(message, lang) == expected
+def test_the_problem_and_its_fix_come_apart_from_the_problem_data(lang, problem, fix):
+    from metrics.ingest import make_problem
+
+    p = make_problem("missing_value", sheet="成果清单", row=5, column="C", header="名称", header_en="Name")
+    table = views.problem_table([p], lang)
+    assert (table.loc[0, "problem"], table.loc[0, "fix"]) == (problem, fix)
+    assert p.message == "第 5 行“名称”为空。请填写名称。"  # the message still says both
+
+
+def test_a_full_stop_inside_a_value_does_not_cut_the_problem_short():
+    from metrics.ingest import make_problem
+
+    p = make_problem("unknown_province", sheet="成果清单", row=7, column="A", header="省份", value="广东。省")
+    table = views.problem_table([p], "zh")
+    assert table.loc[0, "problem"] == "第 7 行省份“广东。省”无法识别。"
+    assert table.loc[0, "fix"] == "请填写省级地区全称或简称,例如“广东省”或“广东”。"
+    note = make_problem("non_data_row", sheet="成果清单", row=30, value="合计")  # a note: nothing to fix
+    assert views.problem_table([note], "en").loc[0, "fix"] == ""
 
 
 def test_the_validation_report_lists_errors_first_in_workbook_order():
     problems = [
         Problem("bad_date", "warning", "日期不规范。请按 2025-06-30 填写。", "Odd date. Write 2025-06-30.",
-                sheet="成果清单", row=9, column="I", header="完成日期", value="2025.6"),
+                sheet="成果清单", row=9, column="I", header="完成日期", value="2025.6",
+                fix="请按 2025-06-30 填写。", fix_en="Write 2025-06-30."),
         Problem("missing_value", "error", "名称为空。请填写名称。", "Name is empty. Fill it in.",
-                sheet="成果清单", row=12, column="C", header="名称"),
+                sheet="成果清单", row=12, column="C", header="名称", fix="请填写名称。", fix_en="Fill it in."),
         Problem("missing_value", "error", "名称为空。请填写名称。", "Name is empty. Fill it in.",
-                sheet="成果清单", row=4, column="C", header="名称"),
+                sheet="成果清单", row=4, column="C", header="名称", fix="请填写名称。", fix_en="Fill it in."),
     ]
     table = views.problem_table(problems, "en")
     assert list(table.columns) == ["severity", "sheet", "row", "column", "value", "problem", "fix", "code"]
@@ -228,3 +244,11 @@ def test_a_batch_card_has_no_percent_and_says_no_target_number(catalog):
     assert "No target number" in html and "16 enterprises / a batch" in html
     assert "37.5%" not in html and "done" not in html and "time elapsed" not in html
     assert "无量化目标" in target_card_html(views.target_cards(rows, "zh", catalog)[0], "zh")
+
+
+@pytest.mark.parametrize("lang, expected", [("zh", "一批"), ("en", "a batch")])
+def test_a_target_in_words_reads_in_the_readers_language_on_the_gaps_page_as_on_the_cards(lang, expected):
+    row = {"target": float("nan"), "target_text": "一批"}
+    assert views.target_text(row, lang, "项") == expected
+    assert views.target_text({"target": 12.0}, lang, "项") == "12 项"
+    assert views.target_text({"target": None, "target_text": None}, lang, "项") == "–"
