@@ -1,8 +1,9 @@
 """The round picker of the upload page (issue 13, point 3): which reporting round a file belongs to.
 
-Shown only while rounds are open. The default is the open round whose as-of date is the file's own
-(``rounds.round_for``, the rule the completeness board applies to a file filed under no round); the
-officer may pick another open round. Once the file is stored, ``RoundPick.confirm`` files every new
+Shown only while rounds are open. The default is the open round covering the file's as-of date: the
+one of exactly that date (``rounds.round_for``, the rule the completeness board applies to a file filed
+under no round), else the earliest open round due to report a later date (figures as of 30 November
+belong to the round as of 31 December); the officer may pick another open round or none. Once the file is stored, ``RoundPick.confirm`` files every new
 submission under the pick (``rounds.assign_round``, audited) and says so in the confirmation.
 """
 from __future__ import annotations
@@ -46,12 +47,22 @@ class RoundPick:
                    icon=":material/event_available:")
 
 
+def default_round(open_rounds: list[Any], as_of: Any) -> Any:
+    """The open round covering ``as_of``: the one of that very date, else the earliest later one; None
+    when the file has no as-of date or every open round is earlier."""
+    if as_of is None:
+        return None
+    exact = next((r for r in open_rounds if r.as_of == as_of), None)
+    later = sorted((r for r in open_rounds if r.as_of > as_of), key=lambda r: r.as_of)
+    return exact or (later[0] if later else None)
+
+
 def round_picker(store: Any, result: Any, n: int, lang: str, user: Any = None) -> RoundPick:
     """Draw the picker for the ``n``-th uploaded file when rounds are open; the pick to confirm after storing."""
     open_rounds = [r for r in rounds.list_rounds(store) if not r.closed]
     if not open_rounds:
         return RoundPick(store, None, lang, user)
-    default = rounds.round_for(store, result.as_of) if result.as_of else None
+    default = default_round(open_rounds, result.as_of)
     options: list[str | None] = [None, *[r.name for r in open_rounds]]
     by_name = {r.name: r for r in open_rounds}
 

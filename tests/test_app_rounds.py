@@ -155,3 +155,14 @@ def test_the_upload_page_files_the_workbook_under_the_round_picked(tmp_path, mon
     board = {r.region: r.state for r in rounds.coverage(store, chosen, dt.datetime.now(dt.timezone.utc))}
     assert board["江苏省"] == "submitted"
     assert any(a["action"] == "round_assign" for a in store.audit())
+
+
+def test_the_default_round_covers_the_files_as_of_date():
+    from app_support.round_picker import default_round
+
+    q3 = rounds.Round("2026年第三季度", dt.date(2026, 9, 30), dt.date(2026, 10, 15), [])
+    q4 = rounds.Round("2026年第四季度", dt.date(2026, 12, 31), dt.date(2027, 1, 15), [])
+    assert default_round([q4, q3], dt.date(2026, 9, 30)) is q3  # the round of that very date
+    assert default_round([q4, q3], dt.date(2026, 11, 30)) is q4  # the next round to report
+    assert default_round([q4, q3], dt.date(2026, 8, 31)) is q3
+    assert default_round([q4, q3], dt.date(2027, 3, 31)) is None and default_round([q4], None) is None
