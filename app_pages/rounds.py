@@ -57,7 +57,7 @@ for col, (state, n) in zip(cols, counts.items()):
 
 table = pd.DataFrame([{
     t("rounds_col_region", lang): r.region, t("rounds_col_state", lang): r.label(lang),
-    t("rounds_col_submission", lang): r.submission_id,
+    t("rounds_col_submission", lang): "" if r.submission_id is None else str(r.submission_id),  # no "None"
     # Beijing time (TRACKER_TIMEZONE) through the one time format; the store keeps UTC.
     t("rounds_col_submitted_at", lang): fmt_time(r.submitted_at, lang),
     t("rounds_col_submitted_by", lang): r.submitted_by or "", t("rounds_col_reviewed_by", lang): r.reviewed_by or "",

@@ -99,6 +99,8 @@ def test_the_board_shows_submission_and_review_times_in_beijing_time(board_url, 
     utc = dt.datetime.fromisoformat(row.submitted_at).astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M")
     assert board.loc["广东省", t("rounds_col_submitted_at", "zh")] != utc  # 8 hours ahead of UTC
     assert board.loc["西藏自治区", t("rounds_col_submitted_at", "zh")] == ""
+    assert board.loc["西藏自治区", t("rounds_col_submission", "zh")] == ""  # blank, not "None"
+    assert board.loc["广东省", t("rounds_col_submission", "zh")] == str(gd)
 
 
 @pytest.mark.parametrize("approved, note_shown", [(False, True), (True, False)])
