@@ -1,32 +1,34 @@
-"""上传数据 Upload: templates, upload, the row-by-row validation report, preview of changes, store."""
+"""上传数据 Upload: templates, upload, the row-by-row validation report, preview of changes, store.
+
+Flat named steps (issue 16): each uploaded file is read, reported, previewed and — after the page
+has said what will be stored and, for a file naming no as-of date, the officer has confirmed one —
+stored (issue 12).
+"""
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 
 import streamlit as st
 
 from app_support import data
 from app_support.errors import error_boundary
-from app_support.review_notice import show_returned_notices
 from app_support.login import denied, page_user, upload_permitted
+from app_support.review_notice import show_returned_notices
 from app_support.session import NATIONAL, choice, current_lang, current_scope, scope_label, scope_options
 from app_support.ui import page_header, sample_banner, show_changes, translated
 from metrics import views
 from metrics.access import AccessDenied
 from metrics.i18n import t
 from metrics.markup import md_text
+from metrics.model import IngestResult
+from metrics.presentation import fmt_count, fmt_date
 from metrics.settings import max_upload_bytes
+from metrics.upload_plan import as_of_guess, store_plan
 
-lang, scope = current_lang(), current_scope()
-user = page_user()  # None when accounts are off
-page_header("app_page_upload", scoped=False)
-sample_banner()
-# A returned submission's comments, for the province's editors (issue 13).
-notice_province = user.province if user is not None and user.province else (None if scope == NATIONAL else scope)
-show_returned_notices(data.store(), notice_province, lang)
 
-# ---- templates --------------------------------------------------------------------------------
-with error_boundary("app_upload_templates"):
+def templates_section(lang: str, scope: str) -> str | None:
+    """The template downloads; returns the province chosen for them (None: any province)."""
     st.subheader(t("app_upload_templates", lang))
     provinces = [p for p in scope_options() if p != NATIONAL]
     province = choice(st.selectbox, t("app_upload_province", lang), [NATIONAL, *provinces], "upload_province",
@@ -43,91 +45,171 @@ with error_boundary("app_upload_templates"):
                            mime=views.XLSX_MIME, icon=":material/download:")
     elif chosen:
         c2.caption(t("app_upload_no_previous", lang, province=scope_label(chosen, lang)))
+    return chosen
 
-# ---- upload and validation report ---------------------------------------------------------------
-st.subheader(t("app_upload_files", lang))
-limit = max_upload_bytes()
-files = st.file_uploader(t("app_upload_files_label", lang, mb=limit // 2**20), type=list(views.UPLOAD_TYPES),
-                         accept_multiple_files=True, key="upload_files", help=t("app_upload_files_help", lang))
 
-for n, uploaded in enumerate(files or []):
-    content = uploaded.getvalue()
-    name = uploaded.name
-    with error_boundary("app_upload_files"), st.container(border=True):
-        st.text(f"{t('app_upload_file', lang)}: {name}")  # st.text: the name is the user's, never markdown
-        refusal = views.upload_refusal(name, len(content), limit)
-        if refusal:
-            st.error(t(refusal, lang, mb=limit // 2**20))
-            data.store().record_refusal(user.username if user else "", name, content, refusal)
-            continue
-        with st.status(t("app_upload_reading", lang), expanded=False) as status:
-            result = data.parse_upload(content, name, chosen)
-            status.update(label=t("app_upload_read_done", lang), state="complete")
-        if not result.readable:
-            data.store().record_refusal(user.username if user else "", name, content,
-                                        result.problems[0].code if result.problems else "unreadable_file", chosen)
-            for p in result.problems:
-                # md_text: the message quotes workbook text, which must not render as a link or image
-                st.error(md_text(p.message_en if lang == "en" and p.message_en else p.message))
-            continue
-        counts = result.row_counts
-        provinces_in_file = result.provinces()
-        m1, m2, m3, m4 = st.columns(4)
-        m1.metric(t("app_upload_province", lang), "、".join(provinces_in_file) or "–")
-        m2.metric(t("app_col_as_of", lang), result.as_of.isoformat() if result.as_of else "–")
-        m3.metric(t("app_col_valid", lang), counts.valid)
-        m4.metric(t("app_col_invalid", lang), counts.invalid)
+def refused(name: str, content: bytes, limit: int, lang: str, user) -> bool:
+    """Refuse a file by its name or size before reading it (recorded); True when refused."""
+    refusal = views.upload_refusal(name, len(content), limit)
+    if refusal:
+        st.error(t(refusal, lang, mb=limit // 2**20))
+        data.store().record_refusal(user.username if user else "", name, content, refusal)
+    return bool(refusal)
 
-        st.markdown(f"##### {t('app_upload_sheet_counts', lang)}")
-        st.dataframe(translated(views.sheet_count_table(result.sheets),
-                                {"sheet": "app_col_sheet", "valid": "app_col_valid", "invalid": "app_col_invalid",
-                                 "blank": "app_col_blank", "total": "app_col_total"}, lang),
-                     hide_index=True, width="stretch", key=f"sheet_counts_{n}")
 
-        report = views.problem_table(result.problems, lang)
-        st.markdown(f"##### {t('app_upload_report', lang, errors=len(result.errors), warnings=len(result.warnings))}")
-        if report.empty:
-            st.success(t("app_upload_clean", lang))
-        else:
-            report["severity"] = report["severity"].map(lambda s: t(f"app_severity_{s}", lang))
-            st.dataframe(translated(report, {"severity": "app_col_severity", "sheet": "app_col_sheet",
-                                             "row": "app_col_row", "column": "app_col_column",
-                                             "value": "app_col_value", "problem": "app_col_problem",
-                                             "fix": "app_col_fix", "code": "app_col_code"}, lang),
-                         hide_index=True, width="stretch", key=f"report_{n}")
-            st.download_button(t("app_upload_annotated", lang), data.annotated_workbook(content, name, chosen),
-                               file_name=views.annotated_filename(name), mime=views.XLSX_MIME,
-                               key=f"annotated_{n}", icon=":material/download:")
+def show_unreadable(result: IngestResult, name: str, content: bytes, chosen: str | None, lang: str, user) -> None:
+    data.store().record_refusal(user.username if user else "", name, content,
+                                result.problems[0].code if result.problems else "unreadable_file", chosen)
+    for p in result.problems:
+        # md_text: the message quotes workbook text, which must not render as a link or image
+        st.error(md_text(p.message_en if lang == "en" and p.message_en else p.message))
 
-        # What storing would change, against the current submissions of the file's provinces.
-        st.markdown(f"##### {t('app_upload_preview', lang)}")
-        changes = views.diff_rows(data.upload_diff(content, name, chosen))
-        if changes.empty:
-            st.caption(t("app_changes_none", lang))
-        else:
-            st.caption(t("app_upload_preview_counts", lang,
-                         added=int((changes["change"] == "added").sum()),
-                         removed=int((changes["change"] == "removed").sum()),
-                         changed=int((changes["change"] == "changed").sum())))
-            st.dataframe(show_changes(changes, lang), hide_index=True, width="stretch", key=f"changes_{n}",
-                         height=240)
 
-        sha = hashlib.sha256(content).hexdigest()
-        earlier = views.same_file(data.store().history(), sha)
-        if earlier:
-            st.info(t("app_upload_same_file", lang, id=earlier["id"], uploaded_at=str(earlier["uploaded_at"])[:16]))
-        # Accounts on: a viewer, or an editor whose file names another province, gets no store button.
-        elif upload_permitted(user, provinces_in_file, lang) and st.button(
-                t("app_upload_store", lang), key=f"store_{n}_{sha[:12]}", type="primary",
-                disabled=not provinces_in_file, icon=":material/save:"):
-            try:
-                with st.spinner(t("app_upload_storing", lang)):
-                    outcome = data.store().save_submission(result, content, name, uploader="", actor=None, user=user)
-            except AccessDenied as exc:  # the store checks again, whatever the page showed
-                denied(exc)
-                continue
-            data.invalidate()
-            if getattr(outcome, "duplicate_of", None):
-                st.info(t("app_upload_same_file", lang, id=outcome.duplicate_of, uploaded_at=""))
-            else:
-                st.success(t("app_upload_stored", lang, ids=views.outcome_ids(outcome)))
+def confirmed_as_of(n: int, sha: str, result: IngestResult, lang: str) -> dt.date | None:
+    """For a file naming no as-of date: ask for one (pre-filled with the guess, shown as a guess) and
+    return it once the officer has confirmed it; None until then."""
+    key = f"as_of_confirmed_{sha[:16]}"
+    if st.session_state.get(key):
+        return dt.date.fromisoformat(st.session_state[key])
+    st.warning(t("app_upload_as_of_missing", lang))
+    guess = as_of_guess(result)
+    st.caption(t("app_upload_as_of_guess", lang, date=fmt_date(guess, lang)) if guess
+               else t("app_upload_as_of_no_guess", lang))
+    chosen = st.date_input(t("app_upload_as_of_label", lang), value=guess or dt.date.today(),
+                           max_value=dt.date.today(), key=f"as_of_input_{n}_{sha[:12]}")
+    if st.button(t("app_upload_as_of_confirm", lang), key=f"as_of_confirm_{n}_{sha[:12]}",
+                 icon=":material/event_available:"):
+        st.session_state[key] = chosen.isoformat()
+        st.rerun()
+    return None
+
+
+def show_summary(n: int, result: IngestResult, lang: str) -> None:
+    counts = result.row_counts
+    m1, m2, m3, m4 = st.columns(4)
+    m1.metric(t("app_upload_province", lang), "、".join(result.provinces()) or "–")
+    m2.metric(t("app_col_as_of", lang), result.as_of.isoformat() if result.as_of else "–")
+    m3.metric(t("app_col_valid", lang), counts.valid)
+    m4.metric(t("app_col_invalid", lang), counts.invalid)
+    st.markdown(f"##### {t('app_upload_sheet_counts', lang)}")
+    st.dataframe(translated(views.sheet_count_table(result.sheets),
+                            {"sheet": "app_col_sheet", "valid": "app_col_valid", "invalid": "app_col_invalid",
+                             "blank": "app_col_blank", "total": "app_col_total"}, lang),
+                 hide_index=True, width="stretch", key=f"sheet_counts_{n}")
+
+
+def show_report(n: int, result: IngestResult, content: bytes, name: str, chosen: str | None,
+                as_of: dt.date | None, lang: str) -> None:
+    report = views.problem_table(result.problems, lang)
+    st.markdown(f"##### {t('app_upload_report', lang, errors=len(result.errors), warnings=len(result.warnings))}")
+    if report.empty:
+        st.success(t("app_upload_clean", lang))
+        return
+    report["severity"] = report["severity"].map(lambda s: t(f"app_severity_{s}", lang))
+    st.dataframe(translated(report, {"severity": "app_col_severity", "sheet": "app_col_sheet",
+                                     "row": "app_col_row", "column": "app_col_column",
+                                     "value": "app_col_value", "problem": "app_col_problem",
+                                     "fix": "app_col_fix", "code": "app_col_code"}, lang),
+                 hide_index=True, width="stretch", key=f"report_{n}")
+    st.download_button(t("app_upload_annotated", lang), data.annotated_workbook(content, name, chosen, as_of),
+                       file_name=views.annotated_filename(name), mime=views.XLSX_MIME,
+                       key=f"annotated_{n}", icon=":material/download:")
+
+
+def show_preview(n: int, content: bytes, name: str, chosen: str | None, as_of: dt.date | None, lang: str) -> None:
+    """What storing would change, against the current submissions of the file's provinces."""
+    st.markdown(f"##### {t('app_upload_preview', lang)}")
+    changes = views.diff_rows(data.upload_diff(content, name, chosen, as_of))
+    if changes.empty:
+        st.caption(t("app_changes_none", lang))
+        return
+    st.caption(t("app_upload_preview_counts", lang,
+                 added=int((changes["change"] == "added").sum()),
+                 removed=int((changes["change"] == "removed").sum()),
+                 changed=int((changes["change"] == "changed").sum())))
+    st.dataframe(show_changes(changes, lang), hide_index=True, width="stretch", key=f"changes_{n}", height=240)
+
+
+def show_store_plan(n: int, result: IngestResult, lang: str) -> None:
+    """Said plainly before the store button: 将保存 N 行，跳过 M 行, the skipped rows listed."""
+    plan = store_plan(result, lang)
+    st.markdown(f"##### {t('app_upload_will_store', lang, stored=fmt_count(plan.stored), skipped=fmt_count(plan.skipped))}")
+    if not plan.rows.empty:
+        st.dataframe(translated(plan.rows, {"sheet": "app_col_sheet", "row": "app_col_row",
+                                            "reason": "app_col_reason"}, lang),
+                     hide_index=True, width="stretch", key=f"skipped_{n}")
+
+
+def store_button(n: int, sha: str, result: IngestResult, content: bytes, name: str, lang: str, user) -> None:
+    """The store button (none for a viewer or another province's editor); stores and says so."""
+    earlier = views.same_file(data.store().history(), sha)
+    if earlier:
+        st.info(t("app_upload_same_file", lang, id=earlier["id"], uploaded_at=str(earlier["uploaded_at"])[:16]))
+        return
+    provinces_in_file = result.provinces()
+    if not (upload_permitted(user, provinces_in_file, lang) and st.button(
+            t("app_upload_store", lang), key=f"store_{n}_{sha[:12]}", type="primary",
+            disabled=not provinces_in_file, icon=":material/save:")):
+        return
+    try:
+        with st.spinner(t("app_upload_storing", lang)):
+            outcome = data.store().save_submission(result, content, name, uploader="", actor=None, user=user)
+    except AccessDenied as exc:  # the store checks again, whatever the page showed
+        denied(exc)
+        return
+    data.invalidate()
+    if getattr(outcome, "duplicate_of", None):
+        st.info(t("app_upload_same_file", lang, id=outcome.duplicate_of, uploaded_at=""))
+    else:
+        st.success(t("app_upload_stored", lang, ids=views.outcome_ids(outcome)))
+
+
+def handle_file(n: int, uploaded, chosen: str | None, limit: int, lang: str, user) -> None:
+    """One uploaded file: refuse, read, report, preview, ask what is missing, say what is stored, store."""
+    content, name = uploaded.getvalue(), uploaded.name
+    st.text(f"{t('app_upload_file', lang)}: {name}")  # st.text: the name is the user's, never markdown
+    if refused(name, content, limit, lang, user):
+        return
+    sha = hashlib.sha256(content).hexdigest()
+    with st.status(t("app_upload_reading", lang), expanded=False) as status:
+        result = data.parse_upload(content, name, chosen)
+        status.update(label=t("app_upload_read_done", lang), state="complete")
+    if not result.readable:
+        show_unreadable(result, name, content, chosen, lang, user)
+        return
+    as_of = None
+    if result.as_of_missing:
+        as_of = confirmed_as_of(n, sha, result, lang)
+        if as_of is not None:
+            st.caption(t("app_upload_as_of_confirmed", lang, date=fmt_date(as_of, lang)))
+            result = data.parse_upload(content, name, chosen, as_of)
+    show_summary(n, result, lang)
+    show_report(n, result, content, name, chosen, as_of, lang)
+    show_preview(n, content, name, chosen, as_of, lang)
+    if result.as_of_missing:  # no store before the as-of date is confirmed
+        return
+    show_store_plan(n, result, lang)
+    store_button(n, sha, result, content, name, lang, user)
+
+
+def main() -> None:
+    lang, scope = current_lang(), current_scope()
+    user = page_user()  # None when accounts are off
+    page_header("app_page_upload", scoped=False)
+    sample_banner()
+    # A returned submission's comments, for the province's editors (issue 13).
+    notice_province = user.province if user is not None and user.province else (None if scope == NATIONAL else scope)
+    show_returned_notices(data.store(), notice_province, lang)
+    chosen = None
+    with error_boundary("app_upload_templates"):
+        chosen = templates_section(lang, scope)
+    st.subheader(t("app_upload_files", lang))
+    limit = max_upload_bytes()
+    files = st.file_uploader(t("app_upload_files_label", lang, mb=limit // 2**20), type=list(views.UPLOAD_TYPES),
+                             accept_multiple_files=True, key="upload_files", help=t("app_upload_files_help", lang))
+    for n, uploaded in enumerate(files or []):
+        with error_boundary("app_upload_files"), st.container(border=True):
+            handle_file(n, uploaded, chosen, limit, lang, user)
+
+
+main()

@@ -140,19 +140,20 @@ def default_as_of() -> dt.date:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def parse_upload(content: bytes, filename: str, province: str | None) -> IngestResult:
-    """Read one uploaded file once: keyed on its bytes, name and the province it is read for."""
+def parse_upload(content: bytes, filename: str, province: str | None, as_of: dt.date | None = None) -> IngestResult:
+    """Read one uploaded file once: keyed on its bytes, name, the province it is read for and the
+    as-of date the officer confirmed for a file that names none."""
     from metrics.ingest import read_file
 
-    return read_file(content, filename, province)
+    return read_file(content, filename, province, as_of=as_of)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def annotated_workbook(content: bytes, filename: str, province: str | None) -> bytes:
+def annotated_workbook(content: bytes, filename: str, province: str | None, as_of: dt.date | None = None) -> bytes:
     """The user's workbook with problem cells highlighted and commented."""
     from metrics.annotate import annotate_workbook
 
-    return annotate_workbook(content, filename, parse_upload(content, filename, province))
+    return annotate_workbook(content, filename, parse_upload(content, filename, province, as_of))
 
 
 @st.cache_data(show_spinner=False, max_entries=40)
@@ -188,16 +189,17 @@ def counted_items(scope_type: str, scope: str, metric: str, as_of: dt.date):
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _upload_diff(url: str, rev: str, content: bytes, filename: str, province: str | None) -> dict:
+def _upload_diff(url: str, rev: str, content: bytes, filename: str, province: str | None,
+                 as_of: dt.date | None = None) -> dict:
     """What storing an uploaded file would change against the current submissions (per table)."""
     from metrics.views import upload_diff as diff
 
-    return diff(_dataset(url, rev, None), parse_upload(content, filename, province))
+    return diff(_dataset(url, rev, None), parse_upload(content, filename, province, as_of))
 
 
-def upload_diff(content: bytes, filename: str, province: str | None) -> dict:
+def upload_diff(content: bytes, filename: str, province: str | None, as_of: dt.date | None = None) -> dict:
     """What storing an uploaded file would change against the current submissions (per table)."""
-    return _upload_diff(database_url(), revision(), content, filename, province)
+    return _upload_diff(database_url(), revision(), content, filename, province, as_of)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
