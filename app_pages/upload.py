@@ -20,10 +20,13 @@ from app_support.ui import page_header, sample_banner, show_changes, translated
 from metrics import views
 from metrics.access import AccessDenied
 from metrics.i18n import t
+from metrics.ingest import sheet_defs
+from metrics.mapping import IGNORE, Mapping, find_profile, save_profile, to_yaml
 from metrics.markup import md_text
 from metrics.model import IngestResult
 from metrics.presentation import fmt_count, fmt_date
 from metrics.settings import max_upload_bytes
+from metrics.text import alias_key
 from metrics.upload_plan import as_of_guess, store_plan
 
 
@@ -84,6 +87,93 @@ def confirmed_as_of(n: int, sha: str, result: IngestResult, lang: str) -> dt.dat
     return None
 
 
+MAPPABLE_KINDS = ("items", "totals", "targets")
+SHEET_KIND = "_kind"
+
+
+def remembered_profile(result: IngestResult, chosen: str | None) -> Mapping | None:
+    """The mapping profile stored for the file's province and shape, if any."""
+    if not result.readable or not result.shape_signature:
+        return None
+    return find_profile(data.store(), result.province or chosen, result.shape_signature)
+
+
+def field_label(kind: str, key: str, lang: str) -> str:
+    if key == IGNORE:
+        return t("app_upload_mapping_ignore", lang)
+    d = next(x for x in sheet_defs() if x.key == kind)
+    c = d.column(key)
+    return c.header_en if lang == "en" else c.header_zh
+
+
+def kind_label(kind: str, lang: str) -> str:
+    d = next(x for x in sheet_defs() if x.key == kind)
+    return f"{d.name_zh}" if lang == "zh" else f"{d.name_zh} ({kind})"
+
+
+def mapping_choices(n: int, sheet: str, columns: list[dict[str, str]], earlier: dict[str, str], lang: str
+                    ) -> dict[str, str]:
+    """One sheet's choices: what the sheet is (when not recognised) and the field of each column."""
+    kind = columns[0]["sheet_kind"]
+    out: dict[str, str] = {}
+    if not kind:
+        kinds = list(MAPPABLE_KINDS)
+        kind = st.selectbox(t("app_upload_mapping_kind", lang, sheet=sheet), kinds,
+                            index=kinds.index(earlier.get(SHEET_KIND, "items")),
+                            format_func=lambda k: kind_label(k, lang), key=f"map_kind_{n}_{sheet}")
+        out[SHEET_KIND] = kind
+    d = next(x for x in sheet_defs() if x.key == kind)
+    options = [IGNORE, *[c.key for c in d.columns]]
+    for col in columns:  # pre-set: the earlier choice, else the field the header already names
+        before = earlier.get(col["header"]) or d.lookup.get(alias_key(col["header"]), IGNORE)
+        out[col["header"]] = st.selectbox(
+            t("app_upload_mapping_column", lang, column=col["column"], header=col["header"]), options,
+            index=options.index(before) if before in options else 0,
+            format_func=lambda k, kind=kind: field_label(kind, k, lang), key=f"map_{n}_{sheet}_{col['column']}")
+    return out
+
+
+def mapping_preview(n: int, content: bytes, name: str, chosen: str | None, candidate: Mapping, lang: str) -> None:
+    """The first rows as the candidate mapping reads them, and its counts."""
+    trial = data.parse_upload(content, name, chosen, None, candidate.to_json())
+    counts = trial.row_counts
+    st.caption(t("app_upload_mapping_preview", lang, valid=fmt_count(counts.valid), invalid=fmt_count(counts.invalid)))
+    for frame in (trial.items, trial.totals, trial.targets):
+        if len(frame):
+            st.dataframe(frame.drop(columns=["source"], errors="ignore").head(5), hide_index=True,
+                         width="stretch", key=f"map_preview_{n}_{len(frame.columns)}")
+
+
+def mapping_step(n: int, sha: str, result: IngestResult, content: bytes, name: str, chosen: str | None,
+                 profile: Mapping | None, lang: str) -> None:
+    """Columns (or sheets) the headers do not name: the officer maps each to a field or ignores it;
+    the choice is remembered as a profile of the province and the workbook's shape."""
+    st.markdown(f"##### {t('app_upload_mapping_title', lang)}")
+    st.caption(t("app_upload_mapping_intro", lang))
+    by_sheet: dict[str, list[dict[str, str]]] = {}
+    for col in result.unmapped:
+        by_sheet.setdefault(col["sheet"], []).append(col)
+    earlier = profile.sheets if profile is not None else {}
+    sheets = {sheet: mapping_choices(n, sheet, cols, earlier.get(sheet, {}), lang) for sheet, cols in by_sheet.items()}
+    province = result.province or chosen or ""
+    default_name = f"{province or t('app_upload_any_province', lang)} · {name}"
+    profile_name = st.text_input(t("app_upload_mapping_name", lang), value=profile.name if profile else default_name,
+                                 key=f"map_name_{n}_{sha[:12]}")
+    candidate = Mapping(profile_name.strip() or default_name, {**earlier, **sheets}, province, result.shape_signature)
+    mapping_preview(n, content, name, chosen, candidate, lang)
+    if st.button(t("app_upload_mapping_save", lang), key=f"map_save_{n}_{sha[:12]}", icon=":material/save:"):
+        save_profile(data.store(), candidate)
+        st.rerun()
+
+
+def show_profile(n: int, profile: Mapping, lang: str) -> None:
+    """The note naming the profile a file was read with, and its YAML export."""
+    st.info(t("app_upload_mapping_applied", lang, profile=profile.name))
+    st.download_button(t("app_upload_mapping_export", lang), to_yaml(profile).encode("utf-8"),
+                       file_name=f"{profile.name}.yaml", mime="application/x-yaml", key=f"map_export_{n}",
+                       icon=":material/download:")
+
+
 def show_summary(n: int, result: IngestResult, lang: str) -> None:
     counts = result.row_counts
     m1, m2, m3, m4 = st.columns(4)
@@ -99,7 +189,7 @@ def show_summary(n: int, result: IngestResult, lang: str) -> None:
 
 
 def show_report(n: int, result: IngestResult, content: bytes, name: str, chosen: str | None,
-                as_of: dt.date | None, lang: str) -> None:
+                as_of: dt.date | None, mapping: str | None, lang: str) -> None:
     report = views.problem_table(result.problems, lang)
     st.markdown(f"##### {t('app_upload_report', lang, errors=len(result.errors), warnings=len(result.warnings))}")
     if report.empty:
@@ -111,15 +201,16 @@ def show_report(n: int, result: IngestResult, content: bytes, name: str, chosen:
                                      "value": "app_col_value", "problem": "app_col_problem",
                                      "fix": "app_col_fix", "code": "app_col_code"}, lang),
                  hide_index=True, width="stretch", key=f"report_{n}")
-    st.download_button(t("app_upload_annotated", lang), data.annotated_workbook(content, name, chosen, as_of),
+    st.download_button(t("app_upload_annotated", lang), data.annotated_workbook(content, name, chosen, as_of, mapping),
                        file_name=views.annotated_filename(name), mime=views.XLSX_MIME,
                        key=f"annotated_{n}", icon=":material/download:")
 
 
-def show_preview(n: int, content: bytes, name: str, chosen: str | None, as_of: dt.date | None, lang: str) -> None:
+def show_preview(n: int, content: bytes, name: str, chosen: str | None, as_of: dt.date | None,
+                 mapping: str | None, lang: str) -> None:
     """What storing would change, against the current submissions of the file's provinces."""
     st.markdown(f"##### {t('app_upload_preview', lang)}")
-    changes = views.diff_rows(data.upload_diff(content, name, chosen, as_of))
+    changes = views.diff_rows(data.upload_diff(content, name, chosen, as_of, mapping))
     if changes.empty:
         st.caption(t("app_changes_none", lang))
         return
@@ -165,7 +256,8 @@ def store_button(n: int, sha: str, result: IngestResult, content: bytes, name: s
 
 
 def handle_file(n: int, uploaded, chosen: str | None, limit: int, lang: str, user) -> None:
-    """One uploaded file: refuse, read, report, preview, ask what is missing, say what is stored, store."""
+    """One uploaded file: refuse, read (with its remembered mapping), map what is not recognised,
+    report, preview, ask what is missing, say what is stored, store."""
     content, name = uploaded.getvalue(), uploaded.name
     st.text(f"{t('app_upload_file', lang)}: {name}")  # st.text: the name is the user's, never markdown
     if refused(name, content, limit, lang, user):
@@ -173,19 +265,27 @@ def handle_file(n: int, uploaded, chosen: str | None, limit: int, lang: str, use
     sha = hashlib.sha256(content).hexdigest()
     with st.status(t("app_upload_reading", lang), expanded=False) as status:
         result = data.parse_upload(content, name, chosen)
+        profile = remembered_profile(result, chosen)
+        mapping = profile.to_json() if profile is not None else None
+        if mapping:
+            result = data.parse_upload(content, name, chosen, None, mapping)
         status.update(label=t("app_upload_read_done", lang), state="complete")
     if not result.readable:
         show_unreadable(result, name, content, chosen, lang, user)
         return
+    if profile is not None:
+        show_profile(n, profile, lang)
     as_of = None
     if result.as_of_missing:
         as_of = confirmed_as_of(n, sha, result, lang)
         if as_of is not None:
             st.caption(t("app_upload_as_of_confirmed", lang, date=fmt_date(as_of, lang)))
-            result = data.parse_upload(content, name, chosen, as_of)
+            result = data.parse_upload(content, name, chosen, as_of, mapping)
     show_summary(n, result, lang)
-    show_report(n, result, content, name, chosen, as_of, lang)
-    show_preview(n, content, name, chosen, as_of, lang)
+    show_report(n, result, content, name, chosen, as_of, mapping, lang)
+    if result.unmapped:  # after the report that names them: the officer says what they hold
+        mapping_step(n, sha, result, content, name, chosen, profile, lang)
+    show_preview(n, content, name, chosen, as_of, mapping, lang)
     if result.as_of_missing:  # no store before the as-of date is confirmed
         return
     show_store_plan(n, result, lang)

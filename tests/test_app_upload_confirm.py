@@ -79,3 +79,43 @@ def test_the_page_says_in_english_what_will_be_stored(app):
     assert not app.exception
     assert not [d for d in app.date_input if d.key != "as_of"]  # the file name dates it: nothing to ask
     assert f"##### {t('app_upload_will_store', 'en', stored='2', skipped='0')}" in texts(app, "markdown")
+
+
+def unnamed_headers_file() -> bytes:
+    """A 领军企业 sheet whose name column is headed 企业全称 and with a 所属地市 column: not recognised."""
+    from ingest_files import xlsx
+
+    return xlsx({"领军企业": [["湖南省领军企业名单（截至2025年6月30日）"], ["企业全称", "认定时间", "所属地市"],
+                            ["甲公司", "2025-03-01", "长沙"], ["乙公司", "2025-04-01", "株洲"]]},
+                merged={"领军企业": ["A1:C1"]})
+
+
+def test_the_officer_maps_unknown_columns_once_and_the_profile_is_applied_to_the_next_upload(app, tmp_path):
+    from metrics.mapping import from_yaml, list_profiles
+    from metrics.store import Store
+
+    app.file_uploader(key="upload_files").set_value(("领军企业名单.xlsx", unnamed_headers_file(), XLSX)).run()
+    assert not app.exception
+    assert f"##### {t('app_upload_mapping_title')}" in texts(app, "markdown")
+    app.selectbox(key="map_kind_0_领军企业").set_value("items")
+    app.selectbox(key="map_0_领军企业_A").set_value("name")
+    app.selectbox(key="map_0_领军企业_C").set_value("ignore").run()
+    assert t("app_upload_mapping_preview", valid="2", invalid="0") in texts(app, "caption")  # the live preview
+    next(b for b in app.button if b.label == t("app_upload_mapping_save")).click().run()
+    assert not app.exception
+    (profile,) = list_profiles(Store(app_url(app)))
+    assert (profile.province, profile.sheets) == ("", {"领军企业": {"_kind": "items", "企业全称": "name",
+                                                                 "认定时间": "date", "所属地市": "ignore"}})
+    # Read again at once with the profile, named in a note: the title now gives province and as-of date.
+    assert t("app_upload_mapping_applied", profile=profile.name) in texts(app, "info")
+    assert f"##### {t('app_upload_will_store', stored='2', skipped='0')}" in texts(app, "markdown")
+    export = next(b for b in app.get("download_button") if b.proto.label == t("app_upload_mapping_export"))
+    assert export is not None
+    # The next upload of the same shape (another quarter's file) is read with the profile, no step shown.
+    fresh = AppTest.from_file("../dashboard.py", default_timeout=120).run()
+    fresh.switch_page("app_pages/upload.py").run()
+    fresh.file_uploader(key="upload_files").set_value(("领军企业名单（二）.xlsx", unnamed_headers_file(), XLSX)).run()
+    assert not fresh.exception
+    assert t("app_upload_mapping_applied", profile=profile.name) in texts(fresh, "info")
+    assert f"##### {t('app_upload_mapping_title')}" not in texts(fresh, "markdown")
+    assert from_yaml(__import__("metrics.mapping", fromlist=["to_yaml"]).to_yaml(profile)) == profile
