@@ -165,20 +165,26 @@ class Header:
         return req, len(self.columns)
 
 
-def _header_from(cells: list[Any], lookup: dict[str, str], row: int, above: list[Any] | None = None) -> Header:
+HEADER_LEVELS = 3  # merged header levels read (基本信息 → 认定情况 → 认定类别 / 认定时间)
+
+
+def _header_from(cells: list[Any], lookup: dict[str, str], row: int, above: list[list[Any]] = ()) -> Header:
+    """The header a row makes with the rows ``above`` it (nearest first): a cell whose own text
+    names no field takes the nearest upper text that does; a blank cell the nearest upper text."""
     columns: dict[str, int] = {}
     texts: dict[int, str] = {}
     unknown, duplicate = [], []
     for j, v in enumerate(cells):
         text = cell_text(v)
         key = lookup.get(alias_key(text)) if text else None
-        if key is None and above is not None and j < len(above):
-            up = cell_text(above[j])
-            key = lookup.get(alias_key(up)) if up else None
-            if key is not None:
-                text = up
-        if not text and above is not None and j < len(above):
-            text = cell_text(above[j])
+        uppers = [cell_text(r[j]) for r in above if j < len(r)]
+        if key is None:
+            for up in uppers:
+                if up and (k := lookup.get(alias_key(up))) is not None:
+                    key, text = k, up
+                    break
+        if not text:
+            text = next((up for up in uppers if up), "")
         if not text:
             continue
         texts[j] = text
@@ -192,17 +198,17 @@ def _header_from(cells: list[Any], lookup: dict[str, str], row: int, above: list
 
 
 def find_header(rows: list[list[Any]], sheet: SheetDef) -> Header | None:
-    """The best header row for a sheet definition in the first rows (two-row headers allowed)."""
+    """The best header row for a sheet definition in the first rows (up to three merged levels)."""
     lookup = sheet.lookup
     best: Header | None = None
     best_score = (0, 0)
     for r in range(min(HEADER_SCAN, len(rows))):
         candidates = [_header_from(rows[r], lookup, r)]
-        if r > 0:
-            candidates.append(_header_from(rows[r], lookup, r, above=rows[r - 1]))
+        for levels in range(2, min(HEADER_LEVELS, r + 1) + 1):
+            candidates.append(_header_from(rows[r], lookup, r, above=[rows[r - k] for k in range(1, levels)]))
         for h in candidates:
             s = h.score(sheet)
-            # A two-row header must add something over the single row it ends on.
+            # A header of more rows must add something over the fewer rows it ends on.
             if s > best_score:
                 best, best_score = h, s
     if best is None or best_score[1] == 0:
