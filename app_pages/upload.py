@@ -19,12 +19,13 @@ from app_support.session import NATIONAL, choice, current_lang, current_scope, s
 from app_support.ui import page_header, sample_banner, show_changes, translated
 from metrics import views
 from metrics.access import AccessDenied
+from metrics.catalog import load_catalog
 from metrics.i18n import t
-from metrics.ingest import sheet_defs
+from metrics.ingest import SHEET_KIND, SHEET_METRIC, sheet_defs
 from metrics.mapping import IGNORE, Mapping, find_profile, save_profile, to_yaml
 from metrics.markup import md_text
 from metrics.model import IngestResult
-from metrics.presentation import fmt_count, fmt_date
+from metrics.presentation import fmt_count, fmt_date, metric_name
 from metrics.settings import max_upload_bytes
 from metrics.text import alias_key
 from metrics.upload_plan import as_of_guess, store_plan
@@ -88,7 +89,6 @@ def confirmed_as_of(n: int, sha: str, result: IngestResult, lang: str) -> dt.dat
 
 
 MAPPABLE_KINDS = ("items", "totals", "targets")
-SHEET_KIND = "_kind"
 
 
 def remembered_profile(result: IngestResult, chosen: str | None) -> Mapping | None:
@@ -111,6 +111,17 @@ def kind_label(kind: str, lang: str) -> str:
     return f"{d.name_zh}" if lang == "zh" else f"{d.name_zh} ({kind})"
 
 
+def sheet_metric_choice(n: int, sheet: str, earlier: str, lang: str) -> str:
+    """The metric a whole item sheet holds ("" : its name or a column says it)."""
+    metrics = {m.id: m for m in load_catalog().countable_metrics}
+    options = ["", *metrics]
+    return st.selectbox(t("app_upload_mapping_metric", lang, sheet=sheet), options,
+                        index=options.index(earlier) if earlier in options else 0,
+                        format_func=lambda m: t("app_upload_mapping_metric_column", lang) if not m
+                        else metric_name({"name_zh": metrics[m].name_zh, "name_en": metrics[m].name_en}, lang),
+                        key=f"map_metric_{n}_{sheet}")
+
+
 def mapping_choices(n: int, sheet: str, columns: list[dict[str, str]], earlier: dict[str, str], lang: str
                     ) -> dict[str, str]:
     """One sheet's choices: what the sheet is (when not recognised) and the field of each column."""
@@ -122,6 +133,9 @@ def mapping_choices(n: int, sheet: str, columns: list[dict[str, str]], earlier: 
                             index=kinds.index(earlier.get(SHEET_KIND, "items")),
                             format_func=lambda k: kind_label(k, lang), key=f"map_kind_{n}_{sheet}")
         out[SHEET_KIND] = kind
+    metric = sheet_metric_choice(n, sheet, earlier.get(SHEET_METRIC, ""), lang) if kind == "items" else ""
+    if metric:
+        out[SHEET_METRIC] = metric
     d = next(x for x in sheet_defs() if x.key == kind)
     options = [IGNORE, *[c.key for c in d.columns]]
     for col in columns:  # pre-set: the earlier choice, else the field the header already names

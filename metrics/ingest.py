@@ -43,6 +43,7 @@ NON_DATA_ROW = re.compile(r"^\s*(合\s*计|小\s*计|总\s*计|共\s*计|注\s*[
                           r"note[s]?\s*:)", re.I)
 SEPARATOR = re.compile(r"^[\s\-—–=_*·.。~～]+$")
 SHEET_KIND = "_kind"  # a mapping profile's entry naming what a sheet is (items, totals …)
+SHEET_METRIC = "_metric"  # a mapping profile's entry naming the metric a whole item sheet holds
 TABLE_ORDER = ("targets", "items", "totals", "goals", "tasks")  # targets first: they define custom metrics
 
 
@@ -463,6 +464,9 @@ def _plan_sheet(ctx: _Context, grid: SheetGrid, mapping: Mapping | None,
     d, header = found
     if grid.visible != "visible":
         ctx.add("hidden_sheet", sheet=grid.name)
+    metric = ctx.catalog.resolve_metric((chosen or {}).get(SHEET_METRIC) or "")
+    if d.key == "items" and metric is not None:  # the profile says which metric the whole sheet holds
+        ctx.sheet_metric[grid.name] = metric
     return d, grid, header
 
 
@@ -487,7 +491,7 @@ def _mapped(d: SheetDef, chosen: dict[str, str] | None) -> SheetDef:
         return d
     extra: dict[str, list[str]] = {}
     for header, target in chosen.items():
-        if header != SHEET_KIND and target not in (IGNORE, None):
+        if header not in (SHEET_KIND, SHEET_METRIC) and target not in (IGNORE, None):
             extra.setdefault(target, []).append(header)
     columns = tuple(Column(c.key, c.header_zh, c.header_en, c.required, (*c.names, *extra.get(c.key, ())))
                     for c in d.columns)

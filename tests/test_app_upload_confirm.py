@@ -119,3 +119,18 @@ def test_the_officer_maps_unknown_columns_once_and_the_profile_is_applied_to_the
     assert t("app_upload_mapping_applied", profile=profile.name) in texts(fresh, "info")
     assert f"##### {t('app_upload_mapping_title')}" not in texts(fresh, "markdown")
     assert from_yaml(__import__("metrics.mapping", fromlist=["to_yaml"]).to_yaml(profile)) == profile
+
+
+def test_the_officer_names_the_metric_of_a_sheet_whose_name_and_columns_do_not(app):
+    """A sheet named 名单 with 单位名称 and 认定时间 only: the mapping step says which metric it holds."""
+    from ingest_files import xlsx
+
+    content = xlsx({"名单": [["广东省名单（截至2025年6月30日）"], ["单位名称", "认定时间"], ["甲公司", "2025-03-01"]]})
+    app.file_uploader(key="upload_files").set_value(("名单.xlsx", content, XLSX)).run()
+    assert not app.exception
+    app.selectbox(key="map_kind_0_名单").set_value("items").run()
+    app.selectbox(key="map_metric_0_名单").set_value("enterprise").run()
+    assert t("app_upload_mapping_preview", valid="1", invalid="0") in texts(app, "caption")
+    next(b for b in app.button if b.label == t("app_upload_mapping_save")).click().run()
+    assert not app.exception
+    assert f"##### {t('app_upload_will_store', stored='1', skipped='0')}" in texts(app, "markdown")
