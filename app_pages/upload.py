@@ -18,7 +18,7 @@ from app_support.review_notice import show_returned_notices
 from app_support.session import NATIONAL, choice, current_lang, current_scope, scope_label, scope_options
 from app_support.ui import page_header, sample_banner, show_changes, translated
 from metrics import views
-from metrics.access import AccessDenied
+from metrics.access import AccessDenied, can_upload
 from metrics.catalog import load_catalog
 from metrics.i18n import t
 from metrics.ingest import SHEET_KIND, SHEET_METRIC, sheet_defs
@@ -159,7 +159,7 @@ def mapping_preview(n: int, content: bytes, name: str, chosen: str | None, candi
 
 
 def mapping_step(n: int, sha: str, result: IngestResult, content: bytes, name: str, chosen: str | None,
-                 profile: Mapping | None, lang: str) -> None:
+                 profile: Mapping | None, lang: str, user) -> None:
     """Columns (or sheets) the headers do not name: the officer maps each to a field or ignores it;
     the choice is remembered as a profile of the province and the workbook's shape."""
     st.markdown(f"##### {t('app_upload_mapping_title', lang)}")
@@ -175,8 +175,9 @@ def mapping_step(n: int, sha: str, result: IngestResult, content: bytes, name: s
                                  key=f"map_name_{n}_{sha[:12]}")
     candidate = Mapping(profile_name.strip() or default_name, {**earlier, **sheets}, province, result.shape_signature)
     mapping_preview(n, content, name, chosen, candidate, lang)
-    if st.button(t("app_upload_mapping_save", lang), key=f"map_save_{n}_{sha[:12]}", icon=":material/save:"):
-        save_profile(data.store(), candidate)
+    if can_upload(user) and st.button(t("app_upload_mapping_save", lang), key=f"map_save_{n}_{sha[:12]}",
+                                      icon=":material/save:"):  # a viewer maps to look, never saves
+        save_profile(data.store(), candidate, by=user.username if user else "")
         st.rerun()
 
 
@@ -298,7 +299,7 @@ def handle_file(n: int, uploaded, chosen: str | None, limit: int, lang: str, use
     show_summary(n, result, lang)
     show_report(n, result, content, name, chosen, as_of, mapping, lang)
     if result.unmapped:  # after the report that names them: the officer says what they hold
-        mapping_step(n, sha, result, content, name, chosen, profile, lang)
+        mapping_step(n, sha, result, content, name, chosen, profile, lang, user)
     show_preview(n, content, name, chosen, as_of, mapping, lang)
     if result.as_of_missing:  # no store before the as-of date is confirmed
         return

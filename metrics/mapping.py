@@ -104,6 +104,8 @@ def save_profile(store: "Store", mapping: Mapping, *, by: str = "", now: dt.date
             if not conn.execute(mapping_profiles.update().where(key).values(**values)).rowcount:
                 conn.execute(mapping_profiles.insert().values(province=mapping.province,
                                                               signature=mapping.signature, **values))
+            store._audit(conn, by, "mapping_save", None, mapping.province or None, None,
+                         {"profile": mapping.name, "signature": mapping.signature, "sheets": sorted(mapping.sheets)})
     return mapping
 
 
