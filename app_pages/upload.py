@@ -181,12 +181,14 @@ def mapping_step(n: int, sha: str, result: IngestResult, content: bytes, name: s
         st.rerun()
 
 
-def show_profile(n: int, profile: Mapping, lang: str) -> None:
-    """The note naming the profile a file was read with, and its YAML export."""
+def show_profile(n: int, profile: Mapping, lang: str) -> bool:
+    """The note naming the profile a file was read with, its YAML export, and whether the officer
+    wants to change it."""
     st.info(t("app_upload_mapping_applied", lang, profile=profile.name))
     st.download_button(t("app_upload_mapping_export", lang), to_yaml(profile).encode("utf-8"),
                        file_name=f"{profile.name}.yaml", mime="application/x-yaml", key=f"map_export_{n}",
                        icon=":material/download:")
+    return st.toggle(t("app_upload_mapping_edit", lang), key=f"map_edit_{n}")
 
 
 def show_summary(n: int, result: IngestResult, lang: str) -> None:
@@ -279,7 +281,7 @@ def handle_file(n: int, uploaded, chosen: str | None, limit: int, lang: str, use
         return
     sha = hashlib.sha256(content).hexdigest()
     with st.status(t("app_upload_reading", lang), expanded=False) as status:
-        result = data.parse_upload(content, name, chosen)
+        result = unmapped = data.parse_upload(content, name, chosen)
         profile = remembered_profile(result, chosen)
         mapping = profile.to_json() if profile is not None else None
         if mapping:
@@ -288,8 +290,8 @@ def handle_file(n: int, uploaded, chosen: str | None, limit: int, lang: str, use
     if not result.readable:
         show_unreadable(result, name, content, chosen, lang, user)
         return
-    if profile is not None:
-        show_profile(n, profile, lang)
+    if profile is not None and show_profile(n, profile, lang):  # the officer disagrees: map again
+        mapping_step(n, sha, unmapped, content, name, chosen, profile, lang, user)
     as_of = None
     if result.as_of_missing:
         as_of = confirmed_as_of(n, sha, result, lang)

@@ -118,6 +118,14 @@ def test_the_officer_maps_unknown_columns_once_and_the_profile_is_applied_to_the
     assert not fresh.exception
     assert t("app_upload_mapping_applied", profile=profile.name) in texts(fresh, "info")
     assert f"##### {t('app_upload_mapping_title')}" not in texts(fresh, "markdown")
+    # The officer disagrees: the step comes back with the profile's choices, and saving changes it.
+    fresh.toggle(key="map_edit_0").set_value(True).run()
+    assert fresh.selectbox(key="map_0_领军企业_C").value == "ignore"
+    fresh.selectbox(key="map_0_领军企业_C").set_value("note").run()
+    next(b for b in fresh.button if b.label == t("app_upload_mapping_save")).click().run()
+    assert not fresh.exception
+    (changed,) = list_profiles(Store(app_url(app)))
+    assert changed.sheets["领军企业"]["所属地市"] == "note"
     assert from_yaml(__import__("metrics.mapping", fromlist=["to_yaml"]).to_yaml(profile)) == profile
 
 
