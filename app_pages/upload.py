@@ -29,6 +29,7 @@ from metrics.presentation import fmt_count, fmt_date, metric_name
 from metrics.settings import max_upload_bytes
 from metrics.text import alias_key
 from metrics.upload_plan import as_of_guess, store_plan
+from metrics.workbook_spec import workbook_sheets
 
 
 def templates_section(lang: str, scope: str) -> str | None:
@@ -107,8 +108,8 @@ def field_label(kind: str, key: str, lang: str) -> str:
 
 
 def kind_label(kind: str, lang: str) -> str:
-    d = next(x for x in sheet_defs() if x.key == kind)
-    return f"{d.name_zh}" if lang == "zh" else f"{d.name_zh} ({kind})"
+    d = next(x for x in workbook_sheets() if x["key"] == kind)
+    return d["name_en"] if lang == "en" else d["name_zh"]
 
 
 def sheet_metric_choice(n: int, sheet: str, earlier: str, lang: str) -> str:
@@ -147,15 +148,21 @@ def mapping_choices(n: int, sheet: str, columns: list[dict[str, str]], earlier: 
     return out
 
 
+PREVIEW_COLUMNS = {"sheet": "app_col_sheet", "row": "app_col_row", "province": "app_col_province",
+                   "metric": "app_col_metric", "name": "app_col_name", "code": "app_col_code_id",
+                   "status": "app_col_status", "date": "app_col_date", "as_of": "app_col_as_of",
+                   "value": "app_col_value", "deadline": "app_col_deadline"}
+
+
 def mapping_preview(n: int, content: bytes, name: str, chosen: str | None, candidate: Mapping, lang: str) -> None:
     """The first rows as the candidate mapping reads them, and its counts."""
     trial = data.parse_upload(content, name, chosen, None, candidate.to_json())
     counts = trial.row_counts
     st.caption(t("app_upload_mapping_preview", lang, valid=fmt_count(counts.valid), invalid=fmt_count(counts.invalid)))
-    for frame in (trial.items, trial.totals, trial.targets):
+    for kind, frame in (("items", trial.items), ("totals", trial.totals), ("targets", trial.targets)):
         if len(frame):
-            st.dataframe(frame.drop(columns=["source"], errors="ignore").head(5), hide_index=True,
-                         width="stretch", key=f"map_preview_{n}_{len(frame.columns)}")
+            st.dataframe(translated(frame.head(5), PREVIEW_COLUMNS, lang), hide_index=True, width="stretch",
+                         key=f"map_preview_{n}_{kind}")
 
 
 def mapping_step(n: int, sha: str, result: IngestResult, content: bytes, name: str, chosen: str | None,
