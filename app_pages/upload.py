@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 
 import streamlit as st
 
@@ -131,7 +132,7 @@ def mapping_choices(n: int, sheet: str, columns: list[dict[str, str]], earlier: 
     if not kind:
         kinds = list(MAPPABLE_KINDS)
         kind = st.selectbox(t("app_upload_mapping_kind", lang, sheet=sheet), kinds,
-                            index=kinds.index(earlier.get(SHEET_KIND, "items")),
+                            index=kinds.index(earlier.get(SHEET_KIND)) if earlier.get(SHEET_KIND) in kinds else 0,
                             format_func=lambda k: kind_label(k, lang), key=f"map_kind_{n}_{sheet}")
         out[SHEET_KIND] = kind
     metric = sheet_metric_choice(n, sheet, earlier.get(SHEET_METRIC, ""), lang) if kind == "items" else ""
@@ -193,7 +194,8 @@ def show_profile(n: int, profile: Mapping, lang: str) -> bool:
     wants to change it."""
     st.info(t("app_upload_mapping_applied", lang, profile=profile.name))
     st.download_button(t("app_upload_mapping_export", lang), to_yaml(profile).encode("utf-8"),
-                       file_name=f"{profile.name}.yaml", mime="application/x-yaml", key=f"map_export_{n}",
+                       file_name=(re.sub(r'[\\/:*?"<>|\s]+', "_", profile.name).strip("._") or "mapping") + ".yaml",
+                       mime="application/x-yaml", key=f"map_export_{n}",
                        icon=":material/download:")
     return st.toggle(t("app_upload_mapping_edit", lang), key=f"map_edit_{n}")
 
