@@ -400,6 +400,8 @@ def ingest_grids(grids: list[SheetGrid], label: str, province: str | None = None
     signature = shape_signature(shape)
     if mapping is not None:
         plan = [(d, g, _apply_mapping(ctx, mapping, d, g, h)) for d, g, h in plan]
+        if mapping.signature and mapping.signature != signature:  # a profile made for another shape
+            ctx.add("mapping_other_shape", profile=mapping.name)
     _detect_layout(ctx, plan, caller)
     if ctx.as_of is None and as_of is not None:
         ctx.as_of = as_of

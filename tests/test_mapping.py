@@ -54,3 +54,12 @@ def test_the_profile_reads_the_columns_and_a_note_names_it() -> None:
     (note,) = [p for p in after.problems if p.code == "mapping_applied"]
     assert (note.severity, note.message) == ("info", "工作表“领军企业”按映射方案“湖南领军企业”读取了 2 列。")
     assert after.mapping_profile == "湖南领军企业"
+
+
+def test_a_profile_made_for_another_shape_is_applied_with_a_warning() -> None:
+    result = read_file(workbook(), "名单.xlsx", today=TODAY, mapping=Mapping("旧方案", SHEETS, "湖南省", "another"))
+    assert result.row_counts.valid == 2
+    (warning,) = result.warnings
+    assert (warning.code, warning.message_en) == ("mapping_other_shape", "The mapping profile '旧方案' was saved for "
+                                                  "another workbook shape (other sheet names or headers); check the "
+                                                  "columns read with it.")
