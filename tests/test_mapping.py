@@ -63,3 +63,20 @@ def test_a_profile_made_for_another_shape_is_applied_with_a_warning() -> None:
     assert (warning.code, warning.message_en) == ("mapping_other_shape", "The mapping profile '旧方案' was saved for "
                                                   "another workbook shape (other sheet names or headers); check the "
                                                   "columns read with it.")
+
+
+def test_the_cli_lists_and_exports_stored_profiles(tmp_path, capsys) -> None:
+    import json
+
+    from metrics.cli import main
+
+    url = f"sqlite:///{tmp_path / 's.sqlite'}"
+    save_profile(Store(url), Mapping("湖南领军企业", SHEETS, "湖南省", "sig1"))
+    assert main(["mappings", "--db", url, "--json", "--province", "湖南"]) == 0
+    assert json.loads(capsys.readouterr().out) == [{"name": "湖南领军企业", "province": "湖南省", "signature": "sig1",
+                                                   "sheets": SHEETS}]
+    out = tmp_path / "p.yaml"
+    assert main(["mappings", "--db", url, "--export", "湖南领军企业", "--out", str(out)]) == 0
+    assert from_yaml(out.read_text(encoding="utf-8")) == Mapping("湖南领军企业", SHEETS, "湖南省", "sig1")
+    assert main(["mappings", "--db", url, "--export", "无此方案"]) == 2
+    assert "无此方案" in capsys.readouterr().err
