@@ -4,7 +4,7 @@ how many rows will be stored and which are skipped, and why."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
+import os
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -67,8 +67,7 @@ def test_a_file_without_an_as_of_date_is_stored_only_after_the_officer_confirms_
 
 
 def app_url(app: AppTest) -> str:
-    import os
-
+    """The store the app under test writes (its fixture's DATABASE_URL)."""
     return os.environ["DATABASE_URL"]
 
 
@@ -91,7 +90,7 @@ def unnamed_headers_file() -> bytes:
 
 
 def test_the_officer_maps_unknown_columns_once_and_the_profile_is_applied_to_the_next_upload(app, tmp_path):
-    from metrics.mapping import from_yaml, list_profiles
+    from metrics.mapping import from_yaml, list_profiles, to_yaml
     from metrics.store import Store
 
     app.file_uploader(key="upload_files").set_value(("领军企业名单.xlsx", unnamed_headers_file(), XLSX)).run()
@@ -109,8 +108,7 @@ def test_the_officer_maps_unknown_columns_once_and_the_profile_is_applied_to_the
     # Read again at once with the profile, named in a note: the title now gives province and as-of date.
     assert t("app_upload_mapping_applied", profile=profile.name) in texts(app, "info")
     assert f"##### {t('app_upload_will_store', stored='2', skipped='0')}" in texts(app, "markdown")
-    export = next(b for b in app.get("download_button") if b.proto.label == t("app_upload_mapping_export"))
-    assert export is not None
+    assert any(b.proto.label == t("app_upload_mapping_export") for b in app.get("download_button"))
     # The next upload of the same shape (another quarter's file) is read with the profile, no step shown.
     fresh = AppTest.from_file("../dashboard.py", default_timeout=120).run()
     fresh.switch_page("app_pages/upload.py").run()
@@ -126,7 +124,7 @@ def test_the_officer_maps_unknown_columns_once_and_the_profile_is_applied_to_the
     assert not fresh.exception
     (changed,) = list_profiles(Store(app_url(app)))
     assert changed.sheets["领军企业"]["所属地市"] == "note"
-    assert from_yaml(__import__("metrics.mapping", fromlist=["to_yaml"]).to_yaml(profile)) == profile
+    assert from_yaml(to_yaml(profile)) == profile
 
 
 def test_the_officer_names_the_metric_of_a_sheet_whose_name_and_columns_do_not(app):
