@@ -81,8 +81,9 @@ def confirmed_as_of(n: int, sha: str, result: IngestResult, lang: str) -> dt.dat
     guess = as_of_guess(result)
     st.caption(t("app_upload_as_of_guess", lang, date=fmt_date(guess, lang)) if guess
                else t("app_upload_as_of_no_guess", lang))
-    chosen = st.date_input(t("app_upload_as_of_label", lang), value=guess or dt.date.today(),
-                           max_value=dt.date.today(), key=f"as_of_input_{n}_{sha[:12]}")
+    today = dt.date.today()
+    chosen = st.date_input(t("app_upload_as_of_label", lang), value=min(guess or today, today), max_value=today,
+                           key=f"as_of_input_{n}_{sha[:12]}")
     if st.button(t("app_upload_as_of_confirm", lang), key=f"as_of_confirm_{n}_{sha[:12]}",
                  icon=":material/event_available:"):
         st.session_state[key] = chosen.isoformat()
