@@ -138,19 +138,24 @@ def default_as_of() -> dt.date:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def parse_upload(content: bytes, filename: str, province: str | None) -> IngestResult:
-    """Read one uploaded file once: keyed on its bytes, name and the province it is read for."""
+def parse_upload(content: bytes, filename: str, province: str | None, as_of: dt.date | None = None,
+                 mapping: str | None = None) -> IngestResult:
+    """Read one uploaded file once: keyed on its bytes, name, the province it is read for, the
+    as-of date the officer confirmed for a file that names none and the mapping profile (as JSON)."""
     from metrics.ingest import read_file
+    from metrics.mapping import Mapping
 
-    return read_file(content, filename, province)
+    return read_file(content, filename, province, as_of=as_of,
+                     mapping=Mapping.from_json(mapping) if mapping else None)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def annotated_workbook(content: bytes, filename: str, province: str | None) -> bytes:
+def annotated_workbook(content: bytes, filename: str, province: str | None, as_of: dt.date | None = None,
+                       mapping: str | None = None) -> bytes:
     """The user's workbook with problem cells highlighted and commented."""
     from metrics.annotate import annotate_workbook
 
-    return annotate_workbook(content, filename, parse_upload(content, filename, province))
+    return annotate_workbook(content, filename, parse_upload(content, filename, province, as_of, mapping))
 
 
 @st.cache_data(show_spinner=False, max_entries=40)
@@ -186,16 +191,18 @@ def counted_items(scope_type: str, scope: str, metric: str, as_of: dt.date):
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _upload_diff(url: str, rev: str, content: bytes, filename: str, province: str | None) -> dict:
+def _upload_diff(url: str, rev: str, content: bytes, filename: str, province: str | None,
+                 as_of: dt.date | None = None, mapping: str | None = None) -> dict:
     """What storing an uploaded file would change against the current submissions (per table)."""
     from metrics.views import upload_diff as diff
 
-    return diff(_dataset(url, rev, None), parse_upload(content, filename, province))
+    return diff(_dataset(url, rev, None), parse_upload(content, filename, province, as_of, mapping))
 
 
-def upload_diff(content: bytes, filename: str, province: str | None) -> dict:
+def upload_diff(content: bytes, filename: str, province: str | None, as_of: dt.date | None = None,
+                mapping: str | None = None) -> dict:
     """What storing an uploaded file would change against the current submissions (per table)."""
-    return _upload_diff(database_url(), revision(), content, filename, province)
+    return _upload_diff(database_url(), revision(), content, filename, province, as_of, mapping)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

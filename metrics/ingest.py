@@ -23,6 +23,7 @@ from .datafiles import parse_yaml
 from .i18n import t
 from .identifiers import classify_identifier, identifier_key_of
 from .layout import as_of_in_text, province_in_text, title_texts
+from .mapping import IGNORE, Mapping, shape_signature
 from .model import IngestResult, Problem, SheetCount, conform
 from .readers import MAX_BYTES, MAX_CELLS, ReadError, SheetGrid, read_workbook
 from .text import alias_key, item_key
@@ -41,6 +42,8 @@ NON_DATA_ROW = re.compile(r"^\s*(合\s*计|小\s*计|总\s*计|共\s*计|注\s*[
                           r"联\s*系\s*人|联\s*系\s*电\s*话|填\s*报\s*日\s*期|填\s*表\s*日\s*期|total\b|subtotal\b|"
                           r"note[s]?\s*:)", re.I)
 SEPARATOR = re.compile(r"^[\s\-—–=_*·.。~～]+$")
+SHEET_KIND = "_kind"  # a mapping profile's entry naming what a sheet is (items, totals …)
+SHEET_METRIC = "_metric"  # a mapping profile's entry naming the metric a whole item sheet holds
 TABLE_ORDER = ("targets", "items", "totals", "goals", "tasks")  # targets first: they define custom metrics
 
 
@@ -167,20 +170,26 @@ class Header:
         return req, len(self.columns)
 
 
-def _header_from(cells: list[Any], lookup: dict[str, str], row: int, above: list[Any] | None = None) -> Header:
+HEADER_LEVELS = 3  # merged header levels read (基本信息 → 认定情况 → 认定类别 / 认定时间)
+
+
+def _header_from(cells: list[Any], lookup: dict[str, str], row: int, above: list[list[Any]] = ()) -> Header:
+    """The header a row makes with the rows ``above`` it (nearest first): a cell whose own text
+    names no field takes the nearest upper text that does; a blank cell the nearest upper text."""
     columns: dict[str, int] = {}
     texts: dict[int, str] = {}
     unknown, duplicate = [], []
     for j, v in enumerate(cells):
         text = cell_text(v)
         key = lookup.get(alias_key(text)) if text else None
-        if key is None and above is not None and j < len(above):
-            up = cell_text(above[j])
-            key = lookup.get(alias_key(up)) if up else None
-            if key is not None:
-                text = up
-        if not text and above is not None and j < len(above):
-            text = cell_text(above[j])
+        uppers = [cell_text(r[j]) for r in above if j < len(r)]
+        if key is None:
+            for up in uppers:
+                if up and (k := lookup.get(alias_key(up))) is not None:
+                    key, text = k, up
+                    break
+        if not text:
+            text = next((up for up in uppers if up), "")
         if not text:
             continue
         texts[j] = text
@@ -194,17 +203,17 @@ def _header_from(cells: list[Any], lookup: dict[str, str], row: int, above: list
 
 
 def find_header(rows: list[list[Any]], sheet: SheetDef) -> Header | None:
-    """The best header row for a sheet definition in the first rows (two-row headers allowed)."""
+    """The best header row for a sheet definition in the first rows (up to three merged levels)."""
     lookup = sheet.lookup
     best: Header | None = None
     best_score = (0, 0)
     for r in range(min(HEADER_SCAN, len(rows))):
         candidates = [_header_from(rows[r], lookup, r)]
-        if r > 0:
-            candidates.append(_header_from(rows[r], lookup, r, above=rows[r - 1]))
+        for levels in range(2, min(HEADER_LEVELS, r + 1) + 1):
+            candidates.append(_header_from(rows[r], lookup, r, above=[rows[r - k] for k in range(1, levels)]))
         for h in candidates:
             s = h.score(sheet)
-            # A two-row header must add something over the single row it ends on.
+            # A header of more rows must add something over the fewer rows it ends on.
             if s > best_score:
                 best, best_score = h, s
     if best is None or best_score[1] == 0:
@@ -303,6 +312,7 @@ class _Context:
     item_keys: pd.DataFrame | None = None  # province, metric, key and row of every item read so far
     frames: dict[str, list[pd.DataFrame]] = field(default_factory=dict)
     sheet_metric: dict[str, str] = field(default_factory=dict)  # sheet name -> metric its name stands for
+    unknown_columns: list[dict[str, str]] = field(default_factory=list)  # header words of unknown sheets
 
     def add(self, code: str, **kw: Any) -> None:
         self.problems.append(make_problem(code, **kw))
@@ -315,8 +325,11 @@ class _Context:
 
 def read_file(source: str | Path | bytes, filename: str | None = None, province: str | None = None, *,
               catalog: Catalog | None = None, today: dt.date | None = None,
-              max_bytes: int = MAX_BYTES, as_of: dt.date | None = None) -> IngestResult:
-    """Read one uploaded file into rows and problems; never raises on bad input."""
+              max_bytes: int = MAX_BYTES, as_of: dt.date | None = None,
+              mapping: Mapping | None = None) -> IngestResult:
+    """Read one uploaded file into rows and problems; never raises on bad input.
+
+    ``mapping``: the officer's choice of field for columns the headers do not name (a profile)."""
     label = filename or (Path(source).name if isinstance(source, (str, Path)) else "upload")
     try:
         content = _content(source, max_bytes)
@@ -326,7 +339,8 @@ def read_file(source: str | Path | bytes, filename: str | None = None, province:
     except (MemoryError, RecursionError, OSError, ValueError, TypeError, KeyError, IndexError) as exc:
         return _unreadable(label, ReadError("unreadable_file", "ingest_reason_unexpected", kind=type(exc).__name__))
     catalog = catalog or load_catalog()
-    return ingest_grids(wb.sheets, label, province, catalog=catalog, today=today or dt.date.today(), as_of=as_of)
+    return ingest_grids(wb.sheets, label, province, catalog=catalog, today=today or dt.date.today(), as_of=as_of,
+                        mapping=mapping)
 
 
 def _content(source: str | Path | bytes, max_bytes: int) -> bytes:
@@ -366,7 +380,7 @@ def _clean_grid_text(ctx: _Context, grid: SheetGrid) -> None:
 
 def ingest_grids(grids: list[SheetGrid], label: str, province: str | None = None, *,
                  catalog: Catalog | None = None, today: dt.date | None = None,
-                 as_of: dt.date | None = None) -> IngestResult:
+                 as_of: dt.date | None = None, mapping: Mapping | None = None) -> IngestResult:
     """Rows and problems from raw sheet grids (the part of ``read_file`` after the bytes are read).
 
     ``as_of`` is the caller's date for a file that names none (the CLI's --as-of, the page's answer);
@@ -378,35 +392,20 @@ def ingest_grids(grids: list[SheetGrid], label: str, province: str | None = None
     ctx = _Context(catalog, label, caller, None, today)
     order = {g.name: i for i, g in enumerate(grids)}
     plan: list[tuple[SheetDef, SheetGrid, Header | None]] = []
+    shape: list[tuple[str, list[str]]] = []
     for grid in grids:
-        if grid.too_large:
-            ctx.add("sheet_too_large", sheet=grid.name, limit=f"{MAX_CELLS:,}")
-            continue
-        _clean_grid_text(ctx, grid)
-        if not any(any(not is_blank(v) for v in row) for row in grid.rows[:HEADER_SCAN + 1]) and \
-                not _any_data(grid.rows):
-            continue
-        _fill_merged(grid)
-        d = sheet_by_name(grid.name)
-        header = None
-        if d is None:
-            found = _sheet_of_metric(ctx, grid) or sheet_by_columns(grid.rows)
-            if found is None:
-                if grid.visible == "visible":
-                    ctx.add("unknown_sheet", sheet=grid.name)
-                else:  # hidden helper sheets (drop-down lists) are not data: say so, never silently
-                    ctx.add("hidden_sheet_ignored", sheet=grid.name)
-                continue
-            d, header = found
-        if d.key == "guide":
-            continue
-        if grid.visible != "visible":
-            ctx.add("hidden_sheet", sheet=grid.name)
-        plan.append((d, grid, header))
+        planned = _plan_sheet(ctx, grid, mapping, shape)
+        if planned is not None:
+            plan.append(planned)
     for d, grid, _ in plan:
         if d.key == "info":
             _read_info(ctx, grid)
     plan = [(d, g, h or (find_header(g.rows, d) if d.layout == "table" else None)) for d, g, h in plan]
+    signature = shape_signature(shape)
+    if mapping is not None:
+        plan = [(d, g, _apply_mapping(ctx, mapping, d, g, h)) for d, g, h in plan]
+        if mapping.signature and mapping.signature != signature:  # a profile made for another shape
+            ctx.add("mapping_other_shape", profile=mapping.name)
     _detect_layout(ctx, plan, caller)
     if ctx.as_of is None and as_of is not None:
         ctx.as_of = as_of
@@ -425,18 +424,121 @@ def ingest_grids(grids: list[SheetGrid], label: str, province: str | None = None
     result = IngestResult(file=label, readable=True, province=ctx.province, as_of=ctx.as_of,
                           problems=ctx.problems, sheets=ctx.sheets, **frames)
     result.contact = getattr(ctx, "contact", None)
+    result.shape_signature = signature
+    result.mapping_profile = mapping.name if mapping is not None else None
+    result.unmapped = [{"sheet": g.name, "sheet_kind": d.key, "column": column_letter(j), "header": h.texts[j]}
+                       for d, g, h in plan if h is not None for j in h.unknown
+                       if j < len(g.rows[h.row]) and _column_has_data(g.rows, h.row, j)] + ctx.unknown_columns
     if result.province is None:
         names = result.provinces()
         result.province = names[0] if len(names) == 1 else None
     return result
 
 
-def _sheet_of_metric(ctx: _Context, grid: SheetGrid) -> tuple[SheetDef, Header] | None:
+def _plan_sheet(ctx: _Context, grid: SheetGrid, mapping: Mapping | None,
+                shape: list[tuple[str, list[str]]]) -> tuple[SheetDef, SheetGrid, Header | None] | None:
+    """What a sheet is (by name, by the metric its name names, by its columns, or by the mapping
+    profile's choice), or None for a sheet that is skipped (noted)."""
+    if grid.too_large:
+        ctx.add("sheet_too_large", sheet=grid.name, limit=f"{MAX_CELLS:,}")
+        return None
+    _clean_grid_text(ctx, grid)
+    if not any(any(not is_blank(v) for v in row) for row in grid.rows[:HEADER_SCAN + 1]) and \
+            not _any_data(grid.rows):
+        return None
+    _fill_merged(grid)
+    header_words = _likely_header(grid.rows)
+    shape.append((grid.name, header_words))
+    chosen = mapping.sheets.get(grid.name) if mapping is not None else None
+    kind = (chosen or {}).get(SHEET_KIND)
+    if kind in FRAME_OF:  # the profile says what the sheet is; a sheet named after a metric keeps it
+        found = (kind == "items" and _sheet_of_metric(ctx, grid, chosen)) or (_mapped(_def(kind), chosen), None)
+    elif (d := sheet_by_name(grid.name)) is not None:
+        found = (_mapped(d, chosen), None)
+    else:
+        found = _sheet_of_metric(ctx, grid, chosen) or sheet_by_columns(grid.rows)
+    if found is not None and found[0].key == "guide":
+        return None
+    if found is None:
+        if grid.visible != "visible":  # hidden helper sheets (drop-down lists) are not data: say so
+            ctx.add("hidden_sheet_ignored", sheet=grid.name)
+            return None
+        ctx.add("unknown_sheet", sheet=grid.name)
+        ctx.unknown_columns += [{"sheet": grid.name, "sheet_kind": "", "column": column_letter(j), "header": h}
+                                for j, h in enumerate(header_words) if h]
+        return None
+    d, header = found
+    if grid.visible != "visible":
+        ctx.add("hidden_sheet", sheet=grid.name)
+    metric = ctx.catalog.resolve_metric((chosen or {}).get(SHEET_METRIC) or "")
+    if d.key == "items" and metric is not None:  # the profile says which metric the whole sheet holds
+        ctx.sheet_metric[grid.name] = metric
+    return d, grid, header
+
+
+def _likely_header(rows: list[list[Any]]) -> list[str]:
+    """The texts of the row with the most distinct filled cells near the top (the first such row):
+    the header words a workbook's shape is known by, before anything is recognised."""
+    best: list[str] = []
+    best_n = 0
+    for row in rows[:HEADER_SCAN]:
+        texts = [cell_text(v) for v in row]
+        n = len({x for x in texts if x})
+        if n > best_n:
+            best, best_n = texts, n
+    while best and not best[-1]:
+        best = best[:-1]
+    return best
+
+
+def _mapped(d: SheetDef, chosen: dict[str, str] | None) -> SheetDef:
+    """The sheet definition with the profile's headers added as aliases of the fields they hold."""
+    if not chosen:
+        return d
+    extra: dict[str, list[str]] = {}
+    for header, target in chosen.items():
+        if header not in (SHEET_KIND, SHEET_METRIC) and target not in (IGNORE, None):
+            extra.setdefault(target, []).append(header)
+    columns = tuple(Column(c.key, c.header_zh, c.header_en, c.required, (*c.names, *extra.get(c.key, ())))
+                    for c in d.columns)
+    return SheetDef(d.key, d.name_zh, d.layout, d.names, columns)
+
+
+def _apply_mapping(ctx: _Context, mapping: Mapping, d: SheetDef, grid: SheetGrid, header: Header | None) -> Header | None:
+    """The header with the profile's choices for the sheet's columns (a field, or ignored), noted."""
+    chosen = mapping.for_sheet(grid.name)
+    if header is None or not chosen:
+        return header
+    fields = {c.key for c in d.columns}
+    columns = dict(header.columns)
+    unknown, applied = list(header.unknown), 0
+    for j, text in header.texts.items():
+        target = chosen.get(alias_key(text))
+        if target is None or (target != IGNORE and target not in fields):
+            continue
+        applied += 1
+        if j in unknown:
+            unknown.remove(j)
+        if target == IGNORE:
+            columns = {k: v for k, v in columns.items() if v != j}
+        else:
+            if target in columns and columns[target] != j:
+                unknown.append(columns[target])
+            columns = {k: v for k, v in columns.items() if v != j}
+            columns[target] = j
+    if applied:
+        ctx.add("mapping_applied", sheet=grid.name, profile=mapping.name, count=applied)
+    duplicate = [j for j in header.duplicate if alias_key(header.texts.get(j, "")) not in chosen]
+    return Header(header.row, columns, header.texts, sorted(unknown), duplicate)
+
+
+def _sheet_of_metric(ctx: _Context, grid: SheetGrid,
+                     chosen: dict[str, str] | None = None) -> tuple[SheetDef, Header] | None:
     """A sheet named after a countable metric (领军企业, 应用场景 …) is an item register of that metric."""
     mid = ctx.catalog.resolve_metric(grid.name)
     if mid is None or ctx.catalog.metric(mid).kind != "count":
         return None
-    d = _def("items")
+    d = _mapped(_def("items"), chosen)
     header = find_header(grid.rows, d)
     if header is None or "name" not in header.columns:
         return None
@@ -1112,4 +1214,8 @@ def result_records(result: IngestResult, lang: str = "zh") -> dict[str, Any]:
         # No as-of date in the file (基本信息, title rows, file name): the caller must ask for one,
         # never stamp the upload day silently.
         "as_of_missing": result.as_of_missing,
+        # The workbook's shape and the mapping profile it was read with (issue 12).
+        "shape_signature": result.shape_signature,
+        "mapping_profile": result.mapping_profile,
+        "unmapped_columns": result.unmapped,
     }

@@ -188,6 +188,11 @@ class IngestResult:
     tasks: pd.DataFrame = field(default_factory=lambda: empty_frame("tasks"))
     problems: list[Problem] = field(default_factory=list)
     sheets: dict[str, SheetCount] = field(default_factory=dict)
+    # The workbook's shape (sheet names and header words, issue 12): the key of a mapping profile.
+    shape_signature: str = ""
+    # Columns with data under a header that maps to no field: [{sheet, sheet_kind, column, header}].
+    unmapped: list[dict[str, str]] = field(default_factory=list)
+    mapping_profile: str | None = None  # the name of the mapping profile the file was read with
 
     @property
     def errors(self) -> list[Problem]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import struct
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -403,6 +404,51 @@ def read_csv(content: bytes) -> tuple[list[SheetGrid], str]:
     return [SheetGrid("CSV", rows)], encoding
 
 
+def _damaged(content: bytes, kind: str) -> ReadError:
+    """The refusal of a file of a format we read that no reader decodes: encrypted when its own
+    structure says so (an .ods manifest's encryption data, a BIFF FILEPASS record), else damaged."""
+    if kind == "ods" and _ods_encrypted(content):
+        return ReadError("encrypted_ods")
+    if kind == "xls" and has_filepass(content):
+        return ReadError("encrypted_file")
+    if kind == "xls" and not any(n.encode("utf-16-le") in content for n in ("Workbook", "Book")):
+        return ReadError("unreadable_file", "ingest_reason_corrupt")  # an OLE2 file with no workbook in it
+    return ReadError("damaged_file", kind=f".{kind}")
+
+
+def _ods_encrypted(content: bytes) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as z:
+            info = z.getinfo("META-INF/manifest.xml")
+            if info.file_size > 4 * 2**20:
+                return False
+            return b"encryption-data" in z.read(info)
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, zlib.error):
+        return False
+
+
+_BIFF_BOF = re.compile(rb"\x09\x08[\x08\x10]\x00")
+
+
+def has_filepass(content: bytes, sector: int = 512) -> bool:
+    """A BIFF8 workbook stream (a BOF record at a sector boundary) whose records before EOF include
+    FILEPASS (0x002F): the workbook is encrypted, even when its container is too damaged to open."""
+    for m in _BIFF_BOF.finditer(content):
+        if m.start() % sector:
+            continue
+        i = m.start()
+        for _ in range(64):
+            if i + 4 > len(content):
+                break
+            rid, size = struct.unpack_from("<HH", content, i)
+            if rid == 0x002F:
+                return True
+            if rid == 0x000A:  # EOF of the globals
+                break
+            i += 4 + size
+    return False
+
+
 def read_workbook(content: bytes, max_bytes: int = MAX_BYTES) -> Workbook:
     """Every sheet of a spreadsheet file as raw grids; raises ReadError when the file cannot be read."""
     if len(content) > max_bytes:
@@ -417,8 +463,10 @@ def read_workbook(content: bytes, max_bytes: int = MAX_BYTES) -> Workbook:
         try:
             return Workbook(kind, read_calamine(content))
         except ReadError as exc:
-            if exc.code != "unreadable_file" or kind != "xlsx":
+            if exc.code != "unreadable_file":
                 raise
+            if kind != "xlsx":  # an .ods or .xlsb calamine cannot decode: encrypted, else damaged
+                raise _damaged(content, kind) from None
             # calamine refuses some valid .xlsm (Excel 4 macro sheets, dialog sheets): openpyxl reads
             # their worksheets. A file neither reads is damaged.
             return Workbook(kind, read_openpyxl(content))
@@ -432,6 +480,11 @@ def read_workbook(content: bytes, max_bytes: int = MAX_BYTES) -> Workbook:
         except ReadError as exc:
             if exc.code == "encrypted_file":
                 raise
+        try:
             return Workbook("xls", read_xlrd(content))
+        except ReadError as exc:
+            if exc.code != "unreadable_file":
+                raise
+            raise _damaged(content, "xls") from None
     grids, encoding = read_csv(content)
     return Workbook("csv", grids, encoding)

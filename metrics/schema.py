@@ -158,3 +158,17 @@ report_findings = sa.Table(
     sa.Column("updated_by", sa.Text, nullable=False, server_default=""),
     sa.UniqueConstraint("round", "scope", "lang", name="uq_report_findings_round"),
 )
+
+# Column mappings an officer chose for a workbook shape (issue 12): one profile per province and
+# header signature (sheet names and header words), applied automatically to the next upload of it.
+mapping_profiles = sa.Table(
+    "mapping_profiles", metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("province", sa.Text, nullable=False, server_default=""),
+    sa.Column("signature", sa.String(64), nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("sheets", sa.JSON, nullable=False),    # {sheet name: {header text: field key or "ignore"}}
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_by", sa.Text, nullable=False, server_default=""),
+    sa.UniqueConstraint("province", "signature", name="uq_mapping_profiles_province"),
+)

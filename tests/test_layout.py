@@ -272,3 +272,53 @@ def test_utf16_text_without_a_bom_is_read() -> None:
     text = "省份,指标,名称,状态,完成日期\n广东省,前沿关键核心技术,某技术,已完成,2025-03-15\n"
     result = read_file(text.encode("utf-16-le"), filename="x.csv", today=TODAY)
     assert result.readable and result.row_counts.valid == 1
+
+
+def three_level_workbook(merge_down: bool = True) -> bytes:
+    """A three-level merged header: 基本信息 → 认定情况 → 认定类别 / 认定时间 (and 推进情况 → 完成情况).
+
+    With ``merge_down`` the single-level headers (序号, 单位名称, 统一社会信用代码) are merged down
+    over the three header rows, as Excel users do; without it they stand in the top header row only,
+    with blank cells under them.
+    """
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "领军企业"
+    ws.append([TITLE])
+    ws.merge_cells("A1:G1")
+    ws.append(["填报单位：湖南省工业和信息化厅"])
+    ws.append(["序号", "基本信息", None, None, None, "推进情况", "备注"])
+    ws.merge_cells("B3:E3")
+    ws.append([None, "单位名称", "统一社会信用代码", "认定情况", None, "完成情况", None])
+    ws.merge_cells("D4:E4")
+    ws.append([None, None, None, "认定类别", "认定时间", None, None])
+    if merge_down:
+        for rng in ("A3:A5", "B4:B5", "C4:C5", "F4:F5", "G3:G5"):
+            ws.merge_cells(rng)
+    for r in ([1, "湖南甲科技有限公司", "91430100MA4L0000X9", "国家级", "2025年3月", "已完成", ""],
+              [2, "湖南乙智能装备有限公司", "", "省级", dt.datetime(2025, 6, 18), "已认定", "第二批"],
+              [3, "湖南丙量子有限公司", "", "国家级", "2024年", "推进中", ""]):
+        ws.append(r)
+    ws.append(["合计", 3])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("merge_down", [True, False])
+def test_a_three_level_merged_header_is_read_like_a_two_level_one(merge_down: bool) -> None:
+    result = read_file(three_level_workbook(merge_down), filename="进展.xlsx", today=TODAY)
+    assert result.errors == [], [p.message for p in result.errors]
+    # Only the running number is not a field (warned, as in the two-level workbook).
+    assert [p.header for p in result.problems if p.code == "unknown_column"] == ["序号"]
+    assert (result.province, result.as_of) == ("湖南省", dt.date(2025, 9, 30))
+    assert result.sheets["领军企业"].to_dict() == {"total": 4, "valid": 3, "invalid": 0, "blank": 0, "skipped": 1}
+    items = result.items
+    assert items["name"].tolist() == ["湖南甲科技有限公司", "湖南乙智能装备有限公司", "湖南丙量子有限公司"]
+    assert items["metric"].unique().tolist() == ["enterprise"]
+    assert items["status"].tolist() == ["achieved", "achieved", "in_progress"]
+    assert [d.date().isoformat() if d is not None and d == d else None for d in items["date"]][:2] == \
+        ["2025-03-01", "2025-06-18"]  # 2025年3月: the month, kept at month precision
+    assert items["date_precision"].tolist() == ["month", "day", "year"]
+    assert items["code"].tolist()[0] == "91430100MA4L0000X9"
+    assert items["note"].tolist()[1] == "第二批"

@@ -42,3 +42,20 @@ def test_every_file_gets_a_json_answer(path: Path, capfd: pytest.CaptureFixture[
     assert (result.exit_code == 2) == (not record["readable"])
     if not record["readable"]:
         assert record["errors"] and record["errors"][0]["message"].strip()
+
+
+@pytest.mark.skipif(not FILES, reason="third-party corpus not present")
+@pytest.mark.parametrize("name, code, words", [
+    ("calamine__tests_issue_594_dos.ods", "damaged_file", ("这个 .ods 文件已损坏", "This .ods file is damaged")),
+    ("calamine__tests_pass_protected.ods", "encrypted_ods", ("设置了打开密码", "password-protected (encrypted)")),
+    ("poi__test-data_spreadsheet_Simple.xlsb", "damaged_file", ("这个 .xlsb 文件已损坏", "This .xlsb file is damaged")),
+    # A fuzzed .xls whose container is broken but whose workbook stream starts with FILEPASS.
+    ("poi__test-data_spreadsheet_clusterfuzz-testcase-minimized-POIHSSFFuzzer-4651309315719168.xls", "encrypted_file",
+     ("设置了打开密码", "password-protected")),
+])
+def test_damaged_and_encrypted_files_are_worded_as_such_with_a_fix(name: str, code: str, words: tuple[str, str]) -> None:
+    result = read_file(CORPUS / name, today=TODAY)
+    (problem,) = result.problems
+    assert (result.readable, problem.code) == (False, code)
+    assert words[0] in problem.message and words[1] in problem.message_en
+    assert ".xlsx" in problem.message and ".xlsx" in problem.message_en or "Protect Workbook" in problem.message_en

@@ -35,3 +35,28 @@ def print_table(rows: list[dict[str, Any]], columns: list[str], headers: list[st
 
     out = [line(headers), line(["-" * w for w in widths])] + [line(r) for r in cells]
     sys.stdout.write("\n".join(out) + "\n")
+
+
+def add_mapping_argument(p: Any) -> None:
+    p.add_argument("--mapping", metavar="FILE.yaml",
+                   help="a mapping profile (exported from the upload page): the field of each column the headers do not name")
+
+
+def load_mapping(path: str | None, lang: str):
+    """The mapping profile a --mapping file holds; (None, 0) without one, (None, 2) when it is unusable."""
+    if not path:
+        return None, 0
+    from pathlib import Path
+
+    from ..i18n import t
+    from ..mapping import MappingError, from_yaml
+
+    file = Path(path)
+    try:
+        return from_yaml(file.read_text(encoding="utf-8")), 0
+    except OSError:
+        sys.stderr.write(t("mapping_file_missing", lang, file=path) + "\n")
+    except (MappingError, UnicodeDecodeError) as exc:
+        key, params = (exc.key, exc.params) if isinstance(exc, MappingError) else ("mapping_bad_yaml", {"error": "not UTF-8"})
+        sys.stderr.write(t("mapping_unusable", lang, file=path, reason=t(key, lang, **params)) + "\n")
+    return None, 2

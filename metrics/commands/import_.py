@@ -1,4 +1,4 @@
-"""``python -m metrics import FILE [--province NAME] [--uploader NAME] [--strict] [--db URL] [--json] [--lang zh|en]``"""
+"""``python -m metrics import FILE [--province NAME] [--as-of DATE] [--mapping FILE.yaml] [--uploader NAME] [--strict] [--db URL] [--json] [--lang zh|en]``"""
 from __future__ import annotations
 
 import argparse
@@ -16,12 +16,14 @@ def _date(text: str):
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
+    from ._common import add_mapping_argument
     from ._store import add_db_argument
 
     p.add_argument("file", metavar="FILE", help="the .xlsx, .xlsm, .xls or .csv file to store")
     p.add_argument("--province", metavar="NAME", help="the province of the file when the file names none")
     p.add_argument("--as-of", metavar="YYYY-MM-DD", type=_date, dest="as_of",
                    help="the as-of date of the file when the file names none (never the upload day by default)")
+    add_mapping_argument(p)
     p.add_argument("--uploader", metavar="NAME", default="", help="who uploads (kept in the history)")
     p.add_argument("--strict", action="store_true", help="store nothing when any row is invalid")
     p.add_argument("--json", action="store_true",
@@ -37,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     from ..ingest import read_file, result_records
     from ..settings import max_upload_bytes
     from ..store import StoreError
-    from ._common import print_json, print_table
+    from ._common import load_mapping, print_json, print_table
     from ._store import fail, ids_text, open_store, say
 
     path = Path(args.file)
@@ -46,9 +48,13 @@ def run(args: argparse.Namespace) -> int:
     store = open_store(args)
     if store is None:
         return 2
-    content = path.read_bytes()
-    result = read_file(content, path.name, province=args.province, max_bytes=max_upload_bytes(), as_of=args.as_of)
     lang = args.lang
+    mapping, failed = load_mapping(args.mapping, lang)
+    if failed:
+        return failed
+    content = path.read_bytes()
+    result = read_file(content, path.name, province=args.province, max_bytes=max_upload_bytes(), as_of=args.as_of,
+                       mapping=mapping)
     if result.as_of_missing:
         # No silent default: a file without an as-of date is not stamped with today. The exit code
         # stays validate's (check.py and scripts compare them); the JSON says nothing was stored.

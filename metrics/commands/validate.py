@@ -1,4 +1,4 @@
-"""``python -m metrics validate FILE [--province NAME] [--json] [--lang zh|en]``"""
+"""``python -m metrics validate FILE [--province NAME] [--as-of DATE] [--mapping FILE.yaml] [--json] [--lang zh|en]``"""
 from __future__ import annotations
 
 import argparse
@@ -16,10 +16,13 @@ def _date(text: str):
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
+    from ._common import add_mapping_argument
+
     p.add_argument("file", metavar="FILE", help="the .xlsx, .xlsm, .xls or .csv file to check")
     p.add_argument("--province", metavar="NAME", help="the province of the file when the file names none")
     p.add_argument("--as-of", metavar="YYYY-MM-DD", type=_date, dest="as_of",
                    help="the as-of date of the file when the file names none (never the upload day by default)")
+    add_mapping_argument(p)
     p.add_argument("--json", action="store_true", help="one JSON object: file, readable, province, as_of, items, rows, errors")
     p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the messages")
 
@@ -27,10 +30,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..i18n import t
     from ..ingest import read_file, result_records
-    from ._common import print_json, print_table
+    from ._common import load_mapping, print_json, print_table
 
-    result = read_file(args.file, province=args.province, as_of=args.as_of)
     lang = args.lang
+    mapping, failed = load_mapping(args.mapping, lang)
+    if failed:
+        return failed
+    result = read_file(args.file, province=args.province, as_of=args.as_of, mapping=mapping)
     if args.json:
         print_json(result_records(result, lang))
         return result.exit_code

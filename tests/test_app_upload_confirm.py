@@ -1,0 +1,142 @@
+"""The upload page asks and confirms (issue 12): a file naming no as-of date is stored only after the
+officer confirms one (pre-filled with a guess shown as a guess), and before any store the page says
+how many rows will be stored and which are skipped, and why."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ingest_files import item_row, register
+from metrics.i18n import t
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture()
+def app(tmp_path, monkeypatch):
+    """The dashboard on an empty store of its own (no sample data)."""
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'tracker.sqlite'}")
+    monkeypatch.setenv("TRACKER_SAMPLE_DATA", "off")
+    at = AppTest.from_file("../dashboard.py", default_timeout=120).run()
+    assert not at.exception
+    at.switch_page("app_pages/upload.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def texts(at: AppTest, kind: str) -> list[str]:
+    return [str(e.value) for e in getattr(at, kind)]
+
+
+def no_as_of_file() -> bytes:
+    """Three rows of 广东省 with no as-of date anywhere: two good, one with a bad date, and a 合计 row."""
+    total = ["合计", "", "", "", "", "", "", "", "", "", ""]
+    return register(item_row(名称="甲技术", 完成日期="2025-03-15"), item_row(名称="乙技术", 完成日期="2025-06-20"),
+                    item_row(名称="丙技术", 完成日期="不详"), total)
+
+
+def test_a_file_without_an_as_of_date_is_stored_only_after_the_officer_confirms_one(app):
+    app.file_uploader(key="upload_files").set_value(("进展.xlsx", no_as_of_file(), XLSX)).run()
+    assert not app.exception
+    assert t("app_upload_as_of_missing") in texts(app, "warning")
+    # The guess is the latest date in the file, said to be a guess; nothing can be stored yet.
+    assert t("app_upload_as_of_guess", date="2025年6月20日") in texts(app, "caption")
+    (date_input,) = [d for d in app.date_input if d.label == t("app_upload_as_of_label")]
+    assert date_input.value == dt.date(2025, 6, 20)
+    assert not any(b.label == t("app_upload_store") for b in app.button)
+    date_input.set_value(dt.date(2025, 6, 30)).run()
+    next(b for b in app.button if b.label == t("app_upload_as_of_confirm")).click().run()
+    assert not app.exception
+    assert t("app_upload_as_of_confirmed", date="2025年6月30日") in texts(app, "caption")
+    # Said plainly before storing: 2 rows stored, 2 skipped (the bad date and the 合计 row), each listed.
+    assert f"##### {t('app_upload_will_store', stored='2', skipped='2')}" in texts(app, "markdown")
+    (skipped,) = [d.value for d in app.dataframe if "原因" in d.value.columns]
+    assert skipped["Excel 行号"].tolist() == [4, 5]
+    assert skipped["工作表"].tolist() == ["成果清单", "成果清单"]
+    assert "日期" in skipped["原因"][0] and "合计" in skipped["原因"][1]
+    next(b for b in app.button if b.label == t("app_upload_store")).click().run()
+    assert not app.exception
+    assert any("已保存" in s for s in texts(app, "success"))
+    from metrics.store import Store
+
+    (sub,) = Store(app_url(app)).history()
+    assert str(sub["as_of"])[:10] == "2025-06-30"
+
+
+def app_url(app: AppTest) -> str:
+    """The store the app under test writes (its fixture's DATABASE_URL)."""
+    return os.environ["DATABASE_URL"]
+
+
+def test_the_page_says_in_english_what_will_be_stored(app):
+    app.session_state["lang"] = "en"
+    content = register(item_row(名称="甲技术"), item_row(名称="乙技术", 状态="拟认定", 完成日期=""))
+    app.file_uploader(key="upload_files").set_value(("广东省进展（截至2025年6月30日）.xlsx", content, XLSX)).run()
+    assert not app.exception
+    assert not [d for d in app.date_input if d.key != "as_of"]  # the file name dates it: nothing to ask
+    assert f"##### {t('app_upload_will_store', 'en', stored='2', skipped='0')}" in texts(app, "markdown")
+
+
+def unnamed_headers_file() -> bytes:
+    """A 领军企业 sheet whose name column is headed 企业全称 and with a 所属地市 column: not recognised."""
+    from ingest_files import xlsx
+
+    return xlsx({"领军企业": [["湖南省领军企业名单（截至2025年6月30日）"], ["企业全称", "认定时间", "所属地市"],
+                            ["甲公司", "2025-03-01", "长沙"], ["乙公司", "2025-04-01", "株洲"]]},
+                merged={"领军企业": ["A1:C1"]})
+
+
+def test_the_officer_maps_unknown_columns_once_and_the_profile_is_applied_to_the_next_upload(app, tmp_path):
+    from metrics.mapping import from_yaml, list_profiles, to_yaml
+    from metrics.store import Store
+
+    app.file_uploader(key="upload_files").set_value(("领军企业名单.xlsx", unnamed_headers_file(), XLSX)).run()
+    assert not app.exception
+    assert f"##### {t('app_upload_mapping_title')}" in texts(app, "markdown")
+    app.selectbox(key="map_kind_0_领军企业").set_value("items")
+    app.selectbox(key="map_0_领军企业_A").set_value("name")
+    app.selectbox(key="map_0_领军企业_C").set_value("ignore").run()
+    assert t("app_upload_mapping_preview", valid="2", invalid="0") in texts(app, "caption")  # the live preview
+    next(b for b in app.button if b.label == t("app_upload_mapping_save")).click().run()
+    assert not app.exception
+    (profile,) = list_profiles(Store(app_url(app)))
+    assert (profile.province, profile.sheets) == ("", {"领军企业": {"_kind": "items", "企业全称": "name",
+                                                                 "认定时间": "date", "所属地市": "ignore"}})
+    # Read again at once with the profile, named in a note: the title now gives province and as-of date.
+    assert t("app_upload_mapping_applied", profile=profile.name) in texts(app, "info")
+    assert f"##### {t('app_upload_will_store', stored='2', skipped='0')}" in texts(app, "markdown")
+    assert any(b.proto.label == t("app_upload_mapping_export") for b in app.get("download_button"))
+    # The next upload of the same shape (another quarter's file) is read with the profile, no step shown.
+    fresh = AppTest.from_file("../dashboard.py", default_timeout=120).run()
+    fresh.switch_page("app_pages/upload.py").run()
+    fresh.file_uploader(key="upload_files").set_value(("领军企业名单（二）.xlsx", unnamed_headers_file(), XLSX)).run()
+    assert not fresh.exception
+    assert t("app_upload_mapping_applied", profile=profile.name) in texts(fresh, "info")
+    assert f"##### {t('app_upload_mapping_title')}" not in texts(fresh, "markdown")
+    # The officer disagrees: the step comes back with the profile's choices, and saving changes it.
+    fresh.toggle(key="map_edit_0").set_value(True).run()
+    assert fresh.selectbox(key="map_0_领军企业_C").value == "ignore"
+    fresh.selectbox(key="map_0_领军企业_C").set_value("note").run()
+    next(b for b in fresh.button if b.label == t("app_upload_mapping_save")).click().run()
+    assert not fresh.exception
+    (changed,) = list_profiles(Store(app_url(app)))
+    assert changed.sheets["领军企业"]["所属地市"] == "note"
+    assert from_yaml(to_yaml(profile)) == profile
+
+
+def test_the_officer_names_the_metric_of_a_sheet_whose_name_and_columns_do_not(app):
+    """A sheet named 名单 with 单位名称 and 认定时间 only: the mapping step says which metric it holds."""
+    from ingest_files import xlsx
+
+    content = xlsx({"名单": [["广东省名单（截至2025年6月30日）"], ["单位名称", "认定时间"], ["甲公司", "2025-03-01"]]})
+    app.file_uploader(key="upload_files").set_value(("名单.xlsx", content, XLSX)).run()
+    assert not app.exception
+    app.selectbox(key="map_kind_0_名单").set_value("items").run()
+    app.selectbox(key="map_metric_0_名单").set_value("enterprise").run()
+    assert t("app_upload_mapping_preview", valid="1", invalid="0") in texts(app, "caption")
+    next(b for b in app.button if b.label == t("app_upload_mapping_save")).click().run()
+    assert not app.exception
+    assert f"##### {t('app_upload_will_store', stored='1', skipped='0')}" in texts(app, "markdown")
