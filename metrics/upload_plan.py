@@ -11,7 +11,6 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .model import IngestResult
-from .views import split_message
 
 PLAN_COLUMNS = ["sheet", "row", "reason"]
 
@@ -39,8 +38,7 @@ def store_plan(result: IngestResult, lang: str = "zh") -> StorePlan:
         key = (p.sheet or "", p.row)
         if key in seen:
             continue
-        message = (p.message_en or p.message) if lang == "en" else p.message
-        seen[key] = split_message(message or "", lang)[0].strip()
+        seen[key] = p.statement(lang).strip()  # the problem without its fix
     rows = pd.DataFrame([{"sheet": s, "row": r, "reason": m} for (s, r), m in seen.items()], columns=PLAN_COLUMNS)
     rows["row"] = rows["row"].astype("Int64")
     rows = rows.sort_values(["sheet", "row"], kind="stable", na_position="first").reset_index(drop=True)
