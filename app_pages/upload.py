@@ -340,4 +340,5 @@ def main(user) -> None:
 
 
 # The login check, header and banner first, at module level, as on every page (see test_app_pages).
-main(page_setup("app_page_upload", scoped=False))  # the user: None when accounts are off
+user = page_setup("app_page_upload", scoped=False)  # None when accounts are off
+main(user)
