@@ -73,12 +73,7 @@ with error_boundary("app_compare_heatmap"):
     st.subheader(t("app_compare_heatmap", lang))
     value = choice(st.radio, t("app_compare_value", lang), ["percent", "contribution_percent"], "compare_value",
                    lambda v: t(f"app_compare_value_{v}", lang), horizontal=True)
-    figure = charts.heatmap(progress, value=value, lang=lang)
-    figure.update_traces(x=[names.get(x, x) for x in figure.data[0].x] if figure.data else None,
-                         selector={"type": "heatmap"})
-    # Room for the subtitle above the metric labels on top, added to the height rather than taken from it.
-    figure.update_layout(margin={"t": 150}, height=(figure.layout.height or 300) + 70)
-    plot(figure, "compare_heatmap")
+    plot(charts.heatmap(progress, value=value, lang=lang), "compare_heatmap")
 
 with error_boundary("app_compare_ranking"):
     st.subheader(t("app_compare_ranking", lang))

@@ -9,6 +9,7 @@ subtitle, axis labels with units and hover values. Text comes from the translati
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,8 @@ def chart_style() -> dict[str, Any]:
 
 # Status words and colours, numbers and dates: the presentation layer (one home for each fact);
 # the names stay importable from here for the pages and reports.
-from .presentation import (fmt_date, fmt_number, is_missing, metric_name,  # noqa: E402,F401
+from .presentation import (deadline_sentence, fmt_count, fmt_date, fmt_number,  # noqa: E402,F401
+                           fmt_percent, fmt_value, is_missing, metric_name, region_name,
                            status_colour as status_color, status_label, year_of)
 
 
@@ -311,42 +313,145 @@ def breakdown_chart(progress: Any, metric: str, *, by: str = "direction", lang: 
     return _layout(fig, title, progress, lang, height=140 + 34 * len(rows))
 
 
-def heatmap_matrix(progress: Any, value: str = "percent", lang: str = "zh",
-                   catalog: Catalog | None = None) -> pd.DataFrame:
-    """Province × metric matrix of ``value`` (percent or contribution_percent), catalog order."""
-    catalog = catalog or load_catalog()
+def heatmap_rows(progress: Any, value: str = "percent") -> pd.DataFrame:
+    """The province row behind each heat-map cell: per region and metric the earliest deadline that has
+    a ``value`` (percent or contribution_percent), else the earliest deadline."""
     rows = progress.rows
     rows = rows[(rows["scope_type"] == "province") & (rows["kind"] != "qualitative")]
     if rows.empty:
-        return pd.DataFrame()
-    rows = rows.sort_values("deadline").drop_duplicates(["scope", "metric"])
+        return rows
+    rows = rows.assign(_empty=rows[value].isna()).sort_values(["_empty", "deadline"], kind="stable")
+    return rows.drop_duplicates(["scope", "metric"]).drop(columns="_empty")
+
+
+def _heatmap_grid(rows: pd.DataFrame, value: str, catalog: Catalog) -> pd.DataFrame:
+    """Region × metric pivot of ``value`` in catalog order (regions as in regions.yaml)."""
     m = rows.pivot(index="scope", columns="metric", values=value)
     order = [x.id for x in catalog.all_metrics if x.id in m.columns] + [c for c in m.columns
                                                                         if c not in catalog.metric_by_id]
     region_order = [r.name for r in catalog.regions if r.name in m.index] + [i for i in m.index
                                                                              if i not in catalog.region_by_name]
-    m = m.loc[region_order, order].astype(float)
-    return m.dropna(axis=1, how="all")
+    return m.loc[region_order, order].astype(float)
+
+
+def heatmap_matrix(progress: Any, value: str = "percent", lang: str = "zh",
+                   catalog: Catalog | None = None) -> pd.DataFrame:
+    """Province × metric matrix of ``value`` (percent or contribution_percent), catalog order."""
+    catalog = catalog or load_catalog()
+    rows = heatmap_rows(progress, value)
+    if rows.empty:
+        return pd.DataFrame()
+    return _heatmap_grid(rows, value, catalog).dropna(axis=1, how="all")
+
+
+# Percentage points ahead of or behind the time-elapsed pace at which a cell takes the scale's end colour.
+HEAT_CAP = 50.0
+
+
+def pace_position(row: Any) -> float:
+    """Where a target sits on the heat map's diverging scale, in percentage points from the time pace:
+    ahead > 0, behind < 0, clipped to ±HEAT_CAP. A target already reached sits at the "ahead" end and a
+    passed deadline at the end of its final result (met: ahead end, missed: behind end). NaN when the
+    target has no number."""
+    if is_missing(row["percent"]):
+        return float("nan")
+    if row["status"] == "met":
+        return HEAT_CAP
+    if bool(row["passed"]) or row["status"] == "missed":
+        return -HEAT_CAP
+    if is_missing(row["pace_percent"]):
+        return float("nan")
+    return float(max(-HEAT_CAP, min(HEAT_CAP, float(row["percent"]) - float(row["pace_percent"]))))
+
+
+def _heat_cell_text(row: Any, lang: str) -> str:
+    """A cell's own words: the percent, and for a passed deadline its final result under it."""
+    if is_missing(row["percent"]):
+        return ""
+    text = fmt_percent(row["percent"])
+    return f"{text}<br>{status_label(row['status'], lang)}" if bool(row["passed"]) else text
+
+
+def _heat_hover(row: Any, lang: str, catalog: Catalog) -> str:
+    """Region · metric, the deadline sentence, and for a live target the points ahead of or behind pace."""
+    head = f"{region_name(catalog, row['scope'], lang)} · {metric_name(row, lang)}"
+    if is_missing(row["percent"]):
+        return f"{head}<br>{no_number_note(row, lang)}"
+    unit = unit_label(catalog, row["metric"], row["unit"], lang)
+    lines = [head, deadline_sentence(row, lang, unit)]
+    if not bool(row["passed"]) and not is_missing(row["pace_percent"]):
+        gap = float(row["percent"]) - float(row["pace_percent"])
+        key = "chart_heat_hover_ahead" if gap >= 0 else "chart_heat_hover_behind"
+        lines.append(t(key, lang, percent=fmt_percent(row["percent"]), pace=fmt_percent(row["pace_percent"]),
+                       points=fmt_number(abs(gap))))
+    return "<br>".join(lines)
+
+
+def _heat_colourbar(value: str, lang: str) -> dict[str, Any]:
+    """The legend of the colours, in words: behind / on pace / ahead (and what a passed target shows)."""
+    if value != "percent":
+        return {"title": {"text": t("chart_heat_contribution_scale", lang)}}
+    cap = fmt_number(HEAT_CAP)
+    half = fmt_number(HEAT_CAP / 2)
+    return {"title": {"text": t("chart_heat_scale_title", lang), "side": "top"}, "len": 1.0, "y": 0.5,
+            "tickvals": [-HEAT_CAP, -HEAT_CAP / 2, 0, HEAT_CAP / 2, HEAT_CAP],
+            "ticktext": [t("chart_heat_behind_end", lang, points=cap), t("chart_heat_behind", lang, points=half),
+                         t("chart_heat_on_pace", lang), t("chart_heat_ahead", lang, points=half),
+                         t("chart_heat_ahead_end", lang, points=cap)]}
 
 
 def heatmap(progress: Any, *, value: str = "percent", lang: str = "zh", catalog: Catalog | None = None) -> go.Figure:
-    """Province × metric heat map of percent of target, or of contribution to the national target."""
+    """Province × metric heat map.
+
+    ``value="percent"``: each cell shows the percent of target and is coloured on a diverging scale
+    centred on the time-elapsed pace (behind: vermillion, on pace: light grey, ahead: blue); a passed
+    deadline is coloured by its final result (met: the blue end, missed: the vermillion end) and says
+    it. Regions without any target with a number are left out and counted in a note.
+    ``value="contribution_percent"``: each region's share of the national target, sequential scale.
+    """
     catalog = catalog or load_catalog()
-    m = heatmap_matrix(progress, value, lang, catalog)
+    rows = heatmap_rows(progress, value)
     fig = go.Figure()
-    if m.empty:
+    grid = pd.DataFrame() if rows.empty else _heatmap_grid(rows, value, catalog)
+    shown = grid.dropna(axis=1, how="all").dropna(axis=0, how="all") if len(grid) else grid
+    if shown.empty:
         return _layout(fig, t("chart_no_data", lang), progress, lang, height=260)
-    xs = [catalog.label("metric", c, lang) for c in m.columns]
-    ys = [catalog.label("province", p, lang) for p in m.index]
-    text = [[fmt_number(v) for v in row] for row in m.to_numpy()]
-    fig.add_trace(go.Heatmap(z=m.to_numpy(), x=xs, y=ys, text=text, texttemplate="%{text}",
-                             colorscale=chart_style()["heatmap_scale"], zmin=0,
-                             colorbar={"title": {"text": "%"}}, xgap=1, ygap=1,
-                             hovertemplate=f"%{{y}} · %{{x}}: %{{z:.1f}}%<extra></extra>"))
-    fig.update_xaxes(title_text=t("chart_metric_axis", lang), side="top")
+    cell = {(r["scope"], r["metric"]): r for _, r in rows.iterrows()}
+    cells = [[cell.get((p, m)) for m in shown.columns] for p in shown.index]
+    names = {m: metric_name(cell[next(p for p in shown.index if (p, m) in cell), m], lang) for m in shown.columns}
+    # Column labels on top wrap onto lines of a few words instead of tilting over the title.
+    xs = ["<br>".join(textwrap.wrap(names[m], 20)) or names[m] for m in shown.columns]
+    ys = [region_name(catalog, p, lang) for p in shown.index]
+    empty_hover = t("chart_no_target_set", lang)
+    hover = [[empty_hover if r is None else _heat_hover(r, lang, catalog) for r in row] for row in cells]
+    if value == "percent":
+        z = [[float("nan") if r is None else pace_position(r) for r in row] for row in cells]
+        text = [["" if r is None else _heat_cell_text(r, lang) for r in row] for row in cells]
+        style = chart_style()["heatmap_diverging"]
+        # The scale runs a little past ±HEAT_CAP (flat at the ends) so the end ticks' words sit inside the bar.
+        end = HEAT_CAP / (2 * HEAT_CAP * 1.1)
+        scale = {"colorscale": [[0.0, style["behind"]], [0.5 - end, style["behind"]], [0.5, style["on_pace"]],
+                                [0.5 + end, style["ahead"]], [1.0, style["ahead"]]],
+                 "zmin": -HEAT_CAP * 1.1, "zmax": HEAT_CAP * 1.1, "zmid": 0}
+    else:
+        z = shown.to_numpy()
+        text = [[fmt_number(v) for v in row] for row in z]
+        scale = {"colorscale": chart_style()["heatmap_scale"], "zmin": 0}
+    fig.add_trace(go.Heatmap(z=z, x=xs, y=ys, text=text, texttemplate="%{text}", customdata=hover, **scale,
+                             colorbar=_heat_colourbar(value, lang), xgap=1, ygap=1, hoverongaps=False,
+                             hovertemplate="%{customdata}<extra></extra>"))
+    fig.update_xaxes(title_text=t("chart_metric_axis", lang), side="top", tickangle=0)
     fig.update_yaxes(title_text=t("chart_province_axis", lang), autorange="reversed")
+    left_out = len(grid.index) - len(shown.index)
+    if left_out:
+        fig.add_annotation(text=t(f"chart_heat_left_out_{value}", lang, n=left_out), xref="paper", yref="paper",
+                           x=0, y=0, yshift=-36, xanchor="left", yanchor="top", showarrow=False,
+                           font={"size": 11, "color": "#444444"})
     title = t(f"chart_heatmap_{value}_title", lang)
-    return _layout(fig, title, progress, lang, height=160 + 24 * len(ys))
+    _layout(fig, title, progress, lang, height=max(420, 260 + 30 * len(ys)))
+    # Room for the subtitle above the metric labels on top, and for the note under the grid.
+    fig.update_layout(margin={"t": 150, "b": 70 if left_out else 30})
+    return fig
 
 
 def ranking_rows(progress: Any, metric: str) -> pd.DataFrame:
@@ -357,26 +462,48 @@ def ranking_rows(progress: Any, metric: str) -> pd.DataFrame:
     return rows.sort_values(["actual", "scope"], ascending=[False, True]).reset_index(drop=True)
 
 
+def is_money(kind: Any, unit: Any) -> bool:
+    """A money figure: a value metric counted in 亿元 (worded by presentation.fmt_money)."""
+    return kind == "value" and str(unit) in ("亿元", "100 million yuan")
+
+
+def amount_axis(kind: Any, unit: str, lang: str) -> tuple[str, float]:
+    """The title of an axis of cumulative figures and the factor its 亿元 values are drawn at:
+    累计金额（亿元） / Cumulative amount (billion yuan, values ÷ 10) for money, 累计数量（项） /
+    Cumulative count (technologies) for counts, 累计值 / Cumulative value otherwise."""
+    if is_money(kind, unit):
+        factor = 0.1 if lang == "en" else 1.0
+        return t("chart_amount_axis", lang), factor
+    key = "chart_count_axis_unit" if kind == "count" else "chart_value_axis_unit"
+    return t(key, lang, unit=unit), 1.0
+
+
 def ranking_chart(progress: Any, metric: str, *, lang: str = "zh", catalog: Catalog | None = None) -> go.Figure:
-    """Provinces ranked by their counted items of one metric, coloured by status, with contribution."""
+    """Provinces ranked by their counted items (or amount) of one metric, coloured by status, with contribution."""
     catalog = catalog or load_catalog()
     rows = ranking_rows(progress, metric)
     fig = go.Figure()
-    m = catalog.metric_by_id.get(metric)
-    name = m.name(lang) if m else metric
     if rows.empty:
         return _layout(fig, t("chart_no_data", lang), progress, lang, height=260)
+    name = metric_name(rows.iloc[0], lang)
+    kind = rows["kind"].iloc[0]
     unit = unit_label(catalog, metric, rows["unit"].iloc[0], lang)
-    labels = [catalog.label("province", p, lang) for p in rows["scope"]]
-    hovers = [t("chart_hover_rank", lang, rank=i + 1, actual=fmt_number(r["actual"]), unit=unit,
-                contribution=fmt_number(r["contribution_percent"]), status=status_label(r["status"], lang))
-              for i, (_, r) in enumerate(rows.iterrows())]
-    fig.add_trace(go.Bar(x=list(rows["actual"]), y=labels, orientation="h",
+    axis, factor = amount_axis(kind, rows["unit"].iloc[0] if is_money(kind, rows["unit"].iloc[0]) else unit, lang)
+    labels = [region_name(catalog, p, lang) for p in rows["scope"]]
+    hovers = []
+    for i, (_, r) in enumerate(rows.iterrows()):
+        figure = fmt_value(r["actual"], kind, unit if not is_money(kind, r["unit"]) else r["unit"], lang)
+        key = "chart_hover_rank_value" if is_missing(r["contribution_percent"]) else "chart_hover_rank_share"
+        hovers.append(t(key, lang, rank=i + 1, actual=figure, contribution=fmt_number(r["contribution_percent"]),
+                        status=status_label(r["status"], lang)))
+    xs = [0.0 if is_missing(v) else float(v) * factor for v in rows["actual"]]
+    fig.add_trace(go.Bar(x=xs, y=labels, orientation="h",
                          marker_color=[status_color(s) for s in rows["status"]], showlegend=False,
-                         text=[fmt_number(v) for v in rows["actual"]], textposition="outside", cliponaxis=False,
+                         text=[fmt_count(v) if kind == "count" else fmt_number(v, 2) for v in xs],
+                         textposition="outside", cliponaxis=False,
                          customdata=hovers, hovertemplate="%{y}: %{customdata}<extra></extra>"))
     _status_legend(fig, list(rows["status"]), lang)
-    fig.update_xaxes(title_text=f"{t('chart_count_axis', lang)} ({unit})", rangemode="tozero")
+    fig.update_xaxes(title_text=axis, rangemode="tozero")
     fig.update_yaxes(autorange="reversed")
     return _layout(fig, t("chart_ranking_title", lang, metric=name), progress, lang, height=160 + 24 * len(rows))
 
