@@ -241,6 +241,29 @@ def latest_pairs(history: list[dict[str, Any]]) -> list[tuple[dict[str, Any], di
     return sorted(pairs, key=lambda p: (str(p[1].get("uploaded_at")), p[1].get("id")), reverse=True)
 
 
+def latest_two(history: list[dict[str, Any]], province: str) -> tuple[int, int] | None:
+    """(older, newer) ids of the two latest submissions of ``province``, by upload time: the default pair
+    of 比较两次报送. Deleted ones count only when fewer than two others exist; None with fewer than two."""
+    mine = [h for h in history or [] if str(h.get("province")) == province]
+    kept = [h for h in mine if h.get("state") != "deleted"]
+    pool = sorted(kept if len(kept) >= 2 else mine, key=lambda h: (str(h.get("uploaded_at")), h.get("id")))
+    return (pool[-2]["id"], pool[-1]["id"]) if len(pool) >= 2 else None
+
+
+def diff_provinces(history: list[dict[str, Any]]) -> list[str]:
+    """Provinces with two or more submissions (so two can be compared), the latest upload's first."""
+    newest = sorted(history or [], key=lambda h: (str(h.get("uploaded_at")), h.get("id")), reverse=True)
+    counts: dict[str, int] = {}
+    for h in newest:
+        counts[str(h.get("province"))] = counts.get(str(h.get("province")), 0) + 1
+    return [p for p in dict.fromkeys(str(h.get("province")) for h in newest) if counts[p] >= 2]
+
+
+def short_hash(sha256: Any) -> str:
+    """The first 12 hex digits of a file's SHA-256 (enough to tell two files apart at a glance)."""
+    return "" if sha256 is None or (isinstance(sha256, float) and math.isnan(sha256)) else str(sha256)[:12]
+
+
 # ---- uploads --------------------------------------------------------------------------------
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # What the uploader offers; the file's content is checked again by ingest (magic bytes, zip bombs).

@@ -108,3 +108,46 @@ def test_the_gaps_items_table_shows_the_first_rows_and_offers_the_full_list(larg
     # 9,300 items are counted at the national scope; no table on the page carries more than the first 200.
     assert max(len(d.value) for d in at.dataframe) == FIRST_ROWS
     assert t("app_table_first_rows", "zh", rows=FIRST_ROWS) in rendered_text(at)
+
+
+@pytest.fixture(scope="module")
+def history_url(tmp_path_factory) -> str:
+    """广东省 uploaded three times (ids 1, 2, 4), 江苏省 twice (3, 5): the latest upload is 江苏省's."""
+    from metrics.store import Store
+    from store_fixtures import make_result
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('history') / 'tracker.sqlite'}"
+    s = Store(url)
+    for i, (province, who) in enumerate([("广东省", "gd_a"), ("广东省", "gd_b"), ("江苏省", "js_a"),
+                                         ("广东省", "gd_c"), ("江苏省", "")]):
+        s.save_submission(make_result(province, [f"成果{i}{k}" for k in range(i + 1)], file=f"f{i}.xlsx"),
+                          f"file {i}".encode(), f"f{i}.xlsx", uploader=who)
+    return url
+
+
+def test_compare_two_submissions_defaults_to_the_latest_two_of_one_region_with_uploader_and_hash(
+        history_url, monkeypatch):
+    import hashlib
+
+    at = open_app(history_url, monkeypatch)
+    at.switch_page("app_pages/history.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    # National view: the region with the latest upload, and its two latest submissions.
+    assert at.selectbox(key="history_diff_province__zh").value == "江苏省"
+    assert (at.selectbox(key="history_diff_a__江苏省__zh").value, at.selectbox(key="history_diff_b__江苏省__zh").value) \
+        == (3, 5)
+    captions = [c.value for c in at.caption]
+    sha = hashlib.sha256(b"file 3").hexdigest()[:12]  # submission 4 is the fourth file
+    assert f"上传人：未记录 · 上传时间：" in "\n".join(captions)
+    assert any(c.startswith("上传人：js_a · ") and c.endswith(hashlib.sha256(b"file 2").hexdigest()[:12])
+               for c in captions)
+    at.selectbox(key="history_diff_province__zh").select("广东省").run()
+    assert (at.selectbox(key="history_diff_a__广东省__zh").value, at.selectbox(key="history_diff_b__广东省__zh").value) \
+        == (2, 4)
+    assert any(c.startswith("上传人：gd_c · ") and c.endswith(f"文件指纹：{sha}") for c in at.caption.values)
+    # A region's page compares its own two latest, in English too, with the same choice kept.
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="history_diff_b__广东省__en").value == 4
+    assert any(c.startswith("Uploaded by gd_c · at ") and c.endswith(f"file hash {sha}") for c in at.caption.values)
