@@ -5,7 +5,7 @@ import streamlit as st
 
 from app_support import data, figures
 from app_support.errors import error_boundary
-from app_support.session import choice, current_as_of, current_lang
+from app_support.session import choice, choices, current_as_of, current_lang
 from app_support.tiles import draw_tile_map
 from app_support.ui import page_header, plot, sample_banner, translated
 from metrics import charts, views
@@ -34,8 +34,9 @@ def draw_side_by_side(progress, province_rows, lang: str) -> None:
     """Every target of the regions the user picks (two or more), as a table and as a chart."""
     st.subheader(t("side_by_side", lang))
     with_data = list(dict.fromkeys(province_rows["scope"]))
-    picked = st.multiselect(t("side_by_side_pick", lang), with_data, default=default_regions(progress),
-                            format_func=lambda r: catalog.label("province", r, lang), key=f"side_by_side__{lang}")
+    # The picked regions are stored by canonical name, so switching the language keeps them.
+    picked = choices(t("side_by_side_pick", lang), with_data, "side_by_side",
+                     lambda r: catalog.label("province", r, lang), default_regions(progress))
     if len(picked) < 2:
         st.caption(t("side_by_side_hint", lang))
         return
