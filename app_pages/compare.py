@@ -61,7 +61,7 @@ if province_rows.empty:
     st.info(t("app_no_data", lang))
     st.stop()
 # Custom metrics of a province's own plan are named in its workbook, not in the catalog.
-names = views.custom_metric_names(data.dataset().targets)
+names = views.custom_metric_names(data.dataset().targets, lang)
 
 with error_boundary("tile_title"):
     draw_tile_map(progress, list(dict.fromkeys(province_rows["metric"])), lang, "compare",

@@ -16,7 +16,7 @@ import pandas as pd
 from .charts import fmt_number
 from .i18n import t
 from .model import Problem, SheetCount
-from .presentation import deadline_sentence, metric_name
+from .presentation import deadline_sentence, metric_name, provincial_metric_name
 
 
 # ---- target cards -----------------------------------------------------------------------------
@@ -319,7 +319,7 @@ def first_numeric_target(choices: list[dict[str, Any]]) -> int:
 
 def target_choice_label(row: dict[str, Any], lang: str = "zh") -> str:
     """"name (deadline year)" for a target picker."""
-    name = row["name_en"] if lang == "en" and row.get("name_en") else row["name_zh"]
+    name = metric_name(row, lang)
     year = pd.Timestamp(row["deadline"]).year if not pd.isna(row.get("deadline")) else ""
     return f"{name} ({year})" if year else str(name)
 
@@ -456,9 +456,11 @@ def overlay_table(catalog: Any, targets: pd.DataFrame, lang: str = "zh",
     return pd.DataFrame([rows[k] for k in keys], columns=["metric", "unit", "year", national_label, *columns]).fillna("")
 
 
-def custom_metric_names(targets: pd.DataFrame) -> dict[str, str]:
-    """custom_… metric id -> the name the province gave it in its 目标设定 sheet."""
+def custom_metric_names(targets: pd.DataFrame, lang: str = "zh") -> dict[str, str]:
+    """custom_… metric id -> its name in ``lang``: the name the province gave it in its 目标设定 sheet,
+    in English "Provincial metric: <that name>" (``presentation.provincial_metric_name``)."""
     if targets.empty:
         return {}
     custom = targets[targets["metric"].astype("string").str.startswith("custom_", na=False)]
-    return {str(m): str(n) for m, n in zip(custom["metric"], custom["name_zh"]) if isinstance(n, str) and n}
+    return {str(m): provincial_metric_name(str(n), lang) for m, n in zip(custom["metric"], custom["name_zh"])
+            if isinstance(n, str) and n}

@@ -191,3 +191,16 @@ def test_evidence_is_listed_best_level_first(catalog):
 ])
 def test_report_file_names_say_scope_date_and_language(scope, lang, fmt, expected):
     assert views.report_filename(scope, dt.date(2025, 6, 30), lang, fmt) == expected
+
+
+def test_custom_metric_names_are_said_in_the_reader_language():
+    import pandas as pd
+
+    from metrics import views
+
+    targets = pd.DataFrame({"metric": ["custom_de7a6236", "tech"], "name_zh": ["科技园区和先导区", "前沿关键核心技术"]})
+    assert views.custom_metric_names(targets) == {"custom_de7a6236": "科技园区和先导区"}
+    assert views.custom_metric_names(targets, "en") == {"custom_de7a6236": "Provincial metric: 科技园区和先导区"}
+    row = {"name_zh": "科技园区和先导区", "name_en": "Provincial metric: 科技园区和先导区", "deadline": "2026-12-31"}
+    assert views.target_choice_label(row, "en") == "Provincial metric: 科技园区和先导区 (2026)"
+    assert views.target_choice_label(row, "zh") == "科技园区和先导区 (2026)"
