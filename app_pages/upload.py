@@ -47,6 +47,7 @@ with error_boundary("app_upload_templates"):
 # ---- upload and validation report ---------------------------------------------------------------
 st.subheader(t("app_upload_files", lang))
 limit = max_upload_bytes()
+st.caption(t("app_upload_widget_note", lang, mb=limit // 2**20))  # the uploader's own texts are English only
 files = st.file_uploader(t("app_upload_files_label", lang, mb=limit // 2**20), type=list(views.UPLOAD_TYPES),
                          accept_multiple_files=True, key="upload_files", help=t("app_upload_files_help", lang))
 

@@ -151,3 +151,15 @@ def test_compare_two_submissions_defaults_to_the_latest_two_of_one_region_with_u
     assert not at.exception
     assert at.selectbox(key="history_diff_b__广东省__en").value == 4
     assert any(c.startswith("Uploaded by gd_c · at ") and c.endswith(f"file hash {sha}") for c in at.caption.values)
+
+
+def test_the_uploader_has_our_own_caption_in_the_chosen_language(empty_url, monkeypatch):
+    at = open_app(empty_url, monkeypatch)
+    at.switch_page("app_pages/upload.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "把文件拖到下面的框里，或点击框内的按钮选择文件；每个文件不超过 50 MB（框内的英文提示是上传组件自带的，意思相同）。" \
+        in at.caption.values
+    at.session_state["lang"] = "en"
+    at.run()
+    assert "Drag the files into the box below, or click its button to choose them; each file up to 50 MB." \
+        in at.caption.values
