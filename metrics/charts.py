@@ -420,7 +420,7 @@ def heatmap(progress: Any, *, value: str = "percent", lang: str = "zh", catalog:
     cells = [[cell.get((p, m)) for m in shown.columns] for p in shown.index]
     names = {m: metric_name(cell[next(p for p in shown.index if (p, m) in cell), m], lang) for m in shown.columns}
     # Column labels on top wrap onto lines of a few words instead of tilting over the title.
-    xs = ["<br>".join(textwrap.wrap(names[m], 20)) or names[m] for m in shown.columns]
+    xs = ["<br>".join(textwrap.wrap(names[m], 12)) or names[m] for m in shown.columns]
     ys = [region_name(catalog, p, lang) for p in shown.index]
     empty_hover = t("chart_no_target_set", lang)
     hover = [[empty_hover if r is None else _heat_hover(r, lang, catalog) for r in row] for row in cells]

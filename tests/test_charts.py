@@ -201,7 +201,7 @@ def test_heatmap_colours_a_passed_deadline_by_its_final_result():
     assert cells[("广东省", "前沿关键核心技术")] == (-charts.HEAT_CAP, "75%<br>未完成")
     assert cells[("江苏省", "标志性产品")] == (charts.HEAT_CAP, "100%<br>已达标")
     en = _cells(charts.heatmap(progress, value="percent", lang="en"))
-    assert en[("Guangdong", "Frontier key core<br>technologies")][1] == "75%<br>Missed"
+    assert en[("Guangdong", "Frontier key<br>core<br>technologies")][1] == "75%<br>Missed"
 
 
 def test_ranking_axis_says_money_as_money_and_counts_with_their_unit(case):
