@@ -9,7 +9,7 @@ subtitle, axis labels with units and hover values. Text comes from the translati
 from __future__ import annotations
 
 import datetime as dt
-import textwrap
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -364,6 +364,38 @@ def pace_position(row: Any) -> float:
     return float(max(-HEAT_CAP, min(HEAT_CAP, float(row["percent"]) - float(row["pace_percent"]))))
 
 
+_WIDE_CHARS = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
+_WIDE = re.compile(f"[{_WIDE_CHARS}]+")
+_TOKEN = re.compile(f"(\\s*)([{_WIDE_CHARS}]+|[^\\s{_WIDE_CHARS}]+)")
+
+
+def _pieces(token: str, width: int) -> list[str]:
+    """A run of Chinese characters too wide for one line, cut into equal pieces (前沿关键 / 核心技术)."""
+    if not _WIDE.fullmatch(token) or 2 * len(token) <= width:
+        return [token]
+    n = -(-2 * len(token) // width)
+    size = -(-len(token) // n)
+    return [token[i:i + size] for i in range(0, len(token), size)]
+
+
+def wrap_label(text: str, width: int = 12) -> str:
+    """A label broken onto lines of at most ``width`` columns (a Chinese character takes two) with <br>:
+    at spaces between words, and a run of Chinese characters kept whole when it fits on a line, else
+    cut into equal pieces; never cut short."""
+    lines: list[str] = []
+    line, used = "", 0
+    for space, token in _TOKEN.findall(str(text)):
+        for i, piece in enumerate(_pieces(token, width)):
+            size = 2 * len(piece) if _WIDE.fullmatch(piece) else len(piece)
+            gap = " " if space and line and i == 0 else ""
+            if line and (i > 0 or used + len(gap) + size > width):
+                lines.append(line)
+                line, used = piece, size
+            else:
+                line, used = line + gap + piece, used + len(gap) + size
+    return "<br>".join([*lines, line]) if line or lines else str(text)
+
+
 def _heat_cell_text(row: Any, lang: str) -> str:
     """A cell's own words: the percent, and for a passed deadline its final result under it."""
     if is_missing(row["percent"]):
@@ -420,7 +452,7 @@ def heatmap(progress: Any, *, value: str = "percent", lang: str = "zh", catalog:
     cells = [[cell.get((p, m)) for m in shown.columns] for p in shown.index]
     names = {m: metric_name(cell[next(p for p in shown.index if (p, m) in cell), m], lang) for m in shown.columns}
     # Column labels on top wrap onto lines of a few words instead of tilting over the title.
-    xs = ["<br>".join(textwrap.wrap(names[m], 12)) or names[m] for m in shown.columns]
+    xs = [wrap_label(names[m]) for m in shown.columns]
     ys = [region_name(catalog, p, lang) for p in shown.index]
     empty_hover = t("chart_no_target_set", lang)
     hover = [[empty_hover if r is None else _heat_hover(r, lang, catalog) for r in row] for row in cells]
@@ -450,7 +482,7 @@ def heatmap(progress: Any, *, value: str = "percent", lang: str = "zh", catalog:
     title = t(f"chart_heatmap_{value}_title", lang)
     _layout(fig, title, progress, lang, height=max(420, 260 + 30 * len(ys)))
     # Room for the subtitle above the metric labels on top, and for the note under the grid.
-    fig.update_layout(margin={"t": 150, "b": 70 if left_out else 30})
+    fig.update_layout(margin={"t": 175, "b": 70 if left_out else 30})
     return fig
 
 

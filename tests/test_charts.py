@@ -84,7 +84,7 @@ def test_heatmap_and_ranking_show_each_province_share(case):
     _, progress = case
     fig = charts.heatmap(progress, value="contribution_percent", lang="zh")
     hm = fig.data[0]
-    z = dict(zip(hm.y, [row[list(hm.x).index("前沿关键核心技术")] for row in hm.z]))
+    z = dict(zip(hm.y, [row[list(hm.x).index(charts.wrap_label("前沿关键核心技术"))] for row in hm.z]))
     assert z == {"江苏省": pytest.approx(1.0), "广东省": pytest.approx(3.0)}
     rank = charts.ranking_chart(progress, "tech", lang="en").data[0]
     assert list(rank.y) == ["Guangdong", "Jiangsu"] or list(rank.y)[:2] == [
@@ -166,7 +166,9 @@ def _with_targets(as_of):
 
 def _cells(fig):
     hm = fig.data[0]
-    return {(y, x): (z, txt) for y, zr, tr in zip(hm.y, hm.z, hm.text) for x, z, txt in zip(hm.x, zr, tr)}
+    # keyed by the column's name unwrapped
+    return {(y, x.replace("<br>", " " if x.isascii() else "")): (z, txt)
+            for y, zr, tr in zip(hm.y, hm.z, hm.text) for x, z, txt in zip(hm.x, zr, tr)}
 
 
 def test_heatmap_diverges_around_the_pace_and_says_what_the_colours_mean():
@@ -186,7 +188,7 @@ def test_heatmap_diverges_around_the_pace_and_says_what_the_colours_mean():
     assert hm.colorbar.title.text == "相对时间进度"
     assert "上海市" not in hm.y  # no target with a number: left out, and said
     assert fig.layout.annotations[0].text == "另有 1 个地区未设定可计算完成比例的数值目标，未列出。"
-    hover = dict(zip(hm.y, [row[list(hm.x).index("前沿关键核心技术")] for row in hm.customdata]))
+    hover = dict(zip(hm.y, [row[list(hm.x).index("前沿关键<br>核心技术")] for row in hm.customdata]))
     assert "落后 64.2 个百分点" in hover["江苏省"]
     en = charts.heatmap(progress, value="percent", lang="en").data[0]
     assert en.colorbar.title.text == "Against the time-elapsed pace"
@@ -201,7 +203,7 @@ def test_heatmap_colours_a_passed_deadline_by_its_final_result():
     assert cells[("广东省", "前沿关键核心技术")] == (-charts.HEAT_CAP, "75%<br>未完成")
     assert cells[("江苏省", "标志性产品")] == (charts.HEAT_CAP, "100%<br>已达标")
     en = _cells(charts.heatmap(progress, value="percent", lang="en"))
-    assert en[("Guangdong", "Frontier key<br>core<br>technologies")][1] == "75%<br>Missed"
+    assert en[("Guangdong", "Frontier key core technologies")][1] == "75%<br>Missed"
 
 
 def test_ranking_axis_says_money_as_money_and_counts_with_their_unit(case):
@@ -221,3 +223,14 @@ def test_ranking_axis_says_money_as_money_and_counts_with_their_unit(case):
     assert list(en.data[0].x) == pytest.approx([44.56, 12.0]) and list(en.data[0].text) == ["44.56", "12"]
     assert en.data[0].customdata[0].startswith("Rank 1, 44.56 billion yuan, status: ")
     assert "None" not in " ".join(en.data[0].customdata) and "%" not in en.data[0].customdata[0]
+
+
+@pytest.mark.parametrize("text, wrapped", [
+    ("Frontier key core technologies", "Frontier key<br>core<br>technologies"),
+    ("前沿关键核心技术", "前沿关键<br>核心技术"),  # a Chinese character takes two columns
+    ("未来产业规模", "未来产业规模"),
+    ("Provincial metric: 科技园区和先导区", "Provincial<br>metric:<br>科技园区<br>和先导区"),
+])
+def test_heat_map_labels_wrap_and_are_never_cut(text, wrapped):
+    assert charts.wrap_label(text) == wrapped
+    assert charts.wrap_label(text).replace("<br>", "").replace(" ", "") == text.replace(" ", "")
