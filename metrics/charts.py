@@ -537,7 +537,10 @@ def ranking_chart(progress: Any, metric: str, *, lang: str = "zh", catalog: Cata
     _status_legend(fig, list(rows["status"]), lang)
     fig.update_xaxes(title_text=axis, rangemode="tozero")
     fig.update_yaxes(autorange="reversed")
-    return _layout(fig, t("chart_ranking_title", lang, metric=name), progress, lang, height=160 + 24 * len(rows))
+    _layout(fig, t("chart_ranking_title", lang, metric=name), progress, lang, height=190 + 24 * len(rows))
+    # The status legend below the axis title, never over it.
+    fig.update_layout(legend={"yref": "container", "y": 0.01, "yanchor": "bottom"}, margin={"b": 85})
+    return fig
 
 
 def level_counts(progress: Any, kind: str = "goals") -> pd.DataFrame:
