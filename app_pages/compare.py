@@ -20,8 +20,16 @@ def ranking_table(progress, metric: str, lang: str):
     """The ranking as the reader reads it: region names in the language, a missing target or percent
     as "–" (never None), numbers with their unit's wording."""
     ranked = charts.ranking_rows(progress, metric)
-    as_text = {c: [views.percent_text(v) if "percent" in c else (charts.fmt_number(v) or "–") for v in ranked[c]]
-               for c in ("actual", "target", "percent", "contribution_percent") if c in ranked.columns}
+    units = [charts.unit_label(catalog, metric, u, lang) if not charts.is_money(k, u) else u
+             for k, u in zip(ranked["kind"], ranked["unit"])]
+
+    def figure(v, kind, unit):  # money as fmt_money words it (亿元 / billion yuan), counts whole
+        return charts.fmt_value(v, kind, unit, lang) or "–"
+
+    as_text = {c: [views.percent_text(v) for v in ranked[c]] for c in ("percent", "contribution_percent")
+               if c in ranked.columns}
+    as_text.update({c: [figure(v, k, u) for v, k, u in zip(ranked[c], ranked["kind"], units)]
+                    for c in ("actual", "target") if c in ranked.columns})
     table = ranked.assign(rank=range(1, len(ranked) + 1),
                           scope=[catalog.label("province", p, lang) for p in ranked["scope"]],
                           status=[charts.status_label(s, lang) for s in ranked["status"]], **as_text)

@@ -163,3 +163,21 @@ def test_the_uploader_has_our_own_caption_in_the_chosen_language(empty_url, monk
     at.run()
     assert "Drag the files into the box below, or click its button to choose them; each file up to 50 MB." \
         in at.caption.values
+
+
+def test_the_ranking_says_money_as_money_in_both_languages(sample_url, monkeypatch):
+    at = open_app(sample_url, monkeypatch, samples=True)
+    at.session_state["compare_metric"] = "industry_scale"
+    at.session_state["lang"] = "en"
+    at.switch_page("app_pages/compare.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    def ranking(lang: str):
+        return next(d.value for d in at.dataframe if t("app_col_rank", lang) in d.value.columns)
+
+    table = ranking("en")
+    assert list(table["Actual"])[:2] == ["82.56 billion yuan", "72.59 billion yuan"]
+    assert "70 billion yuan" in list(table["Target"]) and "None" not in table.to_string()
+    at.session_state["lang"] = "zh"
+    at.run()
+    table = ranking("zh")
+    assert list(table[t("app_col_actual", "zh")])[:2] == ["825.6 亿元", "725.9 亿元"]
