@@ -518,13 +518,14 @@ def ranking_chart(progress: Any, metric: str, *, lang: str = "zh", catalog: Cata
     if rows.empty:
         return _layout(fig, t("chart_no_data", lang), progress, lang, height=260)
     name = metric_name(rows.iloc[0], lang)
-    kind = rows["kind"].iloc[0]
-    unit = unit_label(catalog, metric, rows["unit"].iloc[0], lang)
-    axis, factor = amount_axis(kind, rows["unit"].iloc[0] if is_money(kind, rows["unit"].iloc[0]) else unit, lang)
+    kind, raw_unit = rows["kind"].iloc[0], rows["unit"].iloc[0]
+    # Money keeps its 亿元 unit so fmt_value words it (billion yuan in English); counts take their label.
+    unit = raw_unit if is_money(kind, raw_unit) else unit_label(catalog, metric, raw_unit, lang)
+    axis, factor = amount_axis(kind, unit, lang)
     labels = [region_name(catalog, p, lang) for p in rows["scope"]]
     hovers = []
     for i, (_, r) in enumerate(rows.iterrows()):
-        figure = fmt_value(r["actual"], kind, unit if not is_money(kind, r["unit"]) else r["unit"], lang)
+        figure = fmt_value(r["actual"], kind, unit, lang)
         key = "chart_hover_rank_value" if is_missing(r["contribution_percent"]) else "chart_hover_rank_share"
         hovers.append(t(key, lang, rank=i + 1, actual=figure, contribution=fmt_number(r["contribution_percent"]),
                         status=status_label(r["status"], lang)))
