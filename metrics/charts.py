@@ -152,21 +152,28 @@ def bullet_chart(progress: Any, metric: str, *, scope_type: str = "national", sc
     if rows.empty:
         return _layout(fig, t("chart_no_data", lang), progress, lang, height=220)
     r = rows.iloc[0]
-    unit = unit_label(catalog, metric, r["unit"], lang)
+    money = is_money(r["kind"], r["unit"])
+    # Money is drawn in the unit fmt_money words it: 亿元 in Chinese, billion yuan (÷ 10) in English.
+    unit = t("chart_money_unit", lang) if money else unit_label(catalog, metric, r["unit"], lang)
+    axis, factor = amount_axis(r["kind"], r["unit"] if money else unit, lang)
+
+    def drawn(v: Any) -> Any:
+        return v if is_missing(v) else float(v) * factor
+
     name = metric_name(r, lang)
     label = [name]
-    target = r["target"]
+    target, actual, pace = drawn(r["target"]), drawn(r["actual"]), drawn(r["pace_value"])
     if not is_missing(target):
         fig.add_trace(go.Bar(x=[target], y=label, orientation="h", name=t("chart_target", lang),
                              marker_color=chart_style()["target_band"], width=0.8,
                              hovertemplate=f"{t('chart_target', lang)}: %{{x:,}} {unit}<extra></extra>"))
-    fig.add_trace(go.Bar(x=[r["actual"]], y=label, orientation="h", width=0.4,
+    fig.add_trace(go.Bar(x=[actual], y=label, orientation="h", width=0.4,
                          name=f"{t('chart_actual', lang)} · {status_label(r['status'], lang)}",
                          marker_color=status_color(r["status"]),
-                         text=[f"{fmt_number(r['actual'])} {unit}"], textposition="outside",
+                         text=[f"{fmt_number(actual, 2)} {unit}"], textposition="outside",
                          hovertemplate=f"{t('chart_actual', lang)}: %{{x:,}} {unit}<extra></extra>"))
-    if not is_missing(r["pace_value"]) and not is_missing(target):
-        fig.add_trace(go.Scatter(x=[r["pace_value"]], y=label, mode="markers", name=t("chart_pace", lang),
+    if not is_missing(pace) and not is_missing(target):
+        fig.add_trace(go.Scatter(x=[pace], y=label, mode="markers", name=t("chart_pace", lang),
                                  marker={"symbol": "line-ns", "size": 34, "line": {"width": 4, "color": chart_style()["pace_line"]}},
                                  hovertemplate=f"{t('chart_pace', lang)}: %{{x:,.1f}} {unit}<extra></extra>"))
     if not is_missing(target):
@@ -174,7 +181,7 @@ def bullet_chart(progress: Any, metric: str, *, scope_type: str = "national", sc
                                  marker={"symbol": "line-ns", "size": 40, "line": {"width": 3, "color": chart_style()["target_line"]}},
                                  showlegend=False, hovertemplate=f"{t('chart_target', lang)}: %{{x:,}} {unit}<extra></extra>"))
     fig.update_layout(barmode="overlay")
-    fig.update_xaxes(title_text=f"{t('chart_count_axis', lang)} ({unit})", rangemode="tozero")
+    fig.update_xaxes(title_text=axis, rangemode="tozero")
     title = t("chart_bullet_title", lang, metric=name, year=year_of(r["deadline"]))
     return _layout(fig, title, progress, lang, height=240)
 

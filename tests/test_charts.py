@@ -234,3 +234,17 @@ def test_ranking_axis_says_money_as_money_and_counts_with_their_unit(case):
 def test_heat_map_labels_wrap_and_are_never_cut(text, wrapped):
     assert charts.wrap_label(text) == wrapped
     assert charts.wrap_label(text).replace("<br>", "").replace(" ", "") == text.replace(" ", "")
+
+
+def test_a_money_bullet_is_drawn_in_the_unit_its_words_use(case):
+    _, progress = case
+    rows = progress.rows.copy()
+    money = rows[(rows["scope_type"] == "province") & (rows["scope"] == "广东省") & (rows["metric"] == "tech")].assign(
+        metric="industry_scale", kind="value", unit="亿元", actual=445.6, target=700.0, pace_value=500.0)
+    fake = type("P", (), {"rows": pd.concat([rows, money]), "as_of": AS_OF})()
+    zh = charts.bullet_chart(fake, "industry_scale", scope_type="province", scope="广东省", lang="zh")
+    assert zh.layout.xaxis.title.text == "累计金额（亿元）" and zh.data[1].text == ("445.6 亿元",)
+    en = charts.bullet_chart(fake, "industry_scale", scope_type="province", scope="广东省", lang="en")
+    assert en.layout.xaxis.title.text == "Cumulative amount (billion yuan)"
+    assert en.data[0].x == (70.0,) and en.data[1].x == pytest.approx((44.56,)) and en.data[2].x == (50.0,)
+    assert en.data[1].text == ("44.56 billion yuan",)
