@@ -5,7 +5,7 @@ import streamlit as st
 
 from app_support import data, figures
 from app_support.errors import error_boundary
-from app_support.session import choice, current_as_of, current_lang
+from app_support.session import choice, choices, current_as_of, current_lang
 from app_support.tiles import draw_tile_map
 from app_support.ui import page_setup, plot, translated
 from metrics import charts, views
@@ -20,8 +20,16 @@ def ranking_table(progress, metric: str, lang: str):
     """The ranking as the reader reads it: region names in the language, a missing target or percent
     as "–" (never None), numbers with their unit's wording."""
     ranked = charts.ranking_rows(progress, metric)
-    as_text = {c: [views.percent_text(v) if "percent" in c else (charts.fmt_number(v) or "–") for v in ranked[c]]
-               for c in ("actual", "target", "percent", "contribution_percent") if c in ranked.columns}
+    units = [charts.unit_label(catalog, metric, u, lang) if not charts.is_money(k, u) else u
+             for k, u in zip(ranked["kind"], ranked["unit"])]
+
+    def figure(v, kind, unit):  # money as fmt_money words it (亿元 / billion yuan), counts whole
+        return charts.fmt_value(v, kind, unit, lang) or "–"
+
+    as_text = {c: [views.percent_text(v) for v in ranked[c]] for c in ("percent", "contribution_percent")
+               if c in ranked.columns}
+    as_text.update({c: [figure(v, k, u) for v, k, u in zip(ranked[c], ranked["kind"], units)]
+                    for c in ("actual", "target") if c in ranked.columns})
     table = ranked.assign(rank=range(1, len(ranked) + 1),
                           scope=[catalog.label("province", p, lang) for p in ranked["scope"]],
                           status=[charts.status_label(s, lang) for s in ranked["status"]], **as_text)
@@ -34,8 +42,9 @@ def draw_side_by_side(progress, province_rows, lang: str) -> None:
     """Every target of the regions the user picks (two or more), as a table and as a chart."""
     st.subheader(t("side_by_side", lang))
     with_data = list(dict.fromkeys(province_rows["scope"]))
-    picked = st.multiselect(t("side_by_side_pick", lang), with_data, default=default_regions(progress),
-                            format_func=lambda r: catalog.label("province", r, lang), key=f"side_by_side__{lang}")
+    # The picked regions are stored by canonical name, so switching the language keeps them.
+    picked = choices(t("side_by_side_pick", lang), with_data, "side_by_side",
+                     lambda r: catalog.label("province", r, lang), default_regions(progress))
     if len(picked) < 2:
         st.caption(t("side_by_side_hint", lang))
         return
@@ -59,7 +68,7 @@ if province_rows.empty:
     st.info(t("app_no_data", lang))
     st.stop()
 # Custom metrics of a province's own plan are named in its workbook, not in the catalog.
-names = views.custom_metric_names(data.dataset().targets)
+names = views.custom_metric_names(data.dataset().targets, lang)
 
 with error_boundary("tile_title"):
     draw_tile_map(progress, list(dict.fromkeys(province_rows["metric"])), lang, "compare",
@@ -72,12 +81,7 @@ with error_boundary("app_compare_heatmap"):
     st.subheader(t("app_compare_heatmap", lang))
     value = choice(st.radio, t("app_compare_value", lang), ["percent", "contribution_percent"], "compare_value",
                    lambda v: t(f"app_compare_value_{v}", lang), horizontal=True)
-    figure = charts.heatmap(progress, value=value, lang=lang)
-    figure.update_traces(x=[names.get(x, x) for x in figure.data[0].x] if figure.data else None,
-                         selector={"type": "heatmap"})
-    # Room for the subtitle above the metric labels on top, added to the height rather than taken from it.
-    figure.update_layout(margin={"t": 150}, height=(figure.layout.height or 300) + 70)
-    plot(figure, "compare_heatmap")
+    plot(charts.heatmap(progress, value=value, lang=lang), "compare_heatmap")
 
 with error_boundary("app_compare_ranking"):
     st.subheader(t("app_compare_ranking", lang))

@@ -229,7 +229,7 @@ def show_report(n: int, result: IngestResult, content: bytes, name: str, chosen:
                                      "value": "app_col_value", "problem": "app_col_problem",
                                      "fix": "app_col_fix", "code": "app_col_code"}, lang),
                  hide_index=True, width="stretch", key=f"report_{n}")
-    st.download_button(t("app_upload_annotated", lang), data.annotated_workbook(content, name, chosen, as_of, mapping),
+    st.download_button(t("app_upload_annotated", lang), data.annotated_workbook(content, name, chosen, as_of, mapping, lang),
                        file_name=views.annotated_filename(name), mime=views.XLSX_MIME,
                        key=f"annotated_{n}", icon=":material/download:")
 
@@ -332,6 +332,7 @@ def main(user) -> None:
         chosen = templates_section(lang, scope)
     st.subheader(t("app_upload_files", lang))
     limit = max_upload_bytes()
+    st.caption(t("app_upload_widget_note", lang, mb=limit // 2**20))  # the uploader's own texts are English only
     files = st.file_uploader(t("app_upload_files_label", lang, mb=limit // 2**20), type=list(views.UPLOAD_TYPES),
                              accept_multiple_files=True, key="upload_files", help=t("app_upload_files_help", lang))
     for n, uploaded in enumerate(files or []):

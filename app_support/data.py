@@ -150,12 +150,20 @@ def parse_upload(content: bytes, filename: str, province: str | None, as_of: dt.
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def annotated_workbook(content: bytes, filename: str, province: str | None, as_of: dt.date | None = None,
-                       mapping: str | None = None) -> bytes:
-    """The user's workbook with problem cells highlighted and commented."""
+def _annotated_workbook(content: bytes, filename: str, province: str | None, as_of: dt.date | None,
+                        mapping: str | None, lang: str) -> bytes:
     from metrics.annotate import annotate_workbook
 
-    return annotate_workbook(content, filename, parse_upload(content, filename, province, as_of, mapping))
+    return annotate_workbook(content, filename, parse_upload(content, filename, province, as_of, mapping), lang)
+
+
+def annotated_workbook(content: bytes, filename: str, province: str | None, as_of: dt.date | None = None,
+                       mapping: str | None = None, lang: str | None = None) -> bytes:
+    """The user's workbook with problem cells highlighted and commented in the user's language
+    (the page's language unless ``lang`` is given)."""
+    from app_support.session import current_lang
+
+    return _annotated_workbook(content, filename, province, as_of, mapping, lang or current_lang())
 
 
 @st.cache_data(show_spinner=False, max_entries=40)

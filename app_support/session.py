@@ -94,3 +94,19 @@ def choice(widget, label: str, options: list, key: str, format_func, **kwargs):
     widget(label, options, key=widget_key, format_func=format_func, on_change=_copy_choice,
            args=(widget_key, key), **kwargs)
     return st.session_state[key]
+
+
+def choices(label: str, options: list, key: str, format_func, default: list, **kwargs) -> list:
+    """A multiselect whose option labels follow the language; the chosen values persist across languages.
+
+    As ``choice``: the widget's key carries the language, the canonical values live under ``key``
+    (stored values are option values, never labels); ``default`` applies until the user picks."""
+    if key not in st.session_state:
+        st.session_state[key] = [o for o in default if o in options]
+    kept = [o for o in st.session_state[key] if o in options]
+    st.session_state[key] = kept
+    widget_key = f"{key}__{current_lang()}"
+    st.session_state[widget_key] = kept
+    st.multiselect(label, options, key=widget_key, format_func=format_func, on_change=_copy_choice,
+                   args=(widget_key, key), **kwargs)
+    return list(st.session_state[key])

@@ -14,8 +14,11 @@ ERROR_FILL = "FFC7CE"    # light red, as Excel's "bad" cell style
 WARNING_FILL = "FFEB9C"  # light yellow, as Excel's "neutral" cell style
 
 
-def annotate_workbook(content: bytes, filename: str, result: IngestResult) -> bytes:
+def annotate_workbook(content: bytes, filename: str, result: IngestResult, lang: str = "zh") -> bytes:
     """An .xlsx copy of the file with every located problem's cell (or row) filled and commented.
+
+    The comments are the problems' messages in ``lang`` (the reader's language), one per line, without
+    codes: the user reads how to fix the cell, not our identifiers.
 
     .xlsx/.xlsm keep the user's own workbook (formatting, other sheets); .xls and CSV become an
     .xlsx of the same grid. Problems without a row are listed on the sheet's first cell.
@@ -43,7 +46,7 @@ def annotate_workbook(content: bytes, filename: str, result: IngestResult) -> by
         if not book.worksheets:
             book.create_sheet("Sheet1")
         result = _renamed(result, renamed)
-    _mark(book, result.problems)
+    _mark(book, result.problems, lang)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -80,7 +83,12 @@ def _writable(ws: Any, cell: Any) -> Any:
     return cell
 
 
-def _mark(book: Any, problems: list[Problem]) -> None:
+def comment_text(problems: list[Problem], lang: str = "zh") -> str:
+    """The note written on a cell: each problem's message in ``lang`` (English falls back to Chinese)."""
+    return "\n".join(dict.fromkeys((p.message_en or p.message) if lang == "en" else p.message for p in problems))
+
+
+def _mark(book: Any, problems: list[Problem], lang: str = "zh") -> None:
     from openpyxl.cell.cell import MergedCell
     from openpyxl.comments import Comment
     from openpyxl.styles import PatternFill
@@ -97,7 +105,7 @@ def _mark(book: Any, problems: list[Problem]) -> None:
     for (sheet, row, column), found in by_cell.items():
         ws = book[sheet]
         severity = "error" if any(p.severity == "error" for p in found) else "warning"
-        text = "\n".join(f"[{p.code}] {p.message}\n{p.message_en}" for p in found)
+        text = comment_text(found, lang)
         if column:
             cell = _writable(ws, ws[f"{column}{row}"])
             cell.fill = fills[severity]
@@ -110,5 +118,5 @@ def _mark(book: Any, problems: list[Problem]) -> None:
             cell = _writable(ws, ws.cell(row=row, column=1))
         old = cell.comment.text + "\n" if cell.comment else ""
         # A comment is never a formula; its text is the messages only.
-        cell.comment = Comment(old + text, t("ingest_comment_author"), width=360, height=160)
+        cell.comment = Comment(old + text, t("ingest_comment_author", lang), width=360, height=160)
 

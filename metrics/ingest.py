@@ -584,7 +584,8 @@ def _detect_layout(ctx: _Context, plan: list[tuple[SheetDef, SheetGrid, Header |
     if ctx.as_of is None and dates:
         date, precision, source, loc = dates[0]
         ctx.as_of = date
-        ctx.add("detected_as_of", **loc, date=date.isoformat(), precision=precision, source=Text(source))
+        ctx.add("detected_as_of", **loc, date=date.isoformat(), precision=Text(f"ingest_precision_{precision}"),
+                source=Text(source))
         if date > ctx.today:
             ctx.add("future_as_of", **{**loc, "value": date.isoformat()}, limit=ctx.today.isoformat())
 

@@ -96,6 +96,13 @@ def metric_name(row: Mapping[str, Any], lang: str = "zh") -> str:
     return str(en if lang == "en" and not is_missing(en) and en else row["name_zh"])
 
 
+def provincial_metric_name(name_zh: str, lang: str = "zh") -> str:
+    """A metric of a province's own plan that the catalog does not know, named in ``lang``: its own
+    Chinese name, and in English "Provincial metric: <Chinese name>" (no English name is known for it;
+    a metric the catalog lists under ``provincial_metrics`` has its catalog name instead)."""
+    return str(name_zh) if lang != "en" else t("presentation_provincial_metric", "en", name=name_zh)
+
+
 def region_name(catalog: Any, name: str, lang: str = "zh") -> str:
     """A region's name in ``lang`` (English names from regions.yaml); the text itself when unknown."""
     r = catalog.region_by_name.get(name)

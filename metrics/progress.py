@@ -40,6 +40,7 @@ ROW_COLUMNS = [
 # The one parser of status.yaml is metrics.presentation; these names stay importable from here.
 from .presentation import status_colours, status_definitions, status_file as _status_file, status_label  # noqa: E402,F401
 from .presentation import status_ids as _status_ids  # noqa: E402
+from .presentation import provincial_metric_name  # noqa: E402
 
 STATUS_IDS = _status_ids()
 
@@ -398,7 +399,8 @@ def _metric_info(catalog: Catalog, targets: pd.DataFrame) -> dict[str, dict[str,
         if mid is pd.NA or mid is None or mid in info:
             continue
         name = rec["name_zh"] if isinstance(rec["name_zh"], str) and rec["name_zh"] else mid
-        info[mid] = {"name_zh": name, "name_en": name, "unit": rec["unit"] if isinstance(rec["unit"], str) else "",
+        info[mid] = {"name_zh": name, "name_en": provincial_metric_name(name, "en"),
+                     "unit": rec["unit"] if isinstance(rec["unit"], str) else "",
                      "kind": rec["kind"] if rec["kind"] in ("count", "value") else "count",
                      "clause_section": "", "clause_quote": ""}
     return info

@@ -16,7 +16,7 @@ import pandas as pd
 from .charts import fmt_number
 from .i18n import t
 from .model import Problem, SheetCount
-from .presentation import deadline_sentence, metric_name, target_figure, target_in_words
+from .presentation import deadline_sentence, metric_name, provincial_metric_name, target_figure, target_in_words
 
 
 # ---- target cards -----------------------------------------------------------------------------
@@ -242,6 +242,29 @@ def latest_pairs(history: list[dict[str, Any]]) -> list[tuple[dict[str, Any], di
     return sorted(pairs, key=lambda p: (str(p[1].get("uploaded_at")), p[1].get("id")), reverse=True)
 
 
+def latest_two(history: list[dict[str, Any]], province: str) -> tuple[int, int] | None:
+    """(older, newer) ids of the two latest submissions of ``province``, by upload time: the default pair
+    of 比较两次报送. Deleted ones count only when fewer than two others exist; None with fewer than two."""
+    mine = [h for h in history or [] if str(h.get("province")) == province]
+    kept = [h for h in mine if h.get("state") != "deleted"]
+    pool = sorted(kept if len(kept) >= 2 else mine, key=lambda h: (str(h.get("uploaded_at")), h.get("id")))
+    return (pool[-2]["id"], pool[-1]["id"]) if len(pool) >= 2 else None
+
+
+def diff_provinces(history: list[dict[str, Any]]) -> list[str]:
+    """Provinces with two or more submissions (so two can be compared), the latest upload's first."""
+    newest = sorted(history or [], key=lambda h: (str(h.get("uploaded_at")), h.get("id")), reverse=True)
+    counts: dict[str, int] = {}
+    for h in newest:
+        counts[str(h.get("province"))] = counts.get(str(h.get("province")), 0) + 1
+    return [p for p in dict.fromkeys(str(h.get("province")) for h in newest) if counts[p] >= 2]
+
+
+def short_hash(sha256: Any) -> str:
+    """The first 12 hex digits of a file's SHA-256 (enough to tell two files apart at a glance)."""
+    return "" if sha256 is None or (isinstance(sha256, float) and math.isnan(sha256)) else str(sha256)[:12]
+
+
 # ---- uploads --------------------------------------------------------------------------------
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # What the uploader offers; the file's content is checked again by ingest (magic bytes, zip bombs).
@@ -297,7 +320,7 @@ def first_numeric_target(choices: list[dict[str, Any]]) -> int:
 
 def target_choice_label(row: dict[str, Any], lang: str = "zh") -> str:
     """"name (deadline year)" for a target picker."""
-    name = row["name_en"] if lang == "en" and row.get("name_en") else row["name_zh"]
+    name = metric_name(row, lang)
     year = pd.Timestamp(row["deadline"]).year if not pd.isna(row.get("deadline")) else ""
     return f"{name} ({year})" if year else str(name)
 
@@ -433,9 +456,11 @@ def overlay_table(catalog: Any, targets: pd.DataFrame, lang: str = "zh",
     return pd.DataFrame([rows[k] for k in keys], columns=["metric", "unit", "year", national_label, *columns]).fillna("")
 
 
-def custom_metric_names(targets: pd.DataFrame) -> dict[str, str]:
-    """custom_… metric id -> the name the province gave it in its 目标设定 sheet."""
+def custom_metric_names(targets: pd.DataFrame, lang: str = "zh") -> dict[str, str]:
+    """custom_… metric id -> its name in ``lang``: the name the province gave it in its 目标设定 sheet,
+    in English "Provincial metric: <that name>" (``presentation.provincial_metric_name``)."""
     if targets.empty:
         return {}
     custom = targets[targets["metric"].astype("string").str.startswith("custom_", na=False)]
-    return {str(m): str(n) for m, n in zip(custom["metric"], custom["name_zh"]) if isinstance(n, str) and n}
+    return {str(m): provincial_metric_name(str(n), lang) for m, n in zip(custom["metric"], custom["name_zh"])
+            if isinstance(n, str) and n}

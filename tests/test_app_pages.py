@@ -166,3 +166,76 @@ def test_no_pages_folder_beside_the_entry_point():
     skips the entry point and its login gate: the pages live in app_pages/ instead."""
     assert (ROOT / "dashboard.py").is_file()
     assert not (ROOT / "pages").exists()
+
+
+@pytest.fixture(scope="module")
+def history_url(tmp_path_factory) -> str:
+    """广东省 uploaded three times (ids 1, 2, 4), 江苏省 twice (3, 5): the latest upload is 江苏省's."""
+    from metrics.store import Store
+    from store_fixtures import make_result
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('history') / 'tracker.sqlite'}"
+    s = Store(url)
+    for i, (province, who) in enumerate([("广东省", "gd_a"), ("广东省", "gd_b"), ("江苏省", "js_a"),
+                                         ("广东省", "gd_c"), ("江苏省", "")]):
+        s.save_submission(make_result(province, [f"成果{i}{k}" for k in range(i + 1)], file=f"f{i}.xlsx"),
+                          f"file {i}".encode(), f"f{i}.xlsx", uploader=who)
+    return url
+
+
+def test_compare_two_submissions_defaults_to_the_latest_two_of_one_region_with_uploader_and_hash(
+        history_url, monkeypatch):
+    import hashlib
+
+    at = open_app(history_url, monkeypatch)
+    at.switch_page("app_pages/history.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    # National view: the region with the latest upload, and its two latest submissions.
+    assert at.selectbox(key="history_diff_province__zh").value == "江苏省"
+    assert (at.selectbox(key="history_diff_a__江苏省__zh").value, at.selectbox(key="history_diff_b__江苏省__zh").value) \
+        == (3, 5)
+    captions = [c.value for c in at.caption]
+    sha = hashlib.sha256(b"file 3").hexdigest()[:12]  # submission 4 is the fourth file
+    assert f"上传人：未记录 · 上传时间：" in "\n".join(captions)
+    assert any(c.startswith("上传人：js_a · ") and c.endswith(hashlib.sha256(b"file 2").hexdigest()[:12])
+               for c in captions)
+    at.selectbox(key="history_diff_province__zh").select("广东省").run()
+    assert (at.selectbox(key="history_diff_a__广东省__zh").value, at.selectbox(key="history_diff_b__广东省__zh").value) \
+        == (2, 4)
+    assert any(c.startswith("上传人：gd_c · ") and c.endswith(f"文件指纹：{sha}") for c in at.caption.values)
+    # A region's page compares its own two latest, in English too, with the same choice kept.
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="history_diff_b__广东省__en").value == 4
+    assert any(c.startswith("Uploaded by gd_c · at ") and c.endswith(f"file hash {sha}") for c in at.caption.values)
+
+
+def test_the_uploader_has_our_own_caption_in_the_chosen_language(empty_url, monkeypatch):
+    at = open_app(empty_url, monkeypatch)
+    at.switch_page("app_pages/upload.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "把文件拖到下面的框里，或点击框内的按钮选择文件；每个文件不超过 50 MB（框内的英文提示是上传组件自带的，意思相同）。" \
+        in at.caption.values
+    at.session_state["lang"] = "en"
+    at.run()
+    assert "Drag the files into the box below, or click its button to choose them; each file up to 50 MB." \
+        in at.caption.values
+
+
+def test_the_ranking_says_money_as_money_in_both_languages(sample_url, monkeypatch):
+    at = open_app(sample_url, monkeypatch, samples=True)
+    at.session_state["compare_metric"] = "industry_scale"
+    at.session_state["lang"] = "en"
+    at.switch_page("app_pages/compare.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    def ranking(lang: str):
+        return next(d.value for d in at.dataframe if t("app_col_rank", lang) in d.value.columns)
+
+    table = ranking("en")
+    assert list(table["Actual"])[:2] == ["82.56 billion yuan", "72.59 billion yuan"]
+    assert "70 billion yuan" in list(table["Target"]) and "None" not in table.to_string()
+    at.session_state["lang"] = "zh"
+    at.run()
+    table = ranking("zh")
+    assert list(table[t("app_col_actual", "zh")])[:2] == ["825.6 亿元", "725.9 亿元"]

@@ -39,6 +39,7 @@ def page_words(at) -> set[str]:
     text = "\n".join(parts)
     text = re.sub(r"https?://\S+", " ", text)
     text = re.sub(r":material/[a-z_]+:", " ", text)  # an icon shortcode: Streamlit draws the icon, no word shows
+    text = re.sub(r"\b[0-9a-f]{12,64}\b", " ", text)  # a file hash (short SHA-256): data, not a word
     return set(WORD.findall(text))
 
 

@@ -85,7 +85,7 @@ def test_heatmap_and_ranking_show_each_province_share(case):
     _, progress = case
     fig = charts.heatmap(progress, value="contribution_percent", lang="zh")
     hm = fig.data[0]
-    z = dict(zip(hm.y, [row[list(hm.x).index("前沿关键核心技术")] for row in hm.z]))
+    z = dict(zip(hm.y, [row[list(hm.x).index(charts.wrap_label("前沿关键核心技术"))] for row in hm.z]))
     assert z == {"江苏省": pytest.approx(1.0), "广东省": pytest.approx(3.0)}
     rank = charts.ranking_chart(progress, "tech", lang="en").data[0]
     assert list(rank.y) == ["Guangdong", "Jiangsu"] or list(rank.y)[:2] == [
@@ -173,3 +173,113 @@ def test_a_trajectory_ends_at_the_as_of_date_not_the_month_end_after_it(case):
     fig = charts.trajectory_chart(progress, "tech", lang="en")
     actual = next(tr for tr in fig.data if tr.name == charts.t("chart_actual", "en"))
     assert max(pd.Timestamp(x) for x in actual.x) == pd.Timestamp("2025-06-15")
+
+
+# ---- the heat map's diverging scale and the ranking's axis (issue 15) ---------------------------------
+def _with_targets(as_of):
+    """The hand case with provincial targets: 广东省 3 of 4 technologies, 江苏省 1 of 10 and 1 of 1 product,
+    all due 2025-12-31; 上海市 has no target (a region the percent heat map leaves out)."""
+    from dataclasses import replace
+
+    from metrics.model import conform
+    from metrics.progress import compute_progress
+    from report_case import hand_dataset
+
+    data = hand_dataset()
+    rows = [dict(province=p, metric=m, name_zh=n, unit="项", kind="count", value=v, qualifier="ge", text=f"{v}项",
+                 deadline=pd.Timestamp("2025-12-31"), source="x.xlsx", sheet="目标设定", row=i + 2)
+            for i, (p, m, n, v) in enumerate([("广东省", "tech", "前沿关键核心技术", 4.0),
+                                              ("江苏省", "tech", "前沿关键核心技术", 10.0),
+                                              ("江苏省", "product", "标志性产品", 1.0)])]
+    items = pd.concat([data.items, conform(pd.DataFrame([dict(
+        province="上海市", metric="tech", name="上海成果", code="", direction="information", flagship="",
+        status="achieved", date="2025-01-10", date_precision="day", evidence="", key="上海成果", source="sh.xlsx",
+        sheet="项目清单", row=2, lead_unit="")]), "items")], ignore_index=True)
+    data = replace(data, items=conform(items, "items"), targets=conform(pd.DataFrame(rows), "targets"))
+    return compute_progress(data, as_of=as_of)
+
+
+def _cells(fig):
+    hm = fig.data[0]
+    # keyed by the column's name unwrapped
+    return {(y, x.replace("<br>", " " if x.isascii() else "")): (z, txt)
+            for y, zr, tr in zip(hm.y, hm.z, hm.text) for x, z, txt in zip(hm.x, zr, tr)}
+
+
+def test_heatmap_diverges_around_the_pace_and_says_what_the_colours_mean():
+    progress = _with_targets(AS_OF)
+    fig = charts.heatmap(progress, value="percent", lang="zh")
+    cells = _cells(fig)
+    # 广东省 75 % against a pace of 74.19 %: 0.81 points ahead; 江苏省 10 %: 64.2 behind, drawn at the -50 end;
+    # 江苏省's one product of one is met: the ahead end.
+    assert cells[("广东省", "前沿关键核心技术")][0] == pytest.approx(75 - PACE)
+    assert cells[("广东省", "前沿关键核心技术")][1] == "75%"
+    assert cells[("江苏省", "前沿关键核心技术")][0] == -charts.HEAT_CAP
+    assert cells[("江苏省", "标志性产品")][0] == charts.HEAT_CAP
+    hm = fig.data[0]
+    assert hm.zmid == 0 and hm.colorscale[0][1] == "#D55E00" and hm.colorscale[-1][1] == "#0072B2"
+    assert list(hm.colorbar.ticktext) == ["落后50个百分点以上<br>或到期未完成", "落后25个百分点", "与时间进度持平",
+                                          "超前25个百分点", "超前50个百分点以上<br>或已达标"]
+    assert hm.colorbar.title.text == "相对时间进度"
+    assert "上海市" not in hm.y  # no target with a number: left out, and said
+    assert fig.layout.annotations[0].text == "另有 1 个地区未设定可计算完成比例的数值目标，未列出。"
+    hover = dict(zip(hm.y, [row[list(hm.x).index("前沿关键<br>核心技术")] for row in hm.customdata]))
+    assert "落后 64.2 个百分点" in hover["江苏省"]
+    en = charts.heatmap(progress, value="percent", lang="en").data[0]
+    assert en.colorbar.title.text == "Against the time-elapsed pace"
+    assert en.colorbar.ticktext[2] == "On pace" and list(en.y) == ["Jiangsu", "Guangdong"]
+
+
+def test_heatmap_colours_a_passed_deadline_by_its_final_result():
+    import datetime as dt
+
+    progress = _with_targets(dt.date(2026, 3, 1))
+    cells = _cells(charts.heatmap(progress, value="percent", lang="zh"))
+    assert cells[("广东省", "前沿关键核心技术")] == (-charts.HEAT_CAP, "75%<br>未完成")
+    assert cells[("江苏省", "标志性产品")] == (charts.HEAT_CAP, "100%<br>已达标")
+    en = _cells(charts.heatmap(progress, value="percent", lang="en"))
+    assert en[("Guangdong", "Frontier key core technologies")][1] == "75%<br>Missed"
+
+
+def test_ranking_axis_says_money_as_money_and_counts_with_their_unit(case):
+    _, progress = case
+    assert charts.ranking_chart(progress, "tech", lang="zh").layout.xaxis.title.text == "累计数量（项）"
+    assert charts.ranking_chart(progress, "tech", lang="en").layout.xaxis.title.text == \
+        "Cumulative count (technologies)"
+    rows = progress.rows.copy()
+    money = rows[(rows["scope_type"] == "province") & (rows["metric"] == "tech")].assign(
+        metric="industry_scale", kind="value", unit="亿元", actual=[445.6, 120.0], contribution_percent=float("nan"))
+    fake = type("P", (), {"rows": pd.concat([rows, money]), "as_of": AS_OF})()
+    zh = charts.ranking_chart(fake, "industry_scale", lang="zh")
+    assert zh.layout.xaxis.title.text == "累计金额（亿元）" and list(zh.data[0].x) == [445.6, 120.0]
+    assert zh.data[0].customdata[0].startswith("第1位，445.6 亿元，状态：")
+    en = charts.ranking_chart(fake, "industry_scale", lang="en")
+    assert en.layout.xaxis.title.text == "Cumulative amount (billion yuan)"
+    assert list(en.data[0].x) == pytest.approx([44.56, 12.0]) and list(en.data[0].text) == ["44.56", "12"]
+    assert en.data[0].customdata[0].startswith("Rank 1, 44.56 billion yuan, status: ")
+    assert "None" not in " ".join(en.data[0].customdata) and "%" not in en.data[0].customdata[0]
+
+
+@pytest.mark.parametrize("text, wrapped", [
+    ("Frontier key core technologies", "Frontier key<br>core<br>technologies"),
+    ("前沿关键核心技术", "前沿关键<br>核心技术"),  # a Chinese character takes two columns
+    ("未来产业规模", "未来产业规模"),
+    ("Provincial metric: 科技园区和先导区", "Provincial<br>metric:<br>科技园区<br>和先导区"),
+])
+def test_heat_map_labels_wrap_and_are_never_cut(text, wrapped):
+    assert charts.wrap_label(text) == wrapped
+    assert charts.wrap_label(text).replace("<br>", "").replace(" ", "") == text.replace(" ", "")
+
+
+def test_a_money_bullet_is_drawn_in_the_unit_its_words_use(case):
+    _, progress = case
+    rows = progress.rows.copy()
+    money = rows[(rows["scope_type"] == "province") & (rows["scope"] == "广东省") & (rows["metric"] == "tech")].assign(
+        metric="industry_scale", kind="value", unit="亿元", actual=445.6, target=700.0, pace_value=500.0)
+    fake = type("P", (), {"rows": pd.concat([rows, money]), "as_of": AS_OF})()
+    zh = charts.bullet_chart(fake, "industry_scale", scope_type="province", scope="广东省", lang="zh")
+    assert zh.layout.xaxis.title.text == "累计金额（亿元）" and zh.data[1].text == ("445.6 亿元",)
+    en = charts.bullet_chart(fake, "industry_scale", scope_type="province", scope="广东省", lang="en")
+    assert en.layout.xaxis.title.text == "Cumulative amount (billion yuan)"
+    assert en.data[0].x == (70.0,) and en.data[1].x == pytest.approx((44.56,)) and en.data[2].x == (50.0,)
+    assert en.data[1].text == ("44.56 billion yuan",)

@@ -339,9 +339,24 @@ def test_annotated_copy_marks_problem_cells_and_keeps_user_text():
     result = read(content)
     out = openpyxl.load_workbook(io.BytesIO(annotate_workbook(content, "t.xlsx", result)))
     ws = out["成果清单"]
-    assert ws["A3"].comment is not None and "unknown_province" in ws["A3"].comment.text
+    problem = next(p for p in result.problems if p.code == "unknown_province")
+    # The note is the message in the user's language only: no "[code]" prefix, no English under it.
+    assert ws["A3"].comment is not None and ws["A3"].comment.text == problem.message
+    assert "unknown_province" not in ws["A3"].comment.text and "[" not in ws["A3"].comment.text
+    assert ws["A3"].comment.author == "校验"
     assert ws["A3"].fill.fgColor.rgb.endswith("FFC7CE")
     assert ws["C2"].comment is None
+    en = openpyxl.load_workbook(io.BytesIO(annotate_workbook(content, "t.xlsx", result, "en")))["成果清单"]
+    assert en["A3"].comment.text == problem.message_en and "火星" in problem.message_en
+    assert en["A3"].comment.author == "Validation"
+
+
+def test_an_inferred_as_of_date_says_its_period_in_words():
+    from metrics.ingest import make_problem, Text
+
+    p = make_problem("detected_as_of", value="统计截止:2026年9月", date="2026-09-30",
+                     precision=Text("ingest_precision_month"), source=Text("ingest_source_file"))
+    assert "按月取期末" in p.message and "end of the month" in p.message_en
 
 
 def test_annotated_copy_of_a_csv_is_an_xlsx_without_formulas():

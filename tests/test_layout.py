@@ -163,7 +163,8 @@ def test_annotated_copy_survives_merged_cells() -> None:
     assert [(p.code, p.row, p.column) for p in result.errors] == [("missing_value", 2, "D"), ("unknown_status", 3, "C")]
     book = openpyxl.load_workbook(io.BytesIO(annotate_workbook(content, "x.xlsx", result)))
     sheet = book["成果清单"]
-    assert "unknown_status" in sheet["B3"].comment.text
+    status_problem = next(p for p in result.errors if p.code == "unknown_status")
+    assert sheet["B3"].comment.text == status_problem.message  # the message, without its code
     assert sheet["A4"].comment is None  # the skipped 注 row is a note, not a problem to mark
 
 

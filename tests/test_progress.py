@@ -217,6 +217,14 @@ def test_custom_metric_of_a_province_keeps_its_id_and_name():
     data = dataset(targets=[target("江苏省", "custom_de7a6236", 10, "2026-12-31", unit="个", name_zh="科技园区和先导区")])
     r = row(compute_progress(data, as_of=EARLY), "江苏省", "custom_de7a6236")
     assert r["name_zh"] == "科技园区和先导区" and r["target"] == 10 and r["actual"] == 0
+    # No English name is known for it: English views say what it is and keep the province's own name.
+    assert r["name_en"] == "Provincial metric: 科技园区和先导区"
+
+
+def test_a_provincial_metric_the_catalog_lists_has_its_catalog_english_name():
+    data = dataset(targets=[target("江苏省", "tech_park", 3, "2026-12-31", unit="个", name_zh="未来产业科技园")])
+    r = row(compute_progress(data, as_of=EARLY), "江苏省", "tech_park")
+    assert r["name_en"] == "Future-industry technology parks"
 
 
 def test_province_without_its_own_target_shows_its_share_of_the_national_one():

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from metrics.side_by_side import cell_text, side_by_side_chart, side_by_side_table
+from test_app_pages import open_app, sample_url  # noqa: F401 - fixture
 
 COLUMNS = ["scope_type", "scope", "metric", "deadline", "actual", "target", "percent", "status", "unit", "kind"]
 ROWS = pd.DataFrame([
@@ -48,3 +49,24 @@ def test_the_first_regions_shown_are_those_with_the_most_percents():
     from metrics.side_by_side import default_regions
 
     assert default_regions(PROGRESS) == ["广东省", "江苏省"]  # 1 percent each, catalog-stable order; 浙江 also 1
+
+
+def test_the_picked_regions_stay_picked_when_the_language_is_switched(sample_url, monkeypatch):
+    at = open_app(sample_url, monkeypatch, samples=True)
+    at.switch_page("app_pages/compare.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.multiselect(key="side_by_side__zh").set_value(["浙江省", "北京市", "上海市"]).run()
+    assert at.session_state["side_by_side"] == ["浙江省", "北京市", "上海市"]
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    # The same regions, stored by canonical name, shown under their English names.
+    picker = at.multiselect(key="side_by_side__en")
+    assert picker.value == ["浙江省", "北京市", "上海市"]
+    assert picker.format_func("北京市") == "Beijing"
+    table = next(d.value for d in at.dataframe if "Beijing" in d.value.columns)
+    assert list(table.columns)[1:] == ["Zhejiang", "Beijing", "Shanghai"]
+    at.multiselect(key="side_by_side__en").unselect("上海市").run()
+    at.session_state["lang"] = "zh"
+    at.run()
+    assert at.multiselect(key="side_by_side__zh").value == ["浙江省", "北京市"]

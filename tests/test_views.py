@@ -252,3 +252,16 @@ def test_a_target_in_words_reads_in_the_readers_language_on_the_gaps_page_as_on_
     assert views.target_text(row, lang, "项") == expected
     assert views.target_text({"target": 12.0}, lang, "项") == "12 项"
     assert views.target_text({"target": None, "target_text": None}, lang, "项") == "–"
+
+
+def test_custom_metric_names_are_said_in_the_reader_language():
+    import pandas as pd
+
+    from metrics import views
+
+    targets = pd.DataFrame({"metric": ["custom_de7a6236", "tech"], "name_zh": ["科技园区和先导区", "前沿关键核心技术"]})
+    assert views.custom_metric_names(targets) == {"custom_de7a6236": "科技园区和先导区"}
+    assert views.custom_metric_names(targets, "en") == {"custom_de7a6236": "Provincial metric: 科技园区和先导区"}
+    row = {"name_zh": "科技园区和先导区", "name_en": "Provincial metric: 科技园区和先导区", "deadline": "2026-12-31"}
+    assert views.target_choice_label(row, "en") == "Provincial metric: 科技园区和先导区 (2026)"
+    assert views.target_choice_label(row, "zh") == "科技园区和先导区 (2026)"
