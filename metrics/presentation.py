@@ -224,6 +224,12 @@ def _target_words(row: Mapping[str, Any], unit: str, lang: str) -> str:
     return f"{actual} {unit}".strip()
 
 
+def target_figure(row: Mapping[str, Any], unit: str, lang: str = "zh") -> str:
+    """A target's figure as ``deadline_sentence`` says it ("44 / 100 项", "9 个 / 一批"), for lists that
+    name several targets sharing one deadline."""
+    return _target_words(row, unit, lang)
+
+
 def deadline_sentence(row: Mapping[str, Any], lang: str = "zh", unit: str | None = None) -> str:
     """The one wording of where a target stands against its deadline, for cards, 目标差距, 地区对比,
     ``status`` and the reports.
