@@ -295,6 +295,16 @@ def test_excel_charts_have_visible_titled_axes_and_legends(workbook):
     assert trend[0].legend.position == "b"
 
 
+def test_excel_item_sheets_carry_the_status_colour(workbook):
+    from metrics.presentation import status_colour
+
+    ws = workbook["前沿关键核心技术"]
+    cell = ws["F2"]  # 状态 of the target the sheet lists the items of (滞后 in the hand case)
+    assert (ws["E2"].value, cell.value) == ("状态", "滞后")
+    assert cell.fill.fgColor.rgb[-6:] == status_colour("off_track").lstrip("#").upper()
+    assert cell.font.bold and cell.font.color.rgb[-6:] == "FFFFFF"
+
+
 def test_excel_numbers_are_rounded_and_dates_are_dates(workbook):
     import datetime as _dt
 
