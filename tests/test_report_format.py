@@ -488,3 +488,13 @@ def test_month_and_year_precision_dates_are_written_as_people_write_them():
     assert list(_date_cells(s, ref, {"day": 3, "month": 4})) == [
         '<c r="F6" s="3"><v>45717</v></c>', '<c r="F7" s="4"><v>45717</v></c>',
         '<c r="F8" t="inlineStr"><is><t>2025</t></is></c>', ""]
+
+
+def test_chart_images_are_drawn_at_print_width_with_text_of_at_least_9_pt():
+    """The images are as wide as the type area (156 mm), so a font size set on them is the size on paper."""
+    from metrics.report import images
+
+    assert round(images.WIDTH_IN * 25.4) == 156 and images.PRINT_PT >= 9
+    assert images.WIDTH_IN * images.DPI >= 1_000  # still sharp: about 1,080 px across
+    assert images._wrap("Professional service institutions", "en") == "Professional\nservice\ninstitutions"
+    assert images._wrap("前沿关键核心技术", "zh") == "前沿关键核心\n技术"  # six characters a line

@@ -26,15 +26,20 @@ from .. import charts  # noqa: E402
 from ..catalog import Catalog, load_catalog  # noqa: E402
 from ..i18n import t  # noqa: E402
 
-DPI = 120  # 1,080 px across a 16.5 cm column: sharp in print, quick to encode
-WIDTH_IN = 9.0
+# Drawn at the printed size, so a font size here is the size on paper: the type area of the official
+# style is 156 mm wide (6.14 in; Word and the PDF place the image across it). 176 dpi keeps the
+# 1,080 px of before. Axis, tick and legend text is never below PRINT_PT (9 pt, readable in print).
+WIDTH_IN = 156 / 25.4
+DPI = 176
+HEIGHT_SCALE = 0.8  # heights below were set for a 9 in wide canvas shown at two thirds of its size
+PRINT_PT = 9
 
 
 def _figure(height: float) -> tuple[Figure, Any]:
     plt.rcParams["font.family"] = ["sans-serif"]
     plt.rcParams["font.sans-serif"] = [charts.chart_style()["image_font"], "DejaVu Sans"]
     plt.rcParams["axes.unicode_minus"] = False
-    fig = Figure(figsize=(WIDTH_IN, height), dpi=DPI)
+    fig = Figure(figsize=(WIDTH_IN, height * HEIGHT_SCALE), dpi=DPI)
     ax = fig.add_subplot(111)
     ax.spines[["top", "right"]].set_visible(False)
     return fig, ax
@@ -43,9 +48,9 @@ def _figure(height: float) -> tuple[Figure, Any]:
 def _finish(fig: Figure, ax: Any, title: str, progress: Any, lang: str,
             margins: dict[str, float] | None = None) -> bytes:
     d = charts.as_of_of(progress)
-    fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold")
+    fig.suptitle(title, x=0.01, ha="left", fontsize=11, fontweight="bold")
     if d:
-        ax.set_title(t("chart_as_of", lang, date=charts.fmt_date(d, lang)), loc="left", fontsize=9, color="#555555")
+        ax.set_title(t("chart_as_of", lang, date=charts.fmt_date(d, lang)), loc="left", fontsize=PRINT_PT, color="#555555")
     if margins:
         fig.subplots_adjust(**margins)  # known label widths: skip tight_layout's extra draw
     else:
@@ -83,15 +88,15 @@ def overview_bullets(progress: Any, *, scope_type: str = "national", scope: str 
             txt = f"{charts.fmt_number(r['percent'])}%  ({charts.fmt_number(r['actual'])}/{charts.fmt_number(r['target'])})"
             if not charts.is_missing(r["pace_percent"]):
                 ax.plot([r["pace_percent"]] * 2, [i - 0.38, i + 0.38], color=charts.chart_style()["pace_line"], lw=2.5)
-        ax.text(pct[i] + 1.5, i, f"{txt}  {charts.status_label(r['status'], lang)}", va="center", fontsize=8.5)
+        ax.text(pct[i] + 1.5, i, f"{txt}  {charts.status_label(r['status'], lang)}", va="center", fontsize=PRINT_PT)
     ax.axvline(100, color=charts.chart_style()["target_line"], ls="--", lw=1)
-    ax.set_yticks(y, labels, fontsize=9)
+    ax.set_yticks(y, labels, fontsize=PRINT_PT)
     ax.invert_yaxis()
     ax.set_xlim(0, max(100.0, float(pct.max())) * 1.55)
     ax.set_xlabel(t("chart_percent_axis", lang))
     ax.plot([], [], color=charts.chart_style()["pace_line"], lw=2.5, label=t("chart_pace", lang))
     ax.plot([], [], color=charts.chart_style()["target_line"], ls="--", lw=1, label=t("chart_target", lang) + " 100%")
-    ax.legend(loc="lower right", fontsize=8, frameon=False)
+    ax.legend(loc="lower right", fontsize=PRINT_PT, frameon=False)
     title = t("chart_overview_title", lang, scope=charts.scope_label(catalog, scope_type, scope, lang))
     return _finish(fig, ax, title, progress, lang)
 
@@ -117,10 +122,10 @@ def bullet_chart(progress: Any, metric: str, *, scope_type: str = "national", sc
             ax.plot([r["pace_value"]] * 2, [-0.4, 0.4], color=style["pace_line"], lw=3, label=t("chart_pace", lang))
     ax.barh([0], [float(r["actual"])], color=charts.status_color(r["status"]), height=0.35,
             label=f"{t('chart_actual', lang)} · {charts.status_label(r['status'], lang)}")
-    ax.text(float(r["actual"]), 0, f" {charts.fmt_number(r['actual'])} {unit}", va="center", fontsize=9)
+    ax.text(float(r["actual"]), 0, f" {charts.fmt_number(r['actual'])} {unit}", va="center", fontsize=PRINT_PT)
     ax.set_yticks([0], [charts.metric_name(r, lang)])
     ax.set_xlabel(f"{t('chart_count_axis', lang)} ({unit})")
-    ax.legend(loc="upper right", fontsize=8, frameon=False, ncol=3, bbox_to_anchor=(1, 1.35))
+    ax.legend(loc="upper right", fontsize=PRINT_PT, frameon=False, ncol=3, bbox_to_anchor=(1, 1.35))
     title = t("chart_bullet_title", lang, metric=charts.metric_name(r, lang), year=charts.year_of(r["deadline"]))
     return _finish(fig, ax, title, progress, lang)
 
@@ -140,7 +145,7 @@ def trajectory_chart(progress: Any, metric: str, *, scope_type: str = "national"
         ax.plot(p["months"], p["cumulative"], marker="o", ms=3, color=style["series_line"], lw=2,
                 label=t("chart_actual", lang))
         ax.annotate(charts.fmt_number(p["cumulative"][-1]), (p["months"][-1], p["cumulative"][-1]),
-                    textcoords="offset points", xytext=(4, 4), fontsize=8)
+                    textcoords="offset points", xytext=(4, 4), fontsize=PRINT_PT)
     if "pace" in p:
         ax.plot(*p["pace"], color=style["pace_line"], ls=":", lw=1.5, label=t("chart_pace_line", lang))
         ax.plot([p["pace"][0][0], p["deadline"]], [p["target"]] * 2, color=style["target_line"], ls="--", lw=1,
@@ -154,17 +159,26 @@ def trajectory_chart(progress: Any, metric: str, *, scope_type: str = "national"
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     if p["as_of"] is not None:
         ax.axvline(p["as_of"], color="#666666", ls=":", lw=1)
-        ax.text(p["as_of"], ax.get_ylim()[1], t("chart_as_of_marker", lang), fontsize=8, ha="center", va="bottom",
+        ax.text(p["as_of"], ax.get_ylim()[1], t("chart_as_of_marker", lang), fontsize=PRINT_PT, ha="center", va="bottom",
                 color="#444444")
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
     ax.set_xlabel(t("chart_month_axis", lang))
     ax.set_ylabel(f"{t('chart_cumulative_axis', lang)} ({unit})")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=4, fontsize=8, frameon=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=4, fontsize=PRINT_PT, frameon=False)
     ax.grid(axis="y", color="#eeeeee")
     title = t("chart_trajectory_title", lang, metric=charts.metric_name(r, lang),
               scope=charts.scope_label(catalog, scope_type, scope, lang))
     return _finish(fig, ax, title, progress, lang,
                    margins={"left": 0.085, "right": 0.985, "top": 0.80, "bottom": 0.27})
+
+
+def _wrap(text: str, lang: str) -> str:
+    """A column label over at most three short lines (Chinese by six characters, English by words)."""
+    import textwrap
+
+    if lang == "zh" and " " not in text:
+        return "\n".join(text[i:i + 6] for i in range(0, len(text), 6))
+    return textwrap.fill(text, 12)
 
 
 def heatmap(progress: Any, *, value: str = "percent", lang: str = "zh", catalog: Catalog | None = None) -> bytes:
@@ -173,18 +187,19 @@ def heatmap(progress: Any, *, value: str = "percent", lang: str = "zh", catalog:
     m = charts.heatmap_matrix(progress, value, lang, catalog)
     if m.empty:
         return _empty(progress, lang)
-    fig, ax = _figure(1.6 + 0.24 * len(m.index))
+    # A row per region at least a 9 pt line and a half high; the metric names wrapped under the columns
+    # (rotated names took the height of the rows and made the region names overlap).
+    fig, ax = _figure((1.6 + 0.3 * len(m.index)) / HEIGHT_SCALE)
     z = m.to_numpy()
     im = ax.imshow(np.ma.masked_invalid(z), aspect="auto", cmap=charts.chart_style()["heatmap_scale"].lower(), vmin=0)
-    ax.set_xticks(range(len(m.columns)), [catalog.label("metric", c, lang) for c in m.columns], fontsize=8,
-                  rotation=30, ha="left")
-    ax.xaxis.tick_top()
-    ax.set_yticks(range(len(m.index)), [catalog.label("province", p, lang) for p in m.index], fontsize=8)
+    ax.set_xticks(range(len(m.columns)), [_wrap(catalog.label("metric", c, lang), lang) for c in m.columns],
+                  fontsize=PRINT_PT)
+    ax.set_yticks(range(len(m.index)), [catalog.label("province", p, lang) for p in m.index], fontsize=PRINT_PT)
     vmax = np.nanmax(z) if np.isfinite(z).any() else 1
     for i in range(z.shape[0]):
         for j in range(z.shape[1]):
             if np.isfinite(z[i, j]):
-                ax.text(j, i, charts.fmt_number(z[i, j]), ha="center", va="center", fontsize=7,
+                ax.text(j, i, charts.fmt_number(z[i, j]), ha="center", va="center", fontsize=PRINT_PT,
                         color="white" if z[i, j] < vmax * 0.55 else "black")
     fig.colorbar(im, ax=ax, fraction=0.03, pad=0.02, label="%")
     return _finish(fig, ax, t(f"chart_heatmap_{value}_title", lang), progress, lang)
@@ -203,12 +218,12 @@ def ranking_chart(progress: Any, metric: str, *, lang: str = "zh", catalog: Cata
     if rows.empty:
         return _empty(progress, lang)
     unit = charts.unit_label(catalog, metric, rows["unit"].iloc[0], lang)
-    fig, ax = _figure(1.4 + 0.22 * len(rows))
+    fig, ax = _figure((1.3 + 0.26 * len(rows)) / HEIGHT_SCALE)
     y = np.arange(len(rows))
     ax.barh(y, rows["actual"].astype(float), color=[charts.status_color(s) for s in rows["status"]], height=0.7)
     for i, v in enumerate(rows["actual"]):
-        ax.text(float(v), i, " " + charts.fmt_number(v), va="center", fontsize=7.5)
-    ax.set_yticks(y, [catalog.label("province", p, lang) for p in rows["scope"]], fontsize=8)
+        ax.text(float(v), i, " " + charts.fmt_number(v), va="center", fontsize=PRINT_PT)
+    ax.set_yticks(y, [catalog.label("province", p, lang) for p in rows["scope"]], fontsize=PRINT_PT)
     ax.invert_yaxis()
     ax.set_xlabel(f"{t('chart_count_axis', lang)} ({unit})")
     # The bar colours are statuses: say which (every status drawn, in the order of the catalogue).
@@ -216,7 +231,7 @@ def ranking_chart(progress: Any, metric: str, *, lang: str = "zh", catalog: Cata
 
     shown = list(dict.fromkeys(rows["status"]))
     ax.legend(handles=[Patch(color=charts.status_color(s), label=charts.status_label(s, lang)) for s in shown],
-              loc="lower right", bbox_to_anchor=(1, 1.0), ncol=len(shown), fontsize=8, frameon=False)
+              loc="lower right", bbox_to_anchor=(1, 1.0), ncol=len(shown), fontsize=PRINT_PT, frameon=False)
     if m_kind_count(catalog, metric):
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     m = catalog.metric_by_id.get(metric)
@@ -233,7 +248,7 @@ def breakdown_chart(progress: Any, metric: str, *, by: str = "direction", lang: 
     fig, ax = _figure(1.2 + 0.3 * len(rows))
     y = np.arange(len(rows))
     ax.barh(y, rows["actual"].astype(float), color=charts.chart_style()["pace_line"], height=0.6)
-    ax.set_yticks(y, [catalog.label(by, s, lang) for s in rows["scope"]], fontsize=8)
+    ax.set_yticks(y, [catalog.label(by, s, lang) for s in rows["scope"]], fontsize=PRINT_PT)
     ax.invert_yaxis()
     unit = charts.unit_label(catalog, metric, rows["unit"].iloc[0], lang)
     ax.set_xlabel(f"{t('chart_count_axis', lang)} ({unit})")
@@ -258,10 +273,10 @@ def levels_chart(progress: Any, *, kind: str = "goals", lang: str = "zh", catalo
         vals = np.array([float(sub.get(i, 0) or 0) for i in items])
         ax.barh(y, vals, left=left, color=charts.level_color(lv), height=0.6, label=catalog.label("level", lv, lang))
         left += vals
-    ax.set_yticks(y, labels, fontsize=8)
+    ax.set_yticks(y, labels, fontsize=PRINT_PT)
     ax.invert_yaxis()
     ax.set_xlabel(t("chart_provinces_axis", lang))
-    ax.legend(loc="lower right", fontsize=8, frameon=False, ncol=4, bbox_to_anchor=(1, 1.0))
+    ax.legend(loc="lower right", fontsize=PRINT_PT, frameon=False, ncol=4, bbox_to_anchor=(1, 1.0))
     return _finish(fig, ax, t(f"chart_levels_{kind}_title", lang), progress, lang)
 
 
@@ -290,15 +305,18 @@ def _trajectory_panel(ax: Any, progress: Any, spec_kwargs: dict[str, Any], lang:
     if p["as_of"] is not None:
         ax.axvline(p["as_of"], color="#666666", ls=":", lw=0.8)
     unit = charts.unit_label(catalog, r["metric"], r["unit"], lang)
-    last = charts.fmt_number(p["cumulative"][-1]) if p["cumulative"] else "0"
+    # A passed deadline is titled as it ended (the figure at the deadline, as every report sentence says it).
+    last = (charts.fmt_number(r["actual"]) if bool(r.get("passed")) and not charts.is_missing(r["actual"])
+            else charts.fmt_number(p["cumulative"][-1]) if p["cumulative"] else "0")
     target = f" / {charts.fmt_number(p['target'])}" if "target" in p else ""
     ax.set_title(f"{charts.metric_name(r, lang)}  {last}{target} {unit} · {charts.status_label(r['status'], lang)}",
-                 loc="left", fontsize=8.5, color="#222222")
+                 loc="left", fontsize=PRINT_PT, color="#222222")
     # Each panel has its own axis, labelled with its unit: 亿元 never shares an axis with counts.
-    ax.set_ylabel(unit, fontsize=7)
-    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
-    ax.tick_params(labelsize=7)
+    ax.set_ylabel(unit, fontsize=PRINT_PT)
+    # Years only: half-year "2025-07" labels ran into each other at 9 pt in a half-width panel.
+    ax.xaxis.set_major_locator(mdates.YearLocator())
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    ax.tick_params(labelsize=PRINT_PT)
     ax.grid(axis="y", color="#eeeeee")
 
 
@@ -309,7 +327,7 @@ def trajectory_grid(progress: Any, specs: list[Any], *, lang: str = "zh", catalo
     rows = (n + 1) // 2
     plt.rcParams["font.family"] = ["sans-serif"]
     plt.rcParams["font.sans-serif"] = [charts.chart_style()["image_font"], "DejaVu Sans"]
-    fig = Figure(figsize=(WIDTH_IN, 1.4 + 2.35 * rows), dpi=DPI)
+    fig = Figure(figsize=(WIDTH_IN, 1.2 + 2.1 * rows), dpi=DPI)
     axes = fig.subplots(rows, 2, squeeze=False)
     for i, ax in enumerate(axes.flat):
         if i < n:
@@ -322,13 +340,13 @@ def trajectory_grid(progress: Any, specs: list[Any], *, lang: str = "zh", catalo
         for h, lab in zip(*ax.get_legend_handles_labels()):
             seen.setdefault(lab, h)
     handles, labels = list(seen.values()), list(seen)
-    fig.legend(handles, labels, loc="lower center", ncol=4, fontsize=8, frameon=False)
+    fig.legend(handles, labels, loc="lower center", ncol=4, fontsize=PRINT_PT, frameon=False)
     d = charts.as_of_of(progress)
     title = t("chart_trajectory_grid_title", lang)
     if d:
         fig.text(0.01, 1 - 0.5 / fig.get_figheight(), t("chart_as_of", lang, date=charts.fmt_date(d, lang)),
-                 fontsize=9, color="#555555", va="top")
-    fig.suptitle(title, x=0.01, y=1 - 0.1 / fig.get_figheight(), ha="left", va="top", fontsize=12, fontweight="bold")
+                 fontsize=PRINT_PT, color="#555555", va="top")
+    fig.suptitle(title, x=0.01, y=1 - 0.1 / fig.get_figheight(), ha="left", va="top", fontsize=11, fontweight="bold")
     fig.subplots_adjust(left=0.07, right=0.99, top=1 - 1.0 / fig.get_figheight(),
                         bottom=0.55 / fig.get_figheight(), hspace=0.55, wspace=0.18)
     buf = io.BytesIO()
