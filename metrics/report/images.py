@@ -45,18 +45,62 @@ def _figure(height: float) -> tuple[Figure, Any]:
     return fig, ax
 
 
+def _text_inches(text: str, pt: float = PRINT_PT) -> float:
+    """An estimate of a label's width: CJK characters a full em, others a little over half one."""
+    lines = str(text).split("\n") or [""]
+    return max(sum(1.0 if ord(ch) >= 0x2E80 else 0.6 for ch in line) for line in lines) * pt / 72
+
+
+def _fit(text: str, inches: float) -> str:
+    """A label cut with "…" to fit ``inches`` at 9 pt (the full names are in the table under the chart)."""
+    if _text_inches(text) <= inches:
+        return text
+    while text and _text_inches(text + "…") > inches:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def _legend_row(fig: Figure, ax: Any, handles: list[Any] | None = None) -> None:
+    """The legend as one row between the title and the as-of line, right-aligned (inside the plot it
+    covered value labels; beside the as-of line it ran into it)."""
+    if handles is None:
+        handles, labels = ax.get_legend_handles_labels()
+    else:
+        labels = [h.get_label() for h in handles]
+    fig.legend(handles, labels, loc="upper right", bbox_to_anchor=(0.995, 1 - 0.3 / fig.get_figheight()),
+               ncol=len(handles), fontsize=PRINT_PT, frameon=False, borderaxespad=0, handlelength=1.6)
+
+
+def auto_margins(fig: Figure, ax: Any, *, legend_above: bool = False, right_in: float = 0.12) -> dict[str, float]:
+    """Subplot margins from the labels' sizes, computed without drawing.
+
+    ``tight_layout`` draws the whole figure once more to measure it; with a dozen charts of 37
+    regions that extra draw was about a fifth of a Word or PDF report's time. The labels here are
+    known (region and metric names, 9 pt), so their room is estimated from their characters.
+    """
+    w, h = fig.get_size_inches()
+    # Named ticks (regions, metrics) have their texts before drawing; numeric ones are empty until then.
+    ticks = [x.get_text() for x in ax.get_yticklabels()]
+    left = max([_text_inches(x) for x in ticks] or [_text_inches("0000")]) + 0.15
+    if ax.get_ylabel():
+        left += PRINT_PT * 1.6 / 72
+    xlines = max([x.get_text().count("\n") + 1 for x in ax.get_xticklabels()] or [1])
+    bottom = 0.1 + xlines * PRINT_PT * 1.3 / 72 + (PRINT_PT * 1.6 / 72 if ax.get_xlabel() else 0)
+    top = 0.62 + (PRINT_PT * 1.8 / 72 if legend_above else 0)
+    return {"left": min(left / w, 0.5), "right": 1 - right_in / w, "top": 1 - top / h, "bottom": bottom / h}
+
+
 def _finish(fig: Figure, ax: Any, title: str, progress: Any, lang: str,
-            margins: dict[str, float] | None = None) -> bytes:
+            margins: dict[str, float] | None = None, legend_above: bool = False, right_in: float = 0.12) -> bytes:
     d = charts.as_of_of(progress)
-    fig.suptitle(title, x=0.01, ha="left", fontsize=11, fontweight="bold")
+    fig.suptitle(title, x=0.01, y=1 - 0.08 / fig.get_figheight(), ha="left", va="top", fontsize=11,
+                 fontweight="bold")
     if d:
         ax.set_title(t("chart_as_of", lang, date=charts.fmt_date(d, lang)), loc="left", fontsize=PRINT_PT, color="#555555")
-    if margins:
-        fig.subplots_adjust(**margins)  # known label widths: skip tight_layout's extra draw
-    else:
-        fig.tight_layout()
+    # Known label sizes: no tight_layout (its extra draw of the figure).
+    fig.subplots_adjust(**(margins or auto_margins(fig, ax, legend_above=legend_above, right_in=right_in)))
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
+    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None}, pil_kwargs={"compress_level": 3})
     return buf.getvalue()
 
 
@@ -96,9 +140,9 @@ def overview_bullets(progress: Any, *, scope_type: str = "national", scope: str 
     ax.set_xlabel(t("chart_percent_axis", lang))
     ax.plot([], [], color=charts.chart_style()["pace_line"], lw=2.5, label=t("chart_pace", lang))
     ax.plot([], [], color=charts.chart_style()["target_line"], ls="--", lw=1, label=t("chart_target", lang) + " 100%")
-    ax.legend(loc="lower right", fontsize=PRINT_PT, frameon=False)
+    _legend_row(fig, ax)
     title = t("chart_overview_title", lang, scope=charts.scope_label(catalog, scope_type, scope, lang))
-    return _finish(fig, ax, title, progress, lang)
+    return _finish(fig, ax, title, progress, lang, legend_above=True)
 
 
 def bullet_chart(progress: Any, metric: str, *, scope_type: str = "national", scope: str = "national",
@@ -127,7 +171,7 @@ def bullet_chart(progress: Any, metric: str, *, scope_type: str = "national", sc
     ax.set_xlabel(f"{t('chart_count_axis', lang)} ({unit})")
     ax.legend(loc="upper right", fontsize=PRINT_PT, frameon=False, ncol=3, bbox_to_anchor=(1, 1.35))
     title = t("chart_bullet_title", lang, metric=charts.metric_name(r, lang), year=charts.year_of(r["deadline"]))
-    return _finish(fig, ax, title, progress, lang)
+    return _finish(fig, ax, title, progress, lang, legend_above=True)
 
 
 def trajectory_chart(progress: Any, metric: str, *, scope_type: str = "national", scope: str = "national",
@@ -202,7 +246,7 @@ def heatmap(progress: Any, *, value: str = "percent", lang: str = "zh", catalog:
                 ax.text(j, i, charts.fmt_number(z[i, j]), ha="center", va="center", fontsize=PRINT_PT,
                         color="white" if z[i, j] < vmax * 0.55 else "black")
     fig.colorbar(im, ax=ax, fraction=0.03, pad=0.02, label="%")
-    return _finish(fig, ax, t(f"chart_heatmap_{value}_title", lang), progress, lang)
+    return _finish(fig, ax, t(f"chart_heatmap_{value}_title", lang), progress, lang, right_in=0.45)  # colour bar
 
 
 def m_kind_count(catalog: Catalog, metric: str) -> bool:
@@ -230,12 +274,13 @@ def ranking_chart(progress: Any, metric: str, *, lang: str = "zh", catalog: Cata
     from matplotlib.patches import Patch
 
     shown = list(dict.fromkeys(rows["status"]))
-    ax.legend(handles=[Patch(color=charts.status_color(s), label=charts.status_label(s, lang)) for s in shown],
-              loc="lower right", bbox_to_anchor=(1, 1.0), ncol=len(shown), fontsize=PRINT_PT, frameon=False)
+    _legend_row(fig, ax, handles=[Patch(color=charts.status_color(s), label=charts.status_label(s, lang))
+                                  for s in shown])
     if m_kind_count(catalog, metric):
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     m = catalog.metric_by_id.get(metric)
-    return _finish(fig, ax, t("chart_ranking_title", lang, metric=m.name(lang) if m else metric), progress, lang)
+    return _finish(fig, ax, t("chart_ranking_title", lang, metric=m.name(lang) if m else metric), progress, lang,
+                   legend_above=True)
 
 
 def breakdown_chart(progress: Any, metric: str, *, by: str = "direction", lang: str = "zh",
@@ -264,7 +309,8 @@ def levels_chart(progress: Any, *, kind: str = "goals", lang: str = "zh", catalo
         return _empty(progress, lang)
     items = list(dict.fromkeys(counts["item"]))
     dim = "metric" if kind == "goals" else "task"
-    labels = [(f"{int(i)}. " if kind == "tasks" else "") + catalog.label(dim, str(i), lang) for i in items]
+    labels = [_fit((f"{int(i)}. " if kind == "tasks" else "") + catalog.label(dim, str(i), lang),
+                   0.5 * WIDTH_IN - 0.2) for i in items]
     fig, ax = _figure(1.4 + 0.3 * len(items))
     left = np.zeros(len(items))
     y = np.arange(len(items))
@@ -276,8 +322,8 @@ def levels_chart(progress: Any, *, kind: str = "goals", lang: str = "zh", catalo
     ax.set_yticks(y, labels, fontsize=PRINT_PT)
     ax.invert_yaxis()
     ax.set_xlabel(t("chart_provinces_axis", lang))
-    ax.legend(loc="lower right", fontsize=PRINT_PT, frameon=False, ncol=4, bbox_to_anchor=(1, 1.0))
-    return _finish(fig, ax, t(f"chart_levels_{kind}_title", lang), progress, lang)
+    _legend_row(fig, ax)
+    return _finish(fig, ax, t(f"chart_levels_{kind}_title", lang), progress, lang, legend_above=True)
 
 
 def _trajectory_panel(ax: Any, progress: Any, spec_kwargs: dict[str, Any], lang: str, catalog: Catalog) -> None:
@@ -309,7 +355,8 @@ def _trajectory_panel(ax: Any, progress: Any, spec_kwargs: dict[str, Any], lang:
     last = (charts.fmt_number(r["actual"]) if bool(r.get("passed")) and not charts.is_missing(r["actual"])
             else charts.fmt_number(p["cumulative"][-1]) if p["cumulative"] else "0")
     target = f" / {charts.fmt_number(p['target'])}" if "target" in p else ""
-    ax.set_title(f"{charts.metric_name(r, lang)}  {last}{target} {unit} · {charts.status_label(r['status'], lang)}",
+    # The name on one line, the figure and status on the next: one line overflowed a half-width panel.
+    ax.set_title(f"{charts.metric_name(r, lang)}\n{last}{target} {unit} · {charts.status_label(r['status'], lang)}",
                  loc="left", fontsize=PRINT_PT, color="#222222")
     # Each panel has its own axis, labelled with its unit: 亿元 never shares an axis with counts.
     ax.set_ylabel(unit, fontsize=PRINT_PT)
@@ -327,7 +374,7 @@ def trajectory_grid(progress: Any, specs: list[Any], *, lang: str = "zh", catalo
     rows = (n + 1) // 2
     plt.rcParams["font.family"] = ["sans-serif"]
     plt.rcParams["font.sans-serif"] = [charts.chart_style()["image_font"], "DejaVu Sans"]
-    fig = Figure(figsize=(WIDTH_IN, 1.2 + 2.1 * rows), dpi=DPI)
+    fig = Figure(figsize=(WIDTH_IN, 1.4 + 2.3 * rows), dpi=DPI)
     axes = fig.subplots(rows, 2, squeeze=False)
     for i, ax in enumerate(axes.flat):
         if i < n:
@@ -340,7 +387,8 @@ def trajectory_grid(progress: Any, specs: list[Any], *, lang: str = "zh", catalo
         for h, lab in zip(*ax.get_legend_handles_labels()):
             seen.setdefault(lab, h)
     handles, labels = list(seen.values()), list(seen)
-    fig.legend(handles, labels, loc="lower center", ncol=4, fontsize=PRINT_PT, frameon=False)
+    ncol = 4 if lang == "zh" else 2  # the English labels are too long for one row of four
+    fig.legend(handles, labels, loc="lower center", ncol=ncol, fontsize=PRINT_PT, frameon=False)
     d = charts.as_of_of(progress)
     title = t("chart_trajectory_grid_title", lang)
     if d:
@@ -348,9 +396,9 @@ def trajectory_grid(progress: Any, specs: list[Any], *, lang: str = "zh", catalo
                  fontsize=PRINT_PT, color="#555555", va="top")
     fig.suptitle(title, x=0.01, y=1 - 0.1 / fig.get_figheight(), ha="left", va="top", fontsize=11, fontweight="bold")
     fig.subplots_adjust(left=0.07, right=0.99, top=1 - 1.0 / fig.get_figheight(),
-                        bottom=0.55 / fig.get_figheight(), hspace=0.55, wspace=0.18)
+                        bottom=(0.55 if lang == "zh" else 0.75) / fig.get_figheight(), hspace=0.75, wspace=0.2)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
+    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None}, pil_kwargs={"compress_level": 3})
     return buf.getvalue()
 
 
