@@ -33,9 +33,9 @@ def css_string(text: str) -> str:
             .replace(">", "\\3E "))
 
 
-def _display_width(text: str) -> int:
-    """Columns a text takes: CJK characters two, others one."""
-    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in str(text))
+def _display_width(text: str) -> float:
+    """Columns a text takes: CJK characters two, digits and Latin letters a little over one."""
+    return sum(2 if ord(ch) >= 0x2E80 else 1.4 for ch in str(text))
 
 
 def colgroup(head: list[str], body: list[list[str]]) -> Markup:
@@ -51,8 +51,9 @@ def colgroup(head: list[str], body: list[list[str]]) -> Markup:
     widths = []
     for j, h in enumerate(head):
         cells = [_display_width(r[j]) for r in body[:60] if j < len(r)]
-        # A header wraps over two lines at most; a cell's text over about four.
-        widths.append(min(max(_display_width(h) / 2, *(c / 3 for c in cells), 6), 44))
+        # Short texts (numbers, dates, statuses: kept on one line) get their full width; long ones
+        # (names, evidence) are capped and wrap; a header may wrap over two lines.
+        widths.append(min(max(_display_width(h) / 2, *cells, 4), 30) + 4)  # + the cell's padding
     total = sum(widths)
     return Markup("<colgroup>" + "".join(f'<col style="width: {w / total * 100:.1f}%">' for w in widths)
                   + "</colgroup>")
