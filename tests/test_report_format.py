@@ -498,3 +498,17 @@ def test_chart_images_are_drawn_at_print_width_with_text_of_at_least_9_pt():
     assert images.WIDTH_IN * images.DPI >= 1_000  # still sharp: about 1,080 px across
     assert images._wrap("Professional service institutions", "en") == "Professional\nservice\ninstitutions"
     assert images._wrap("前沿关键核心技术", "zh") == "前沿关键核心\n技术"  # six characters a line
+
+
+def test_pdf_appendix_tables_get_column_widths_from_their_texts():
+    """Fixed table layout (no measuring of every cell) with widths from the texts: long names wide,
+    dates as wide as a date, the numbers summing to the whole width."""
+    from metrics.report.document import colgroup
+
+    html = str(colgroup(["名称", "地区", "完成日期", "证明材料"],
+                        [["上海高新区量子计算未来产业孵化器", "上海市", "2024-09-07", "沪工信发〔2024〕50号"]]))
+    widths = [float(w) for w in re.findall(r"width: ([\d.]+)%", html)]
+    assert len(widths) == 4 and abs(sum(widths) - 100) < 0.5
+    name, region, date, evidence = widths
+    assert name > evidence > date > region
+    assert colgroup([], []) == ""
