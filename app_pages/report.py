@@ -11,10 +11,10 @@ from app_support.login import current_user
 from app_support.session import current_as_of, current_lang, current_scope, scope_label, scope_options
 from app_support.ui import page_setup
 from metrics import views
-from metrics.findings import load_findings, save_findings
+from metrics.findings import findings_keys, load_findings, save_findings
 from metrics.i18n import LANGS, t
 from metrics.report import FORMATS, MEDIA_TYPES
-from metrics.report.leader import FINDING_KEYS, round_key
+from metrics.report.leader import FINDING_KEYS, report_round, round_key
 from metrics.report.style import STYLE_NAMES, report_style
 
 lang = current_lang()
@@ -35,10 +35,13 @@ fmt = c4.radio(t("app_report_format", lang), list(FORMATS), horizontal=True, key
 style = c5.radio(t("rl_style_label", lang), list(STYLE_NAMES), horizontal=True, key="report_style",
                  format_func=lambda s: report_style(s).label[lang])
 
-# The officer's findings: prefilled from what was saved for this scope (this round or the last), else generated.
-round_name = round_key(as_of)
+# The officer's findings, kept under the reporting round the report covers (its name; rows saved before
+# rounds existed are keyed by the as-of date and still read): prefilled from what was saved for this scope
+# (this round or the last), else generated.
 with error_boundary("app_page_report"):
-    saved = load_findings(data.store(), round_name, scope, report_lang)
+    rnd = report_round(data.store(), as_of)
+    round_name = round_key(as_of, rnd)
+    saved = load_findings(data.store(), findings_keys(rnd, as_of), scope, report_lang)
     initial = saved.texts if saved else report_jobs.drafts(scope, as_of, report_lang)
     suffix = f"{scope}_{round_name}_{report_lang}"
     with st.expander(t("rl_findings_progress", lang) + " · " + t("rl_findings_problems", lang) + " · " +

@@ -38,34 +38,47 @@ def _pool() -> tuple[ThreadPoolExecutor, dict[str, Job], threading.Lock]:
     return ThreadPoolExecutor(max_workers=1, thread_name_prefix="report"), {}, threading.Lock()
 
 
-def job_key(rev: str, scope: str, as_of: dt.date, lang: str, fmt: str, style: str, findings: dict[str, str]) -> str:
-    """A digest of everything a report file depends on."""
-    text = json.dumps([rev, scope, as_of.isoformat(), lang, fmt, style, findings], ensure_ascii=False, sort_keys=True)
+def job_key(rev: str, scope: str, as_of: dt.date, lang: str, fmt: str, style: str, findings: dict[str, str],
+            coverage: str = "") -> str:
+    """A digest of everything a report file depends on (``coverage``: the round and its regions' states)."""
+    text = json.dumps([rev, scope, as_of.isoformat(), lang, fmt, style, findings, coverage], ensure_ascii=False,
+                      sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def _build(progress, dataset, scope: str, lang: str, fmt: str, style: str, findings: dict[str, str],
-           unreviewed: bool = False) -> bytes:
+           unreviewed: bool = False, rnd=None, coverage_rows=None) -> bytes:
     from metrics.report import build_report, render
 
     return render(build_report(progress, dataset, scope=scope, lang=lang, findings=findings, style=style,
-                               unreviewed=unreviewed), fmt)
+                               unreviewed=unreviewed, rnd=rnd, coverage_rows=coverage_rows), fmt)
+
+
+def round_coverage(as_of: dt.date):  # noqa: ANN201 - (rounds.Round | None, [rounds.CoverageRow] | None)
+    """The reporting round a report as of ``as_of`` covers and its coverage now (``rounds.coverage``)."""
+    from metrics.report.leader import report_coverage
+
+    return report_coverage(data.store(), as_of)
 
 
 def submit(scope: str, as_of: dt.date, lang: str, fmt: str, style: str, findings: dict[str, str]) -> Job:
     """The job building this report: the existing one for the same key, else a new one."""
     pool, jobs, lock = _pool()
     rev = data.revision()
-    # The approved-only choice and 含未审核数据 change the file: both are part of its key (issue 13).
+    # The approved-only choice and 含未审核数据 change the file: both are part of its key (issue 13);
+    # so do the round's coverage states (a review changes page one).
     unreviewed = data.includes_unreviewed()
-    key = job_key(f"{rev}:{data.approved_only()}:{unreviewed}", scope, as_of, lang, fmt, style, findings)
+    rnd, cov = round_coverage(as_of)
+    states = "" if rnd is None else rnd.name + "|" + ",".join(f"{r.region}:{r.state}" for r in cov or [])
+    key = job_key(f"{rev}:{data.approved_only()}:{unreviewed}", scope, as_of, lang, fmt, style, findings, states)
     with lock:
         if key in jobs and not (jobs[key].future.done() and jobs[key].future.exception()):
             return jobs[key]
         # Read the cached engine results here, in the script thread (Streamlit's caches belong to it).
         progress = data.progress(as_of)
         dataset = data.dataset(None)
-        job = Job(key, pool.submit(_build, progress, dataset, scope, lang, fmt, style, dict(findings), unreviewed))
+        job = Job(key, pool.submit(_build, progress, dataset, scope, lang, fmt, style, dict(findings), unreviewed,
+                                   rnd, cov))
         job.future.add_done_callback(lambda _f, j=job: setattr(j, "finished", time.monotonic()))
         jobs[key] = job
         # Drop the oldest finished jobs beyond the bound (a running one is never dropped).

@@ -4,6 +4,12 @@
 returns those of the round, or else the latest saved for the scope (reused next time), so the
 report page can prefill what the officer wrote before. Texts are stored as typed; every renderer
 writes them as text.
+
+The round is the reporting round's name (``rounds.Round.name``, e.g. 2025年第四季度; see
+``report.leader.round_key``). Rows saved before rounds existed are keyed by the report's as-of date
+in ISO form (2025-12-31): ``findings_key`` gives the keys to look under, the round's name first and
+then its as-of date, so those rows are still read as the round's own (no column or migration is
+needed: the key column holds either).
 """
 from __future__ import annotations
 
@@ -54,12 +60,27 @@ def save_findings(store: Store, round_name: str, scope: str, lang: str, texts: d
     return SavedFindings(round_name, scope, lang, values, at, by)
 
 
-def load_findings(store: Store, round_name: str, scope: str, lang: str) -> SavedFindings | None:
-    """The findings of the round and scope, else the latest saved for the scope, else None."""
+def findings_keys(rnd: object | None, as_of: dt.date | None) -> list[str]:
+    """The keys a report's findings are found under: the round's name, then (rows from before rounds)
+    the round's as-of date and the report's own as-of date in ISO form; without a round, the date only."""
+    keys = [str(rnd.name)] if rnd is not None else []  # type: ignore[attr-defined]
+    for d in (getattr(rnd, "as_of", None), as_of):
+        if d is not None and d.isoformat() not in keys:
+            keys.append(d.isoformat())
+    return keys or ["none"]
+
+
+def load_findings(store: Store, round_name: str | list[str], scope: str, lang: str) -> SavedFindings | None:
+    """The findings of the round and scope, else the latest saved for the scope, else None.
+
+    ``round_name`` may be a list of keys (``findings_keys``): the first one saved wins, and counts as
+    the same round (an older row keyed by the round's as-of date is that round's)."""
     c = report_findings.c
+    keys = [round_name] if isinstance(round_name, str) else list(round_name)
     with store.engine.connect() as conn:
-        row = conn.execute(sa.select(report_findings).where((c.round == round_name) & (c.scope == scope) &
-                                                            (c.lang == lang))).mappings().first()
+        found = {r["round"]: r for r in conn.execute(sa.select(report_findings).where(
+            c.round.in_(keys) & (c.scope == scope) & (c.lang == lang))).mappings()}
+        row = next((found[k] for k in keys if k in found), None)
         same = row is not None
         if row is None:
             row = conn.execute(sa.select(report_findings).where((c.scope == scope) & (c.lang == lang))

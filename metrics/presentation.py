@@ -248,6 +248,12 @@ def target_figure(row: Mapping[str, Any], unit: str, lang: str = "zh") -> str:
 _target_words = target_figure  # the name the deadline sentence used first
 
 
+def target_figure(row: Mapping[str, Any], unit: str, lang: str = "zh") -> str:
+    """A target's figure as ``deadline_sentence`` says it ("44 / 100 项", "9 个 / 一批"), for lists that
+    name several targets sharing one deadline."""
+    return _target_words(row, unit, lang)
+
+
 def deadline_sentence(row: Mapping[str, Any], lang: str = "zh", unit: str | None = None) -> str:
     """The one wording of where a target stands against its deadline, for cards, 目标差距, 地区对比,
     ``status`` and the reports.

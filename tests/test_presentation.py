@@ -163,7 +163,9 @@ def test_report_summary_says_44_of_100_and_the_25_after():
     p = compute_progress(dataset(items=done_when_items()), as_of=AS_OF)
     rows = p.rows[(p.rows["scope"] == "national") & (p.rows["metric"] == "tech")]
     text = "\n".join(summary_paragraphs(rows, catalog, "national", "national", AS_OF, "zh"))
-    assert "全国前沿关键核心技术：2025年12月31日到期：完成 44 / 100 项，未完成。此后新增 25 项。" in text
+    # The report says the fact with the one deadline wording, after the metric (the scope is in the
+    # summary's first sentence).
+    assert "前沿关键核心技术，2025年12月31日到期：完成 44 / 100 项，未完成。此后新增 25 项。" in text
     assert "69%" not in text and "70%" not in text
 
 

@@ -13,7 +13,7 @@ from docx.oxml.ns import qn
 from pypdf import PdfReader
 
 from metrics.report import build_report, render
-from metrics.report.leader import coverage, previous_round_date
+from metrics.report.leader import previous_round_date
 from metrics.report.style import css, report_style
 from report_case import AS_OF, hand_progress
 
@@ -27,13 +27,26 @@ def case():
     return hand_progress()
 
 
+def round_board():
+    """A round of the 37 regions as ``rounds.coverage`` returns it: 广东省 approved, 江苏省 submitted
+    (waiting for review), 北京市 overdue, the rest not yet submitted."""
+    from metrics.rounds import CoverageRow, Round, all_regions
+
+    regions = all_regions()
+    rnd = Round("2025年第二季度", AS_OF, dt.date(2025, 7, 15), regions)
+    state = {"广东省": "approved", "江苏省": "submitted", "北京市": "overdue"}
+    return rnd, [CoverageRow(region=r, state=state.get(r, "not_submitted")) for r in regions]
+
+
 @pytest.fixture(scope="module")
 def docs(case):
     data, progress = case
+    rnd, board = round_board()
     out = {}
     for scope in ("national", "广东省"):
         for style in ("official", "briefing"):
-            c = build_report(progress, data, scope=scope, lang="zh", findings=FINDINGS, style=style, generated=CLOCK)
+            c = build_report(progress, data, scope=scope, lang="zh", findings=FINDINGS, style=style, generated=CLOCK,
+                             rnd=rnd, coverage_rows=board)
             out[scope, style] = (c, Document(io.BytesIO(render(c, "docx"))))
     return out
 
@@ -110,12 +123,14 @@ def test_word_carries_page_one_and_the_officers_findings_in_order(docs):
     heads = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
     assert heads == ["一、总体情况", "二、主要进展", "三、存在问题", "四、下一步工作", "五、目标完成情况", "六、进度图表",
                      "七、定性目标与重点任务", "附件"]
-    assert "本轮(截至2025年6月30日)应报送37个地区,已报送2个。" in texts
-    assert texts.index("本轮(截至2025年6月30日)应报送37个地区,已报送2个。") < texts.index("二、主要进展")
+    assert "本轮(2025年第二季度)应报送37个地区,已报送2个。" in texts
+    assert texts.index("本轮(2025年第二季度)应报送37个地区,已报送2个。") < texts.index("二、主要进展")
     # Each line of the officer's text is its own paragraph, written as typed (text, never a field).
     assert "=SUM(A1)部分地区尚未报送。" in texts and "标准制定偏慢。" in texts
     assert "本期数据经省级审核。" in texts
-    assert "领军企业完成0%,落后时间进度74.2个百分点(滞后)。" in texts  # furthest behind first
+    # Furthest behind first, worded by presentation.deadline_sentence, then the gap to the pace.
+    assert "领军企业，2025年12月31日到期：目前 0 / 100 家，滞后。按当前速度预测到期完成 0 家。落后时间进度 74.2 个百分点。" \
+        in texts
     assert "生成时间:2026-12-01 09:00" in texts
 
 
@@ -129,8 +144,8 @@ def test_word_leader_part_has_no_hash_or_seconds(docs):
 
 def test_province_page_one_says_whether_it_reported(docs):
     c, doc = docs["广东省", "official"]
-    assert c.page_one.blocks[0][1] == ["本轮(截至2025年6月30日)广东省已报送。"]
-    assert "本轮(截至2025年6月30日)广东省已报送。" in [p.text for p in doc.paragraphs]
+    assert c.page_one.blocks[0][1] == ["本轮(2025年第二季度)广东省已报送。"]
+    assert "本轮(2025年第二季度)广东省已报送。" in [p.text for p in doc.paragraphs]
 
 
 # ---- page one, computed -----------------------------------------------------------------------
@@ -144,13 +159,43 @@ def test_previous_round_is_the_quarter_before(as_of, expected):
     assert previous_round_date(dt.date.fromisoformat(as_of)) == dt.date.fromisoformat(expected)
 
 
-def test_coverage_lists_every_expected_region(case):
-    from metrics.catalog import load_catalog
+def test_page_one_coverage_is_the_rounds_and_counts_overdue_as_missing(case):
+    data, progress = case
+    rnd, board = round_board()
+    cov = dict(build_report(progress, data, rnd=rnd, coverage_rows=board).page_one.blocks)["(一)报送情况"]
+    assert cov[0] == "本轮(2025年第二季度)应报送37个地区,已报送2个。"  # approved + waiting for review
+    missing = cov[1].removeprefix("尚未报送:").removesuffix("。").split("、")
+    assert len(missing) == 35 and "北京市" in missing and "广东省" not in missing and "江苏省" not in missing
+    en = dict(build_report(progress, data, rnd=rnd, coverage_rows=board, lang="en").page_one.blocks)["Submissions"]
+    assert en[0] == "Round 2025年第二季度: 2 of 37 regions have reported."
 
-    data, _ = case
-    rows = coverage(list(data.sources), load_catalog())
-    assert len(rows) == 37
-    assert {r.region for r in rows if r.state == "submitted"} == {"广东省", "江苏省"}
+
+def test_page_one_without_a_round_says_so_instead_of_guessing_from_the_files(case):
+    data, progress = case
+    cov = dict(build_report(progress, data).page_one.blocks)["(一)报送情况"]
+    assert cov == ["本报告数据截至2025年6月30日,未关联报送轮次,报送情况以报送轮次管理为准。"]
+
+
+def test_report_coverage_reads_the_stored_round(tmp_path):
+    from metrics import rounds
+    from metrics.report.leader import report_coverage, report_round
+    from metrics.store import Store
+    from tests.store_fixtures import content_of, make_result
+
+    store = Store(f"sqlite:///{tmp_path / 'r.sqlite'}")
+    try:
+        assert report_coverage(store, AS_OF) == (None, None)
+        rounds.add_round(store, "2025年第二季度", AS_OF, dt.date(2025, 7, 15), ["广东省", "江苏省", "北京市"], actor="a")
+        result = make_result("广东省", n_items=2, as_of=AS_OF, file="gd.xlsx")
+        store.save_submission(result, content_of(result, ""), result.file, uploader="gd")
+        after_due = dt.datetime(2025, 8, 1, tzinfo=dt.timezone.utc)
+        rnd, rows = report_coverage(store, dt.date(2025, 7, 10), after_due)  # a later date: the round before it
+        assert rnd.name == "2025年第二季度"
+        assert [(r.region, r.state) for r in rows] == [("广东省", "submitted"), ("江苏省", "overdue"),
+                                                     ("北京市", "overdue")]
+        assert report_round(store, dt.date(2025, 3, 31)) is None  # no round as of that date or earlier
+    finally:
+        store.close()
 
 
 def test_changes_since_the_previous_round_count_items_dated_after_it(case):
@@ -196,10 +241,11 @@ def test_pdf_has_findings_page_numbers_and_a4(pdf):
 
 def test_html_has_page_one_and_findings(case):
     data, progress = case
-    html = render(build_report(progress, data, findings=FINDINGS), "html").decode()
+    rnd, board = round_board()
+    html = render(build_report(progress, data, findings=FINDINGS, rnd=rnd, coverage_rows=board), "html").decode()
     soup = BeautifulSoup(html, "html.parser")
     paras = [p.get_text() for p in soup.find_all("p")]
-    assert "本轮(截至2025年6月30日)应报送37个地区,已报送2个。" in paras
+    assert "本轮(2025年第二季度)应报送37个地区,已报送2个。" in paras
     assert "标准制定偏慢。" in paras and "本期数据经省级审核。" in paras
     assert [h.get_text() for h in soup.find_all("h2")][:4] == ["一、总体情况", "二、主要进展", "三、存在问题", "四、下一步工作"]
 
@@ -249,6 +295,16 @@ def test_excel_charts_have_visible_titled_axes_and_legends(workbook):
     assert trend[0].legend.position == "b"
 
 
+def test_excel_item_sheets_carry_the_status_colour(workbook):
+    from metrics.presentation import status_colour
+
+    ws = workbook["前沿关键核心技术"]
+    cell = ws["F2"]  # 状态 of the target the sheet lists the items of (滞后 in the hand case)
+    assert (ws["E2"].value, cell.value) == ("状态", "滞后")
+    assert cell.fill.fgColor.rgb[-6:] == status_colour("off_track").lstrip("#").upper()
+    assert cell.font.bold and cell.font.color.rgb[-6:] == "FFFFFF"
+
+
 def test_excel_numbers_are_rounded_and_dates_are_dates(workbook):
     import datetime as _dt
 
@@ -281,9 +337,11 @@ def test_excel_findings_sheet_keeps_formula_like_text_as_text(workbook):
 @pytest.mark.parametrize("fmt", ["xlsx", "html", "pdf", "docx"])
 def test_provincial_report_reads_back_in_every_format(case, fmt):
     data, progress = case
-    c = build_report(progress, data, scope="江苏省", lang="zh", findings=FINDINGS, generated=CLOCK)
+    rnd, board = round_board()
+    c = build_report(progress, data, scope="江苏省", lang="zh", findings=FINDINGS, generated=CLOCK, rnd=rnd,
+                     coverage_rows=board)
     out = render(c, fmt)
-    expected = "本轮(截至2025年6月30日)江苏省已报送。"
+    expected = "本轮(2025年第二季度)江苏省已报送。"  # submitted and waiting for review counts as reported
     if fmt == "xlsx":
         from openpyxl import load_workbook
 
@@ -298,17 +356,51 @@ def test_provincial_report_reads_back_in_every_format(case, fmt):
     assert expected in text and "标准制定偏慢。" in text
 
 
-@pytest.mark.parametrize("scope,expected_last", [
-    ("national", "未设量化目标值的:未来产业孵化器0个、未来产业先导区0个、生态主导型领军企业0家。"),
-    ("广东省", "未设量化目标值的:未来产业孵化器0个、未来产业先导区0个、标志性产品0项、领军企业0家、典型应用场景0项、"
-              "关键标准0项、专业服务机构0家、生态主导型领军企业0家。"),
+@pytest.mark.parametrize("scope,expected_last,n", [
+    ("national", "截至2025年6月30日，全国未设量化目标值的3项目标累计：未来产业孵化器0个、未来产业先导区0个、"
+                 "生态主导型领军企业0家。", 8),  # overall + 6 live numeric targets + the fold
+    ("广东省", "截至2025年6月30日，全省未设量化目标值的9项目标累计：未来产业孵化器0个、未来产业先导区0个、"
+              "前沿关键核心技术3项(占全国目标3%)、标志性产品0项、领军企业0家、典型应用场景0项、关键标准0项、"
+              "专业服务机构0家、生态主导型领军企业0家。", 2),
 ])
-def test_page_one_headlines_fold_targets_without_a_number_into_one_line(case, scope, expected_last):
+def test_page_one_headlines_fold_targets_without_a_number_into_one_line(case, scope, expected_last, n):
     data, progress = case
-    block = dict(build_report(progress, data, scope=scope).page_one.blocks)["(二)目标完成情况"]
+    c = build_report(progress, data, scope=scope)
+    block = dict(c.page_one.blocks)["(二)目标完成情况"]
     assert block[-1] == expected_last
-    n = {"national": 8, "广东省": 3}[scope]  # overall + 6 numeric targets + the fold; overall + tech share + fold
-    assert len(block) == n
+    assert len(block) == n  # a province: overall + the fold
+    assert block == c.summary  # page one and the details say each target once, in the same words
+
+
+def test_summary_of_the_sample_data_has_no_near_identical_sentences():
+    """With the committed samples on 2026-12-02 (the 2025 deadlines passed) the six missed targets are one
+    sentence and the targets without a number another: no two sentences alike once numbers are blanked."""
+    from difflib import SequenceMatcher
+    from pathlib import Path
+
+    from metrics.catalog import load_catalog
+    from metrics.ingest import read_file
+    from metrics.model import Dataset
+    from metrics.progress import compute_progress
+
+    cat = load_catalog()
+    folder = Path(__file__).resolve().parents[1] / "sample_data"
+    files = [p for p in sorted(folder.glob("示例数据_*")) if "问题" not in p.name and p.suffix in (".xlsx", ".csv")]
+    data = Dataset.from_results([read_file(p.read_bytes(), p.name, catalog=cat) for p in files])
+    progress = compute_progress(data, cat, as_of=dt.date(2026, 12, 2))
+    c = build_report(progress, data, cat, scope="national", lang="zh")
+    assert c.summary[1] == ("2025年12月31日到期的6项目标未完成：前沿关键核心技术 44 / 100 项(此后新增 25 项)、"
+                            "标志性产品 34 / 100 项(此后新增 24 项)、领军企业 23 / 100 家(此后新增 18 家)、"
+                            "典型应用场景 38 / 100 项(此后新增 21 项)、关键标准 21 / 100 项(此后新增 6 项)、"
+                            "专业服务机构 20 / 100 家(此后新增 10 家)。")
+    assert c.summary[2].startswith("截至2026年12月2日，全国未设量化目标值的6项目标累计：未来产业孵化器13个、")
+    assert "未来产业规模3,125.8 亿元" in c.summary[2]
+    for scope, lang, n in [("national", "zh", 3), ("national", "en", 3), ("广东省", "zh", 4), ("广东省", "en", 4)]:
+        summary = build_report(progress, data, cat, scope=scope, lang=lang).summary
+        assert len(summary) == n, (scope, lang, summary)
+        blank = [re.sub(r"[\d,.]+", "#", x) for x in summary]
+        for i, a in enumerate(blank):
+            assert all(SequenceMatcher(None, a, b).ratio() < 0.8 for b in blank[i + 1:]), (scope, lang, a)
 
 
 @pytest.mark.parametrize("change,same", [({}, True), ({"fmt": "pdf"}, False), ({"findings": {"notes": "x"}}, False),
@@ -338,23 +430,30 @@ def test_a_passed_deadline_is_reported_as_it_ended_then_what_came_after():
     import pandas as pd
 
     from metrics.catalog import load_catalog
+    from metrics.presentation import deadline_sentence
     from metrics.report.leader import behind_rows, behind_sentence
 
+    # Rows shaped as the engine gives them after a deadline: ``actual`` is the figure at the deadline.
     base = dict(scope_type="national", scope="national", unit="项", name_zh="前沿关键核心技术", name_en="Tech",
-                deadline=pd.Timestamp("2025-12-31"), target=100.0, percent=69.0)
+                deadline=pd.Timestamp("2025-12-31"), target=100.0, percent=44.0, passed=True, met_on=None)
     rows = pd.DataFrame([
-        {**base, "metric": "tech", "actual": 69.0, "actual_at_deadline": 44.0, "status": "missed", "gap_pp": None},
-        {**base, "metric": "standard", "name_zh": "关键标准", "actual": 10.0, "actual_at_deadline": 10.0,
+        {**base, "metric": "tech", "actual": 44.0, "actual_at_deadline": 44.0, "after_deadline": 25.0,
          "status": "missed", "gap_pp": None},
+        {**base, "metric": "standard", "name_zh": "关键标准", "actual": 10.0, "actual_at_deadline": 10.0,
+         "after_deadline": 0.0, "status": "missed", "gap_pp": None},
         {**base, "metric": "product", "name_zh": "标志性产品", "actual": 5.0, "actual_at_deadline": 5.0,
-         "status": "off_track", "gap_pp": -20.0, "deadline": pd.Timestamp("2027-12-31")},
+         "status": "off_track", "gap_pp": -20.0, "deadline": pd.Timestamp("2027-12-31"), "passed": False,
+         "projected": None, "after_deadline": None},
     ])
     cat = load_catalog()
-    assert [behind_sentence(r, cat, "zh") for _, r in behind_rows(rows).iterrows()] == [
-        "关键标准至2025年12月31日完成10/100项,未完成。",
-        "前沿关键核心技术至2025年12月31日完成44/100项,未完成,此后新增25项。",
-        "标志性产品完成69%,落后时间进度20个百分点(滞后)。",
+    said = [behind_sentence(r, cat, "zh") for _, r in behind_rows(rows).iterrows()]
+    assert said == [
+        "关键标准，2025年12月31日到期：完成 10 / 100 项，未完成。",
+        "前沿关键核心技术，2025年12月31日到期：完成 44 / 100 项，未完成。此后新增 25 项。",
+        "标志性产品，2027年12月31日到期：目前 5 / 100 项，滞后。落后时间进度 20 个百分点。",
     ]
+    # One function words the fact: the report sentence carries presentation.deadline_sentence verbatim.
+    assert all(deadline_sentence(r, "zh", "项") in s for s, (_, r) in zip(said, behind_rows(rows).iterrows()))
 
 
 def test_page_one_after_the_2025_deadline_reports_it_as_it_ended():
@@ -364,9 +463,9 @@ def test_page_one_after_the_2025_deadline_reports_it_as_it_ended():
     data = hand_dataset()
     progress = compute_progress(data, as_of=dt.date(2026, 12, 1))
     block = dict(build_report(progress, data, scope="national").page_one.blocks)["(二)目标完成情况"]
-    assert block[:3] == ["截至2026年12月1日,全国共监测9项目标,其中未完成6项、无量化目标3项。",
-                         "前沿关键核心技术至2025年12月31日完成3/100项,未完成。",
-                         "标志性产品至2025年12月31日完成1/100项,未完成。"]
+    assert block[:2] == ["截至2026年12月1日,全国共监测9项目标,其中未完成6项、无量化目标3项。",
+                         "2025年12月31日到期的6项目标未完成：前沿关键核心技术 3 / 100 项、标志性产品 1 / 100 项、"
+                         "领军企业 0 / 100 家、典型应用场景 0 / 100 项、关键标准 0 / 100 项、专业服务机构 0 / 100 家。"]
 
 
 def test_excel_item_dates_are_real_dates(workbook):
@@ -389,3 +488,27 @@ def test_month_and_year_precision_dates_are_written_as_people_write_them():
     assert list(_date_cells(s, ref, {"day": 3, "month": 4})) == [
         '<c r="F6" s="3"><v>45717</v></c>', '<c r="F7" s="4"><v>45717</v></c>',
         '<c r="F8" t="inlineStr"><is><t>2025</t></is></c>', ""]
+
+
+def test_chart_images_are_drawn_at_print_width_with_text_of_at_least_9_pt():
+    """The images are as wide as the type area (156 mm), so a font size set on them is the size on paper."""
+    from metrics.report import images
+
+    assert round(images.WIDTH_IN * 25.4) == 156 and images.PRINT_PT >= 9
+    assert images.WIDTH_IN * images.DPI >= 1_000  # still sharp: about 1,080 px across
+    assert images._wrap("Professional service institutions", "en") == "Professional\nservice\ninstitutions"
+    assert images._wrap("前沿关键核心技术", "zh") == "前沿关键核心\n技术"  # six characters a line
+
+
+def test_pdf_appendix_tables_get_column_widths_from_their_texts():
+    """Fixed table layout (no measuring of every cell) with widths from the texts: long names wide,
+    dates as wide as a date, the numbers summing to the whole width."""
+    from metrics.report.document import colgroup
+
+    html = str(colgroup(["名称", "地区", "完成日期", "证明材料"],
+                        [["上海高新区量子计算未来产业孵化器", "上海市", "2024-09-07", "沪工信发〔2024〕50号"]]))
+    widths = [float(w) for w in re.findall(r"width: ([\d.]+)%", html)]
+    assert len(widths) == 4 and abs(sum(widths) - 100) < 0.5
+    name, region, date, evidence = widths
+    assert name > evidence > date > region
+    assert colgroup([], []) == ""

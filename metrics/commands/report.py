@@ -74,7 +74,9 @@ def run(args: argparse.Namespace) -> int:
         for source, (sha, mtime) in zip(data.sources, hashes):
             source.setdefault("sha256", sha)
             source.setdefault("uploaded_at", mtime)
-    else:
+    rnd = coverage_rows = None
+    if not args.files:
+        from ..report.leader import report_coverage
         from ..store import Store, StoreError
 
         from ..rounds import includes_unreviewed
@@ -87,8 +89,13 @@ def run(args: argparse.Namespace) -> int:
         except StoreError as exc:
             return _fail(f"无法打开数据库:{exc.message}", f"cannot open the database: {exc.message_en}")
     progress = compute_progress(data, catalog, as_of=as_of)
+    if not args.files:
+        from ..charts import as_of_of
+
+        # Page one states the coverage of the reporting round the report covers (files alone have none).
+        rnd, coverage_rows = report_coverage(store, as_of_of(progress))
     content = build_report(progress, data, catalog, scope=scope, lang=args.lang, style=args.style,
-                           unreviewed=unreviewed)
+                           unreviewed=unreviewed, rnd=rnd, coverage_rows=coverage_rows)
     body = render(content, fmt)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(body)

@@ -8,6 +8,7 @@ it out; none of them computes a number.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +19,8 @@ from ..charts import (as_of_of, fmt_date, fmt_number, is_missing, scope_rows, st
                       status_label, target_words, unit_label, year_of)
 from ..i18n import t, translations
 from ..model import Dataset
-from ..presentation import deadline_sentence, fmt_iso_date, metric_name, status_ids, unreviewed_mark
+from ..presentation import (deadline_sentence, fmt_count, fmt_iso_date, fmt_money, fmt_value, metric_name,  # noqa: F401
+                            status_ids, target_figure, unreviewed_mark)
 
 # Word and PDF list at most this many counted items per metric; the Excel file has them all.
 APPENDIX_LIMIT = 20
@@ -84,35 +86,91 @@ def metric_verb(metric: str, lang: str) -> str:
     return t(key if key in translations() else "report_verb_default", lang)
 
 
+def _figure(row: Any, value: Any, unit: str, lang: str) -> tuple[str, str]:
+    """A figure and the unit to write after it, by the metric's kind (money worded by ``fmt_money``)."""
+    kind = row.get("kind", "count")
+    if unit in ("亿元", "100 million yuan"):
+        return fmt_money(value, lang), ""
+    return (fmt_count(value) if kind == "count" else fmt_number(value)), unit
+
+
+def has_number(row: Any) -> bool:
+    """Whether a target row has a numeric target (a figure to compare with)."""
+    return not is_missing(row["target"])
+
+
 def target_sentence(row: Any, catalog: Catalog, scope_type: str, scope: str, as_of: dt.date | None, lang: str) -> str:
     """One sentence of the summary, every number taken from a progress row."""
+    from .leader import target_fact
+
     unit = unit_label(catalog, row["metric"], row["unit"], lang)
     if bool(row.get("passed")):  # a passed deadline is said as it ended, by the one deadline wording
-        return t("presentation_report_passed", lang, scope=scope_word(catalog, scope_type, scope, lang),
-                 metric=_name(row, lang), sentence=deadline_sentence(row, lang, unit))
+        return target_fact(row, catalog, lang)
+    actual, unit = _figure(row, row["actual"], unit, lang)
     values = {"date": fmt_date(as_of, lang), "scope": scope_word(catalog, scope_type, scope, lang),
               "verb": metric_verb(row["metric"], lang), "metric": _name(row, lang),
-              "actual": fmt_number(row["actual"]), "unit": unit, "year": year_of(row["deadline"]),
+              "actual": actual, "unit": unit, "year": year_of(row["deadline"]),
               "percent": fmt_number(row["percent"]), "status": status_label(row["status"], lang),
               "target": target_words(row, catalog, lang)}
     if is_missing(row["target"]) and row["target_source"] == "none":
         if scope_type == "province" and not is_missing(row["contribution_percent"]):
-            return t("report_sentence_no_local_target", lang, contribution=fmt_number(row["contribution_percent"]),
-                     **values)
-        return t("report_sentence_target_not_set", lang, **values)
+            return _tidy(t("report_sentence_no_local_target", lang, contribution=fmt_number(row["contribution_percent"]),
+                     **values))
+        return _tidy(t("report_sentence_target_not_set", lang, **values))
     if is_missing(row["target"]):
-        return t("report_sentence_no_target", lang, **values)
+        return _tidy(t("report_sentence_no_target", lang, **values))
     gap = row["gap_pp"]
     if is_missing(gap) or abs(float(gap)) < 0.05:
-        return t("report_sentence_on_pace", lang, **values)
+        return _tidy(t("report_sentence_on_pace", lang, **values))
     # gap_pp is actual percent minus pace percent: negative means behind the time-elapsed pace.
     key = "report_sentence_behind" if float(gap) < 0 else "report_sentence_ahead"
-    return t(key, lang, gap=fmt_number(abs(float(gap))), **values)
+    return _tidy(t(key, lang, gap=fmt_number(abs(float(gap))), **values))
+
+
+def _tidy(text: str) -> str:
+    """One space where an empty unit left two (money carries its unit in the figure)."""
+    return re.sub(r" {2,}", " ", text)
+
+
+def no_number_sentence(rows: pd.DataFrame, catalog: Catalog, scope_type: str, scope: str,
+                       as_of: dt.date | None, lang: str) -> str:
+    """The targets without a number in one sentence: each metric's figure to date (a province's share of
+    the national target when it has one)."""
+    parts = []
+    for _, r in rows.iterrows():
+        now = r.get("actual_now")
+        value = r["actual"] if is_missing(now) else now
+        figure, unit = _figure(r, value if not is_missing(value) else 0, unit_label(catalog, r["metric"], r["unit"], lang),
+                               lang)
+        item = t("rl_headline_item", lang, metric=_name(r, lang), actual=figure, unit=unit).strip()
+        if scope_type == "province" and not is_missing(r["contribution_percent"]) and float(value or 0) > 0:
+            item += t("report_no_number_share", lang, share=fmt_number(r["contribution_percent"]))
+        parts.append(item)
+    return t("report_summary_no_number", lang, date=fmt_date(as_of, lang),
+             scope=scope_word(catalog, scope_type, scope, lang), n=len(parts),
+             items=t("report_list_sep", lang).join(parts))
+
+
+def passed_group_sentence(rows: pd.DataFrame, catalog: Catalog, lang: str) -> str:
+    """Several targets of one passed deadline and one outcome: the deadline and outcome once, then each
+    target's figure at the deadline (``presentation.target_figure``) and what came after."""
+    items = []
+    for _, r in rows.iterrows():
+        unit = unit_label(catalog, r["metric"], r["unit"], lang)
+        item = t("report_passed_item", lang, metric=_name(r, lang), figure=target_figure(r, unit, lang))
+        after = r.get("after_deadline")
+        if not is_missing(after) and float(after) > 0:
+            item += t("report_passed_item_after", lang, after=fmt_value(after, r.get("kind", "count"), unit, lang))
+        items.append(item)
+    first = rows.iloc[0]
+    return t("report_passed_group", lang, date=fmt_date(first["deadline"], lang), n=len(rows),
+             status=status_label(first["status"], lang), items=t("report_list_sep", lang).join(items))
 
 
 def summary_paragraphs(rows: pd.DataFrame, catalog: Catalog, scope_type: str, scope: str,
                        as_of: dt.date | None, lang: str) -> list[str]:
-    """The summary: an overall count of statuses, then one sentence per target."""
+    """The summary: an overall count of statuses, one sentence per target with a number, and the
+    targets without one folded into a single sentence (never a run of near-identical sentences)."""
     if rows.empty:
         return [t("report_summary_empty", lang, date=fmt_date(as_of, lang))]
     counts = rows["status"].value_counts()
@@ -121,7 +179,23 @@ def summary_paragraphs(rows: pd.DataFrame, catalog: Catalog, scope_type: str, sc
     overall = t("report_summary_overall", lang, date=fmt_date(as_of, lang),
                 scope=scope_word(catalog, scope_type, scope, lang), n=len(rows),
                 statuses=t("report_list_sep", lang).join(parts))
-    sentences = [target_sentence(r, catalog, scope_type, scope, as_of, lang) for _, r in rows.iterrows()]
+    numbered = rows[[has_number(r) for _, r in rows.iterrows()]]
+    others = rows[[not has_number(r) for _, r in rows.iterrows()]]
+    # Targets whose deadline passed with the same outcome are said in one sentence (the policy's 2025
+    # targets: six "missed" sentences differing only in their figures would read as a list anyway).
+    passed = numbered[numbered["passed"].astype(bool)] if "passed" in numbered else numbered.iloc[:0]
+    groups = {k: g for k, g in passed.groupby(["deadline", "status"], sort=False) if len(g) > 1}
+    sentences = []
+    for _, r in numbered.iterrows():
+        key = (r["deadline"], r["status"])
+        if bool(r.get("passed")) and key in groups:
+            if groups[key] is not None:
+                sentences.append(passed_group_sentence(groups[key], catalog, lang))
+                groups[key] = None
+            continue
+        sentences.append(target_sentence(r, catalog, scope_type, scope, as_of, lang))
+    if len(others):
+        sentences.append(no_number_sentence(others, catalog, scope_type, scope, as_of, lang))
     return [overall, *sentences]
 
 
@@ -301,12 +375,13 @@ def shared_table(progress: Any, catalog: Catalog, scope_type: str, scope: str, l
 def build_report(progress: Any, data: Dataset, catalog: Catalog | None = None, *, scope: str = "national",
                  lang: str = "zh", generated: dt.datetime | None = None, findings: dict[str, str] | None = None,
                  style: str = "official", coverage_rows: list[Any] | None = None,
-                 unreviewed: bool = False) -> ReportContent:
+                 unreviewed: bool = False, rnd: Any = None) -> ReportContent:
     """The report of one scope ("national" or a canonical province name) in one language.
 
     ``findings`` are the officer's texts (keys of ``leader.FINDING_KEYS``); a missing or blank one
-    is prefilled with generated sentences. ``coverage_rows`` replaces the coverage derived from the
-    submissions (reporting rounds). ``unreviewed``: the figures include submissions no reviewer approved
+    is prefilled with generated sentences. ``rnd`` is the reporting round the report covers and
+    ``coverage_rows`` its ``rounds.coverage`` (``leader.report_coverage``); without them page one
+    says no round is defined. ``unreviewed``: the figures include submissions no reviewer approved
     (``rounds.includes_unreviewed``); the report then says 含未审核数据 under its title and on every chart.
     """
     from ..progress import counted_items
@@ -364,9 +439,9 @@ def build_report(progress: Any, data: Dataset, catalog: Catalog | None = None, *
     title = t("report_title", lang, scope=s_label)
     summary = summary_paragraphs(rows, catalog, scope_type, scope, as_of, lang)
     sources = sources_table(data, lang)
-    first = leader.page_one(rows=rows, progress=progress, sources=list(data.sources), catalog=catalog,
-                            scope_type=scope_type, scope=scope, as_of=as_of, headlines=summary,
-                            new_counts=new_counts, lang=lang, coverage_rows=coverage_rows)
+    first = leader.page_one(rows=rows, progress=progress, catalog=catalog, scope_type=scope_type, scope=scope,
+                            as_of=as_of, headlines=summary, new_counts=new_counts, lang=lang,
+                            coverage_rows=coverage_rows, rnd=rnd)
     drafts = leader.prefilled_findings(rows, len(data.sources), as_of, catalog, lang)
     given = {k: str(v).strip() for k, v in (findings or {}).items() if k in leader.FINDING_KEYS and str(v or "").strip()}
     return ReportContent(

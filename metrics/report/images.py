@@ -26,32 +26,82 @@ from .. import charts  # noqa: E402
 from ..catalog import Catalog, load_catalog  # noqa: E402
 from ..i18n import t  # noqa: E402
 
-DPI = 120  # 1,080 px across a 16.5 cm column: sharp in print, quick to encode
-WIDTH_IN = 9.0
+# Drawn at the printed size, so a font size here is the size on paper: the type area of the official
+# style is 156 mm wide (6.14 in; Word and the PDF place the image across it). 176 dpi keeps the
+# 1,080 px of before. Axis, tick and legend text is never below PRINT_PT (9 pt, readable in print).
+WIDTH_IN = 156 / 25.4
+DPI = 176
+HEIGHT_SCALE = 0.8  # heights below were set for a 9 in wide canvas shown at two thirds of its size
+PRINT_PT = 9
+PNG_LEVEL = 1  # zlib level: charts are flat colours, level 1 is a little larger and several times faster
 
 
 def _figure(height: float) -> tuple[Figure, Any]:
     plt.rcParams["font.family"] = ["sans-serif"]
     plt.rcParams["font.sans-serif"] = [charts.chart_style()["image_font"], "DejaVu Sans"]
     plt.rcParams["axes.unicode_minus"] = False
-    fig = Figure(figsize=(WIDTH_IN, height), dpi=DPI)
+    fig = Figure(figsize=(WIDTH_IN, height * HEIGHT_SCALE), dpi=DPI)
     ax = fig.add_subplot(111)
     ax.spines[["top", "right"]].set_visible(False)
     return fig, ax
 
 
-def _finish(fig: Figure, ax: Any, title: str, progress: Any, lang: str,
-            margins: dict[str, float] | None = None) -> bytes:
-    d = charts.as_of_of(progress)
-    fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold")
-    if d:
-        ax.set_title(t("chart_as_of", lang, date=charts.fmt_date(d, lang)), loc="left", fontsize=9, color="#555555")
-    if margins:
-        fig.subplots_adjust(**margins)  # known label widths: skip tight_layout's extra draw
+def _text_inches(text: str, pt: float = PRINT_PT) -> float:
+    """An estimate of a label's width: CJK characters a full em, others a little over half one."""
+    lines = str(text).split("\n") or [""]
+    return max(sum(1.0 if ord(ch) >= 0x2E80 else 0.6 for ch in line) for line in lines) * pt / 72
+
+
+def _fit(text: str, inches: float) -> str:
+    """A label cut with "…" to fit ``inches`` at 9 pt (the full names are in the table under the chart)."""
+    if _text_inches(text) <= inches:
+        return text
+    while text and _text_inches(text + "…") > inches:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def _legend_row(fig: Figure, ax: Any, handles: list[Any] | None = None) -> None:
+    """The legend as one row between the title and the as-of line, right-aligned (inside the plot it
+    covered value labels; beside the as-of line it ran into it)."""
+    if handles is None:
+        handles, labels = ax.get_legend_handles_labels()
     else:
-        fig.tight_layout()
+        labels = [h.get_label() for h in handles]
+    fig.legend(handles, labels, loc="upper right", bbox_to_anchor=(0.995, 1 - 0.3 / fig.get_figheight()),
+               ncol=len(handles), fontsize=PRINT_PT, frameon=False, borderaxespad=0, handlelength=1.6)
+
+
+def auto_margins(fig: Figure, ax: Any, *, legend_above: bool = False, right_in: float = 0.12) -> dict[str, float]:
+    """Subplot margins from the labels' sizes, computed without drawing.
+
+    ``tight_layout`` draws the whole figure once more to measure it; with a dozen charts of 37
+    regions that extra draw was about a fifth of a Word or PDF report's time. The labels here are
+    known (region and metric names, 9 pt), so their room is estimated from their characters.
+    """
+    w, h = fig.get_size_inches()
+    # Named ticks (regions, metrics) have their texts before drawing; numeric ones are empty until then.
+    ticks = [x.get_text() for x in ax.get_yticklabels()]
+    left = max([_text_inches(x) for x in ticks] or [_text_inches("0000")]) + 0.15
+    if ax.get_ylabel():
+        left += PRINT_PT * 1.6 / 72
+    xlines = max([x.get_text().count("\n") + 1 for x in ax.get_xticklabels()] or [1])
+    bottom = 0.1 + xlines * PRINT_PT * 1.3 / 72 + (PRINT_PT * 1.6 / 72 if ax.get_xlabel() else 0)
+    top = 0.62 + (PRINT_PT * 1.8 / 72 if legend_above else 0)
+    return {"left": min(left / w, 0.5), "right": 1 - right_in / w, "top": 1 - top / h, "bottom": bottom / h}
+
+
+def _finish(fig: Figure, ax: Any, title: str, progress: Any, lang: str,
+            margins: dict[str, float] | None = None, legend_above: bool = False, right_in: float = 0.12) -> bytes:
+    d = charts.as_of_of(progress)
+    fig.suptitle(title, x=0.01, y=1 - 0.08 / fig.get_figheight(), ha="left", va="top", fontsize=11,
+                 fontweight="bold")
+    if d:
+        ax.set_title(t("chart_as_of", lang, date=charts.fmt_date(d, lang)), loc="left", fontsize=PRINT_PT, color="#555555")
+    # Known label sizes: no tight_layout (its extra draw of the figure).
+    fig.subplots_adjust(**(margins or auto_margins(fig, ax, legend_above=legend_above, right_in=right_in)))
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
+    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None}, pil_kwargs={"compress_level": PNG_LEVEL})
     return buf.getvalue()
 
 
@@ -83,17 +133,17 @@ def overview_bullets(progress: Any, *, scope_type: str = "national", scope: str 
             txt = f"{charts.fmt_number(r['percent'])}%  ({charts.fmt_number(r['actual'])}/{charts.fmt_number(r['target'])})"
             if not charts.is_missing(r["pace_percent"]):
                 ax.plot([r["pace_percent"]] * 2, [i - 0.38, i + 0.38], color=charts.chart_style()["pace_line"], lw=2.5)
-        ax.text(pct[i] + 1.5, i, f"{txt}  {charts.status_label(r['status'], lang)}", va="center", fontsize=8.5)
+        ax.text(pct[i] + 1.5, i, f"{txt}  {charts.status_label(r['status'], lang)}", va="center", fontsize=PRINT_PT)
     ax.axvline(100, color=charts.chart_style()["target_line"], ls="--", lw=1)
-    ax.set_yticks(y, labels, fontsize=9)
+    ax.set_yticks(y, labels, fontsize=PRINT_PT)
     ax.invert_yaxis()
     ax.set_xlim(0, max(100.0, float(pct.max())) * 1.55)
     ax.set_xlabel(t("chart_percent_axis", lang))
     ax.plot([], [], color=charts.chart_style()["pace_line"], lw=2.5, label=t("chart_pace", lang))
     ax.plot([], [], color=charts.chart_style()["target_line"], ls="--", lw=1, label=t("chart_target", lang) + " 100%")
-    ax.legend(loc="lower right", fontsize=8, frameon=False)
+    _legend_row(fig, ax)
     title = t("chart_overview_title", lang, scope=charts.scope_label(catalog, scope_type, scope, lang))
-    return _finish(fig, ax, title, progress, lang)
+    return _finish(fig, ax, title, progress, lang, legend_above=True)
 
 
 def bullet_chart(progress: Any, metric: str, *, scope_type: str = "national", scope: str = "national",
@@ -117,12 +167,13 @@ def bullet_chart(progress: Any, metric: str, *, scope_type: str = "national", sc
             ax.plot([r["pace_value"]] * 2, [-0.4, 0.4], color=style["pace_line"], lw=3, label=t("chart_pace", lang))
     ax.barh([0], [float(r["actual"])], color=charts.status_color(r["status"]), height=0.35,
             label=f"{t('chart_actual', lang)} · {charts.status_label(r['status'], lang)}")
-    ax.text(float(r["actual"]), 0, f" {charts.fmt_value(r['actual'], r['kind'], unit, lang)}", va="center", fontsize=9)
+    ax.text(float(r["actual"]), 0, f" {charts.fmt_value(r['actual'], r['kind'], unit, lang)}", va="center",
+            fontsize=PRINT_PT)
     ax.set_yticks([0], [charts.metric_name(r, lang)])
     ax.set_xlabel(f"{t('chart_count_axis', lang)} ({unit})")
-    ax.legend(loc="upper right", fontsize=8, frameon=False, ncol=3, bbox_to_anchor=(1, 1.35))
+    ax.legend(loc="upper right", fontsize=PRINT_PT, frameon=False, ncol=3, bbox_to_anchor=(1, 1.35))
     title = t("chart_bullet_title", lang, metric=charts.metric_name(r, lang), year=charts.year_of(r["deadline"]))
-    return _finish(fig, ax, title, progress, lang)
+    return _finish(fig, ax, title, progress, lang, legend_above=True)
 
 
 def trajectory_chart(progress: Any, metric: str, *, scope_type: str = "national", scope: str = "national",
@@ -140,7 +191,7 @@ def trajectory_chart(progress: Any, metric: str, *, scope_type: str = "national"
         ax.plot(p["months"], p["cumulative"], marker="o", ms=3, color=style["series_line"], lw=2,
                 label=t("chart_actual", lang))
         ax.annotate(charts.fmt_number(p["cumulative"][-1]), (p["months"][-1], p["cumulative"][-1]),
-                    textcoords="offset points", xytext=(4, 4), fontsize=8)
+                    textcoords="offset points", xytext=(4, 4), fontsize=PRINT_PT)
     if "pace" in p:
         ax.plot(*p["pace"], color=style["pace_line"], ls=":", lw=1.5, label=t("chart_pace_line", lang))
         ax.plot([p["pace"][0][0], p["deadline"]], [p["target"]] * 2, color=style["target_line"], ls="--", lw=1,
@@ -154,17 +205,26 @@ def trajectory_chart(progress: Any, metric: str, *, scope_type: str = "national"
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     if p["as_of"] is not None:
         ax.axvline(p["as_of"], color="#666666", ls=":", lw=1)
-        ax.text(p["as_of"], ax.get_ylim()[1], t("chart_as_of_marker", lang), fontsize=8, ha="center", va="bottom",
+        ax.text(p["as_of"], ax.get_ylim()[1], t("chart_as_of_marker", lang), fontsize=PRINT_PT, ha="center", va="bottom",
                 color="#444444")
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
     ax.set_xlabel(t("chart_month_axis", lang))
     ax.set_ylabel(f"{t('chart_cumulative_axis', lang)} ({unit})")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=4, fontsize=8, frameon=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=4, fontsize=PRINT_PT, frameon=False)
     ax.grid(axis="y", color="#eeeeee")
     title = t("chart_trajectory_title", lang, metric=charts.metric_name(r, lang),
               scope=charts.scope_label(catalog, scope_type, scope, lang))
     return _finish(fig, ax, title, progress, lang,
                    margins={"left": 0.085, "right": 0.985, "top": 0.80, "bottom": 0.27})
+
+
+def _wrap(text: str, lang: str) -> str:
+    """A column label over at most three short lines (Chinese by six characters, English by words)."""
+    import textwrap
+
+    if lang == "zh" and " " not in text:
+        return "\n".join(text[i:i + 6] for i in range(0, len(text), 6))
+    return textwrap.fill(text, 12)
 
 
 def heatmap(progress: Any, *, value: str = "percent", lang: str = "zh", catalog: Catalog | None = None) -> bytes:
@@ -173,21 +233,22 @@ def heatmap(progress: Any, *, value: str = "percent", lang: str = "zh", catalog:
     m = charts.heatmap_matrix(progress, value, lang, catalog)
     if m.empty:
         return _empty(progress, lang)
-    fig, ax = _figure(1.6 + 0.24 * len(m.index))
+    # A row per region at least a 9 pt line and a half high; the metric names wrapped under the columns
+    # (rotated names took the height of the rows and made the region names overlap).
+    fig, ax = _figure((1.6 + 0.3 * len(m.index)) / HEIGHT_SCALE)
     z = m.to_numpy()
     im = ax.imshow(np.ma.masked_invalid(z), aspect="auto", cmap=charts.chart_style()["heatmap_scale"].lower(), vmin=0)
-    ax.set_xticks(range(len(m.columns)), [catalog.label("metric", c, lang) for c in m.columns], fontsize=8,
-                  rotation=30, ha="left")
-    ax.xaxis.tick_top()
-    ax.set_yticks(range(len(m.index)), [catalog.label("province", p, lang) for p in m.index], fontsize=8)
+    ax.set_xticks(range(len(m.columns)), [_wrap(catalog.label("metric", c, lang), lang) for c in m.columns],
+                  fontsize=PRINT_PT)
+    ax.set_yticks(range(len(m.index)), [catalog.label("province", p, lang) for p in m.index], fontsize=PRINT_PT)
     vmax = np.nanmax(z) if np.isfinite(z).any() else 1
     for i in range(z.shape[0]):
         for j in range(z.shape[1]):
             if np.isfinite(z[i, j]):
-                ax.text(j, i, charts.fmt_number(z[i, j]), ha="center", va="center", fontsize=7,
+                ax.text(j, i, charts.fmt_number(z[i, j]), ha="center", va="center", fontsize=PRINT_PT,
                         color="white" if z[i, j] < vmax * 0.55 else "black")
     fig.colorbar(im, ax=ax, fraction=0.03, pad=0.02, label="%")
-    return _finish(fig, ax, t(f"chart_heatmap_{value}_title", lang), progress, lang)
+    return _finish(fig, ax, t(f"chart_heatmap_{value}_title", lang), progress, lang, right_in=0.45)  # colour bar
 
 
 def m_kind_count(catalog: Catalog, metric: str) -> bool:
@@ -203,24 +264,25 @@ def ranking_chart(progress: Any, metric: str, *, lang: str = "zh", catalog: Cata
     if rows.empty:
         return _empty(progress, lang)
     unit = charts.unit_label(catalog, metric, rows["unit"].iloc[0], lang)
-    fig, ax = _figure(1.4 + 0.22 * len(rows))
+    fig, ax = _figure((1.3 + 0.26 * len(rows)) / HEIGHT_SCALE)
     y = np.arange(len(rows))
     ax.barh(y, rows["actual"].astype(float), color=[charts.status_color(s) for s in rows["status"]], height=0.7)
     for i, v in enumerate(rows["actual"]):
-        ax.text(float(v), i, " " + charts.fmt_number(v), va="center", fontsize=7.5)
-    ax.set_yticks(y, [catalog.label("province", p, lang) for p in rows["scope"]], fontsize=8)
+        ax.text(float(v), i, " " + charts.fmt_number(v), va="center", fontsize=PRINT_PT)
+    ax.set_yticks(y, [catalog.label("province", p, lang) for p in rows["scope"]], fontsize=PRINT_PT)
     ax.invert_yaxis()
     ax.set_xlabel(f"{t('chart_count_axis', lang)} ({unit})")
     # The bar colours are statuses: say which (every status drawn, in the order of the catalogue).
     from matplotlib.patches import Patch
 
     shown = list(dict.fromkeys(rows["status"]))
-    ax.legend(handles=[Patch(color=charts.status_color(s), label=charts.status_label(s, lang)) for s in shown],
-              loc="lower right", bbox_to_anchor=(1, 1.0), ncol=len(shown), fontsize=8, frameon=False)
+    _legend_row(fig, ax, handles=[Patch(color=charts.status_color(s), label=charts.status_label(s, lang))
+                                  for s in shown])
     if m_kind_count(catalog, metric):
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     m = catalog.metric_by_id.get(metric)
-    return _finish(fig, ax, t("chart_ranking_title", lang, metric=m.name(lang) if m else metric), progress, lang)
+    return _finish(fig, ax, t("chart_ranking_title", lang, metric=m.name(lang) if m else metric), progress, lang,
+                   legend_above=True)
 
 
 def breakdown_chart(progress: Any, metric: str, *, by: str = "direction", lang: str = "zh",
@@ -233,7 +295,7 @@ def breakdown_chart(progress: Any, metric: str, *, by: str = "direction", lang: 
     fig, ax = _figure(1.2 + 0.3 * len(rows))
     y = np.arange(len(rows))
     ax.barh(y, rows["actual"].astype(float), color=charts.chart_style()["pace_line"], height=0.6)
-    ax.set_yticks(y, [catalog.label(by, s, lang) for s in rows["scope"]], fontsize=8)
+    ax.set_yticks(y, [catalog.label(by, s, lang) for s in rows["scope"]], fontsize=PRINT_PT)
     ax.invert_yaxis()
     unit = charts.unit_label(catalog, metric, rows["unit"].iloc[0], lang)
     ax.set_xlabel(f"{t('chart_count_axis', lang)} ({unit})")
@@ -249,7 +311,8 @@ def levels_chart(progress: Any, *, kind: str = "goals", lang: str = "zh", catalo
         return _empty(progress, lang)
     items = list(dict.fromkeys(counts["item"]))
     dim = "metric" if kind == "goals" else "task"
-    labels = [(f"{int(i)}. " if kind == "tasks" else "") + catalog.label(dim, str(i), lang) for i in items]
+    labels = [_fit((f"{int(i)}. " if kind == "tasks" else "") + catalog.label(dim, str(i), lang),
+                   0.5 * WIDTH_IN - 0.2) for i in items]
     fig, ax = _figure(1.4 + 0.3 * len(items))
     left = np.zeros(len(items))
     y = np.arange(len(items))
@@ -258,11 +321,11 @@ def levels_chart(progress: Any, *, kind: str = "goals", lang: str = "zh", catalo
         vals = np.array([float(sub.get(i, 0) or 0) for i in items])
         ax.barh(y, vals, left=left, color=charts.level_color(lv), height=0.6, label=catalog.label("level", lv, lang))
         left += vals
-    ax.set_yticks(y, labels, fontsize=8)
+    ax.set_yticks(y, labels, fontsize=PRINT_PT)
     ax.invert_yaxis()
     ax.set_xlabel(t("chart_provinces_axis", lang))
-    ax.legend(loc="lower right", fontsize=8, frameon=False, ncol=4, bbox_to_anchor=(1, 1.0))
-    return _finish(fig, ax, t(f"chart_levels_{kind}_title", lang), progress, lang)
+    _legend_row(fig, ax)
+    return _finish(fig, ax, t(f"chart_levels_{kind}_title", lang), progress, lang, legend_above=True)
 
 
 def _trajectory_panel(ax: Any, progress: Any, spec_kwargs: dict[str, Any], lang: str, catalog: Catalog) -> None:
@@ -290,15 +353,19 @@ def _trajectory_panel(ax: Any, progress: Any, spec_kwargs: dict[str, Any], lang:
     if p["as_of"] is not None:
         ax.axvline(p["as_of"], color="#666666", ls=":", lw=0.8)
     unit = charts.unit_label(catalog, r["metric"], r["unit"], lang)
-    last = charts.fmt_number(p["cumulative"][-1]) if p["cumulative"] else "0"
+    # A passed deadline is titled as it ended (the figure at the deadline, as every report sentence says it).
+    last = (charts.fmt_number(r["actual"]) if bool(r.get("passed")) and not charts.is_missing(r["actual"])
+            else charts.fmt_number(p["cumulative"][-1]) if p["cumulative"] else "0")
     target = f" / {charts.fmt_number(p['target'])}" if "target" in p else ""
-    ax.set_title(f"{charts.metric_name(r, lang)}  {last}{target} {unit} · {charts.status_label(r['status'], lang)}",
-                 loc="left", fontsize=8.5, color="#222222")
+    # The name on one line, the figure and status on the next: one line overflowed a half-width panel.
+    ax.set_title(f"{charts.metric_name(r, lang)}\n{last}{target} {unit} · {charts.status_label(r['status'], lang)}",
+                 loc="left", fontsize=PRINT_PT, color="#222222")
     # Each panel has its own axis, labelled with its unit: 亿元 never shares an axis with counts.
-    ax.set_ylabel(unit, fontsize=7)
-    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
-    ax.tick_params(labelsize=7)
+    ax.set_ylabel(unit, fontsize=PRINT_PT)
+    # Years only: half-year "2025-07" labels ran into each other at 9 pt in a half-width panel.
+    ax.xaxis.set_major_locator(mdates.YearLocator())
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    ax.tick_params(labelsize=PRINT_PT)
     ax.grid(axis="y", color="#eeeeee")
 
 
@@ -309,7 +376,7 @@ def trajectory_grid(progress: Any, specs: list[Any], *, lang: str = "zh", catalo
     rows = (n + 1) // 2
     plt.rcParams["font.family"] = ["sans-serif"]
     plt.rcParams["font.sans-serif"] = [charts.chart_style()["image_font"], "DejaVu Sans"]
-    fig = Figure(figsize=(WIDTH_IN, 1.4 + 2.35 * rows), dpi=DPI)
+    fig = Figure(figsize=(WIDTH_IN, 1.4 + 2.3 * rows), dpi=DPI)
     axes = fig.subplots(rows, 2, squeeze=False)
     for i, ax in enumerate(axes.flat):
         if i < n:
@@ -322,17 +389,18 @@ def trajectory_grid(progress: Any, specs: list[Any], *, lang: str = "zh", catalo
         for h, lab in zip(*ax.get_legend_handles_labels()):
             seen.setdefault(lab, h)
     handles, labels = list(seen.values()), list(seen)
-    fig.legend(handles, labels, loc="lower center", ncol=4, fontsize=8, frameon=False)
+    ncol = 4 if lang == "zh" else 2  # the English labels are too long for one row of four
+    fig.legend(handles, labels, loc="lower center", ncol=ncol, fontsize=PRINT_PT, frameon=False)
     d = charts.as_of_of(progress)
     title = t("chart_trajectory_grid_title", lang)
     if d:
         fig.text(0.01, 1 - 0.5 / fig.get_figheight(), t("chart_as_of", lang, date=charts.fmt_date(d, lang)),
-                 fontsize=9, color="#555555", va="top")
-    fig.suptitle(title, x=0.01, y=1 - 0.1 / fig.get_figheight(), ha="left", va="top", fontsize=12, fontweight="bold")
+                 fontsize=PRINT_PT, color="#555555", va="top")
+    fig.suptitle(title, x=0.01, y=1 - 0.1 / fig.get_figheight(), ha="left", va="top", fontsize=11, fontweight="bold")
     fig.subplots_adjust(left=0.07, right=0.99, top=1 - 1.0 / fig.get_figheight(),
-                        bottom=0.55 / fig.get_figheight(), hspace=0.55, wspace=0.18)
+                        bottom=(0.55 if lang == "zh" else 0.75) / fig.get_figheight(), hspace=0.75, wspace=0.2)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
+    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None}, pil_kwargs={"compress_level": PNG_LEVEL})
     return buf.getvalue()
 
 

@@ -1,8 +1,9 @@
 """Page one of a report (what a leader reads in a minute), the officer's findings prefilled, provenance in words.
 
-Every function returns worded text in one language; the renderers lay it out. Coverage is derived
-from the submissions the report counts (``coverage``) until reporting rounds exist: it is the one
-place to swap for ``metrics.rounds.coverage``.
+Every function returns worded text in one language; the renderers lay it out. Coverage is the
+reporting round's (``metrics.rounds.coverage``: a region that has not reported, overdue or not yet
+due, is missing); ``report_round`` picks the round a report covers. Deadlines are worded by
+``presentation.deadline_sentence`` only.
 """
 from __future__ import annotations
 
@@ -12,10 +13,10 @@ from typing import Any
 
 import pandas as pd
 
-from ..presentation import tracker_timezone  # times in TRACKER_TIMEZONE (Beijing by default)
 from ..catalog import Catalog
 from ..charts import fmt_date, fmt_number, is_missing, status_label, unit_label
 from ..i18n import t
+from ..presentation import deadline_sentence, metric_name, region_name, tracker_timezone
 
 FINDING_KEYS = ("progress", "problems", "next_steps", "notes")
 BEHIND = ("off_track", "at_risk", "missed")
@@ -29,11 +30,7 @@ def paragraphs(text: str) -> list[str]:
     return [line.strip() for line in str(text or "").splitlines() if line.strip()]
 
 
-@dataclass
-class CoverageRow:
-    region: str
-    state: str                 # submitted | not_submitted (rounds add overdue/returned/approved)
-    submitted_at: str = ""
+MISSING_STATES = ("not_submitted", "overdue")  # a region that has not reported in the round
 
 
 @dataclass
@@ -44,13 +41,40 @@ class PageOne:
     blocks: list[tuple[str, list[str]]] = field(default_factory=list)
 
 
-def round_name(as_of: dt.date | None, lang: str) -> str:
-    """The round a report belongs to: until rounds exist, the data's as-of date."""
+def round_name(as_of: dt.date | None, lang: str, rnd: Any = None) -> str:
+    """The round a report belongs to: the reporting round's name, else (no round defined) its as-of date."""
+    if rnd is not None:
+        return str(rnd.name)
     return t("rl_round_as_of", lang, date=fmt_date(as_of, lang))
 
 
+def report_round(store: Any, as_of: dt.date | None) -> Any:
+    """The reporting round a report as of ``as_of`` covers: the round of that as-of date, else the latest
+    round as of an earlier date (open ones first, as ``rounds.latest_round``), else None."""
+    from .. import rounds
+
+    found = rounds.list_rounds(store)
+    if as_of is None:
+        return rounds.latest_round(store)
+    same = [r for r in found if r.as_of == as_of]
+    if same:
+        return next((r for r in same if not r.closed), same[0])
+    earlier = [r for r in found if r.as_of <= as_of]
+    return next((r for r in earlier if not r.closed), earlier[0] if earlier else None)
+
+
+def report_coverage(store: Any, as_of: dt.date | None, now: dt.datetime | None = None) -> tuple[Any, list[Any] | None]:
+    """The round a report covers and its coverage (``rounds.coverage``); (None, None) without a round."""
+    from .. import rounds
+
+    rnd = report_round(store, as_of)
+    if rnd is None:
+        return None, None
+    return rnd, rounds.coverage(store, rnd.name, now or dt.datetime.now(dt.timezone.utc))
+
+
 def previous_round_date(as_of: dt.date | None) -> dt.date | None:
-    """The end of the quarter before ``as_of`` (the previous reporting round until rounds exist)."""
+    """The end of the quarter before ``as_of`` (the previous reporting round's as-of date by default)."""
     if as_of is None:
         return None
     q_start = dt.date(as_of.year, 3 * ((as_of.month - 1) // 3) + 1, 1)
@@ -58,25 +82,19 @@ def previous_round_date(as_of: dt.date | None) -> dt.date | None:
     return last if last < as_of else None
 
 
-def coverage(sources: list[dict[str, Any]], catalog: Catalog) -> list[CoverageRow]:
-    """Each expected region (the 37 of regions.yaml) and whether a current submission counts for it."""
-    seen: dict[str, str] = {}
-    for s in sources:
-        prov = s.get("province")
-        if prov:
-            seen[str(prov)] = max(seen.get(str(prov), ""), str(s.get("uploaded_at") or ""))
-    return [CoverageRow(r.name, "submitted" if r.name in seen else "not_submitted", seen.get(r.name, ""))
-            for r in catalog.regions]
-
-
-def coverage_sentences(rows: list[CoverageRow], scope_type: str, scope: str, rnd: str,
+def coverage_sentences(rows: list[Any] | None, scope_type: str, scope: str, rnd: str,
                        catalog: Catalog, lang: str) -> list[str]:
+    """Who reported in the round (``rounds.CoverageRow`` list); without a round, a sentence saying so."""
+    if rows is None:
+        return [t("rl_coverage_no_round", lang, round=rnd)]
     if scope_type != "national":
         row = next((r for r in rows if r.region == scope), None)
-        state = "rl_state_reported" if row and row.state != "not_submitted" else "rl_state_not_reported"
-        return [t("rl_coverage_province", lang, round=rnd, region=catalog.label("province", scope, lang),
+        if row is None:
+            return [t("rl_coverage_not_expected", lang, round=rnd, region=region_name(catalog, scope, lang))]
+        state = "rl_state_not_reported" if row.state in MISSING_STATES else "rl_state_reported"
+        return [t("rl_coverage_province", lang, round=rnd, region=region_name(catalog, scope, lang),
                   state=t(state, lang))]
-    missing = [catalog.label("province", r.region, lang) for r in rows if r.state == "not_submitted"]
+    missing = [region_name(catalog, r.region, lang) for r in rows if r.state in MISSING_STATES]
     out = [t("rl_coverage", lang, round=rnd, expected=len(rows), reported=len(rows) - len(missing))]
     out.append(t("rl_coverage_missing", lang, regions=t("report_list_sep", lang).join(missing)) if missing
                else t("rl_coverage_all", lang))
@@ -84,7 +102,7 @@ def coverage_sentences(rows: list[CoverageRow], scope_type: str, scope: str, rnd
 
 
 def _name(row: Any, lang: str) -> str:
-    return str(row["name_en"] if lang == "en" and not is_missing(row["name_en"]) else row["name_zh"])
+    return metric_name(row, lang)
 
 
 def behind_rows(rows: pd.DataFrame) -> pd.DataFrame:
@@ -98,21 +116,21 @@ def behind_rows(rows: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([missed, late.sort_values("gap_pp", kind="stable")])
 
 
-def behind_sentence(r: Any, catalog: Catalog, lang: str) -> str:
-    """One target behind: a passed deadline as it ended (at the deadline, then what came after), else the gap to pace.
-
-    Until the shared presentation layer words deadlines, this is the one place that does it for reports.
-    """
+def target_fact(r: Any, catalog: Catalog, lang: str) -> str:
+    """A target's state against its deadline: the metric, then ``presentation.deadline_sentence`` (a
+    passed deadline as it ended, a live one with its figure, status and projection). The one wording
+    of that fact in every report (summary, page one, findings)."""
     unit = unit_label(catalog, r["metric"], r["unit"], lang)
-    if r["status"] == "missed" and not is_missing(r["actual_at_deadline"]):
-        at = float(r["actual_at_deadline"])
-        since = max(0.0, float(r["actual"]) - at) if not is_missing(r["actual"]) else 0.0
-        key = "rl_missed_target_since" if since else "rl_missed_target"
-        return t(key, lang, metric=_name(r, lang), deadline=fmt_date(r["deadline"], lang), at=fmt_number(at),
-                 target=fmt_number(r["target"]), unit=unit, status=status_label(r["status"], lang),
-                 since=fmt_number(since))
-    return t("rl_behind_target", lang, metric=_name(r, lang), percent=fmt_number(r["percent"]),
-             gap=fmt_number(abs(float(r["gap_pp"]))), status=status_label(r["status"], lang))
+    return t("rl_target_fact", lang, metric=_name(r, lang), sentence=deadline_sentence(r, lang, unit))
+
+
+def behind_sentence(r: Any, catalog: Catalog, lang: str) -> str:
+    """One target behind: its ``target_fact``, then the gap to the time-elapsed pace when a live one lags."""
+    sentence = target_fact(r, catalog, lang)
+    gap = r.get("gap_pp")
+    if not bool(r.get("passed")) and not is_missing(gap) and float(gap) <= -0.05:
+        sentence += t("rl_behind_pace", lang, gap=fmt_number(abs(float(gap))))
+    return sentence
 
 
 def behind_sentences(rows: pd.DataFrame, progress: Any, scope_type: str, catalog: Catalog, lang: str) -> list[str]:
@@ -154,42 +172,24 @@ def new_since(found: pd.DataFrame, since: dt.date | None) -> int:
 
 
 def headline_sentences(rows: pd.DataFrame, summary: list[str], catalog: Catalog, lang: str) -> list[str]:
-    """The overall count, one sentence per target with a number, and the targets without one in a single line.
-
-    A leader does not need six near-identical "一批, no numeric target" sentences on page one; the
-    details chapter keeps every sentence.
-    """
-    if rows.empty or len(summary) != len(rows) + 1:
-        return summary
-    def own_line(r: Any) -> bool:  # a number to compare with, or something achieved (a province's share)
-        return not is_missing(r["target"]) or (not is_missing(r["actual"]) and float(r["actual"]) > 0)
-
-    # A passed deadline is reported as it ended (the summary sentence counts everything to date).
-    numeric = [behind_sentence(r, catalog, lang) if r["status"] == "missed" else s
-               for s, (_, r) in zip(summary[1:], rows.iterrows()) if own_line(r)]
-    others = [r for _, r in rows.iterrows() if not own_line(r)]
-    out = [summary[0], *numeric]
-    if others:
-        items = t("report_list_sep", lang).join(
-            t("rl_headline_item", lang, metric=_name(r, lang), actual=fmt_number(r["actual"]),
-              unit=unit_label(catalog, r["metric"], r["unit"], lang)) for r in others)
-        out.append(t("rl_headline_no_number", lang, items=items))
-    return out
+    """Page one's target lines: the summary (``content.summary_paragraphs``), which already says each
+    target with a number once and folds the targets without one into a single line."""
+    return list(summary)
 
 
-def page_one(*, rows: pd.DataFrame, progress: Any, sources: list[dict[str, Any]], catalog: Catalog,
-             scope_type: str, scope: str, as_of: dt.date | None, headlines: list[str],
-             new_counts: dict[str, int], lang: str, coverage_rows: list[CoverageRow] | None = None) -> PageOne:
-    """Page one: coverage, each target's headline, furthest behind, changes since the previous round."""
-    rnd = round_name(as_of, lang)
-    cov = coverage_rows if coverage_rows is not None else coverage(sources, catalog)
-    blocks = [(t("rl_h_coverage", lang), coverage_sentences(cov, scope_type, scope, rnd, catalog, lang)),
+def page_one(*, rows: pd.DataFrame, progress: Any, catalog: Catalog, scope_type: str, scope: str,
+             as_of: dt.date | None, headlines: list[str], new_counts: dict[str, int], lang: str,
+             coverage_rows: list[Any] | None = None, rnd: Any = None) -> PageOne:
+    """Page one: the round's coverage (``rounds.coverage`` rows; None: no round defined), each target's
+    headline, furthest behind, changes since the previous round."""
+    name = round_name(as_of, lang, rnd)
+    blocks = [(t("rl_h_coverage", lang), coverage_sentences(coverage_rows, scope_type, scope, name, catalog, lang)),
               (t("rl_h_headlines", lang), headline_sentences(rows, headlines, catalog, lang)),
               (t("rl_h_behind", lang), behind_sentences(rows, progress, scope_type, catalog, lang))]
     changes = change_sentences(new_counts, rows, previous_round_date(as_of), catalog, lang)
     if changes:
         blocks.append((t("rl_h_changes", lang), changes))
-    return PageOne(rnd, blocks)
+    return PageOne(name, blocks)
 
 
 def prefilled_findings(rows: pd.DataFrame, n_sources: int, as_of: dt.date | None, catalog: Catalog,
@@ -230,6 +230,9 @@ def provenance_sentences(sources: pd.DataFrame, catalog: Catalog, lang: str) -> 
     return out
 
 
-def round_key(as_of: dt.date | None) -> str:
-    """The language-neutral key findings are stored under: until rounds exist, the as-of date (ISO)."""
+def round_key(as_of: dt.date | None, rnd: Any = None) -> str:
+    """The language-neutral key findings are stored under: the reporting round's name, else (no round
+    defined, and rows saved before rounds existed) the as-of date in ISO form."""
+    if rnd is not None:
+        return str(rnd.name)
     return as_of.isoformat() if as_of else "none"

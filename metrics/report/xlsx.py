@@ -274,6 +274,12 @@ def _regions_sheet(wb: Workbook, c: ReportContent, used: set[str]) -> None:
 ITEM_HEADS = ["name", "code", "province", "direction", "flagship", "date", "evidence", "source", "row"]
 
 
+def status_cell(ws: Any, status: str, label: str) -> WriteOnlyCell:
+    """A status label on its status colour (``presentation.status_colour``), white bold text, as on the summary."""
+    colour = status_color(status).lstrip("#").upper()
+    return _styled(ws, label, Font(color="FFFFFF", bold=True), PatternFill("solid", fgColor=colour, bgColor=colour))
+
+
 def _metric_sheets(wb: Workbook, c: ReportContent, used: set[str]) -> dict[str, str]:
     """One sheet per metric with its counted items; returns placeholder -> rows XML to fill in after saving."""
     fills: dict[str, str] = {}
@@ -286,7 +292,7 @@ def _metric_sheets(wb: Workbook, c: ReportContent, used: set[str]) -> dict[str, 
         ws.append([_styled(ws, c.item_titles[metric], TITLE)])
         target = f"{t['target_text']} {t['unit']}".strip() if not is_missing(t["target"]) else t["target_text"]
         ws.append([c.text("report_col_target"), _value(target), c.text("report_col_actual"), _value(t["actual"]),
-                   c.text("report_col_status"), _value(t["status_label"])])
+                   c.text("report_col_status"), status_cell(ws, t["status"], t["status_label"])])
         ws.append([c.text("report_col_clause"), _value(t["clause"])])
         # How many items are listed: a formula over the name column, so a filtered copy still adds up.
         ws.append([c.text("rl_col_item_count"),
