@@ -384,6 +384,13 @@ def test_the_proxy_policy_allows_streamlits_own_inline_script_only_and_matches_t
     inline = re.findall(r"<script>(.*?)</script>", index, re.S)
     hashes = {"'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() + "'" for s in inline}
     assert hashes and hashes <= set(directives["script-src"])  # Streamlit's own inline script, by hash
+    # and the one constant script that writes the session cookie (a blocked one would sign out on reload)
+    from app_support.login import COOKIE_SCRIPT, _cookie_script
+
+    cookie = "'sha256-" + base64.b64encode(hashlib.sha256(COOKIE_SCRIPT.encode()).digest()).decode() + "'"
+    assert cookie in directives["script-src"]
+    assert re.findall(r"<script>(.*?)</script>", _cookie_script("abc-_123", 60), re.S) == [COOKIE_SCRIPT]
+    assert len(directives["script-src"]) == 4  # 'self', the two hashes, 'unsafe-eval': nothing else
     assert "'unsafe-inline'" not in directives["script-src"]
     assert directives["frame-ancestors"] == ["'none'"] and directives["object-src"] == ["'none'"]
     assert re.search(r'X-Frame-Options "DENY"', conf)
