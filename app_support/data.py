@@ -141,10 +141,13 @@ def default_as_of() -> dt.date:
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def parse_upload(content: bytes, filename: str, province: str | None) -> IngestResult:
-    """Read one uploaded file once: keyed on its bytes, name and the province it is read for."""
-    from metrics.ingest import read_file
+    """Read one uploaded file once: keyed on its bytes, name and the province it is read for.
 
-    return read_file(content, filename, province)
+    Read in a worker of the bounded parse pool (``metrics.parse_pool``): a huge or hostile file is
+    stopped at its time or memory limit and answered as unreadable, and the app process stays free."""
+    from metrics.parse_pool import bounded_read_file
+
+    return bounded_read_file(content, filename, province)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

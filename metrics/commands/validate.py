@@ -26,10 +26,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..i18n import t
-    from ..ingest import read_file, result_records
+    from ..ingest import result_records
+    from ..parse_pool import bounded_read_file
     from ._common import print_json, print_table
 
-    result = read_file(args.file, province=args.province, as_of=args.as_of)
+    # The app's bounded path: a worker process with a time and memory limit (metrics.parse_pool).
+    result = bounded_read_file(args.file, province=args.province, as_of=args.as_of)
     lang = args.lang
     if args.json:
         print_json(result_records(result, lang))
