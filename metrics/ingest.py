@@ -86,6 +86,9 @@ def make_problem(code: str, *, sheet: str | None = None, row: int | None = None,
                    value=(shown if value is not None else None))
 
 
+# Set by a parse worker (metrics.parse_pool) so that running out of its memory limit reaches the pool,
+# which names the limit, instead of being answered as an unreadable file.
+RAISE_MEMORY_ERROR = False
 FIELD_LIMITS_FILE = Path(__file__).parent / "data" / "field_limits.yaml"
 
 
@@ -330,6 +333,8 @@ def read_file(source: str | Path | bytes, filename: str | None = None, province:
     except ReadError as exc:
         return _unreadable(label, exc)
     except (MemoryError, RecursionError, OSError, ValueError, TypeError, KeyError, IndexError) as exc:
+        if isinstance(exc, MemoryError) and RAISE_MEMORY_ERROR:
+            raise  # in a parse worker: the pool answers with its memory limit (metrics.parse_pool)
         return _unreadable(label, ReadError("unreadable_file", "ingest_reason_unexpected", kind=type(exc).__name__))
     catalog = catalog or load_catalog()
     return ingest_grids(wb.sheets, label, province, catalog=catalog, today=today or dt.date.today(), as_of=as_of)

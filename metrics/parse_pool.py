@@ -5,7 +5,8 @@ file must not take it down. So ``read_file`` runs in a separate process for each
 ``TRACKER_PARSE_WORKERS`` at a time (further files wait for a free slot: one huge file never holds
 up more than its own slot), a wall-clock limit (``TRACKER_PARSE_SECONDS``: the process is killed
 when it runs out) and a memory limit (``TRACKER_PARSE_MEMORY_MB``, ``RLIMIT_AS`` set in the worker,
-so an allocation past it fails inside the worker, never in the app). A parse past a limit is
+counted beyond what the worker maps when it starts, so an allocation past it fails inside the
+worker, never in the app). A parse past a limit is
 answered as an unreadable file with a problem that names the limit (``parse_too_slow``,
 ``parse_too_big``, ``parse_crashed``), never a crash. The CLI's ``import`` and ``validate`` use the
 same path (``bounded_read_file``).
@@ -30,7 +31,7 @@ log = logging.getLogger("tracker.parse_pool")
 
 # Imported once in the forkserver, so a worker neither pays for them nor maps them under its memory limit.
 _PRELOAD = ["metrics.ingest", "metrics.parse_pool", "metrics.budget", "python_calamine", "openpyxl", "xlrd",
-            "charset_normalizer"]
+            "charset_normalizer", "metrics._parse_warmup"]
 _lock = threading.Lock()
 _slots: threading.BoundedSemaphore | None = None
 _slots_size = 0
@@ -57,7 +58,7 @@ def limits() -> Limits:
     """The configured bounds (``TRACKER_PARSE_WORKERS``, ``TRACKER_PARSE_SECONDS``, ``TRACKER_PARSE_MEMORY_MB``)."""
     return Limits(workers=max(1, int(_number("TRACKER_PARSE_WORKERS", 2))),
                   seconds=max(0.001, _number("TRACKER_PARSE_SECONDS", 120)),
-                  memory_mb=max(64, int(_number("TRACKER_PARSE_MEMORY_MB", 2048))))
+                  memory_mb=max(16, int(_number("TRACKER_PARSE_MEMORY_MB", 768))))
 
 
 def _ctx() -> Any:
@@ -84,14 +85,19 @@ def _worker(conn: Any, source: Any, filename: str | None, province: str | None, 
     import resource
 
     try:
+        # The limit is what the parse may add to the worker as forked: the libraries it starts with
+        # reserve far more address space than they touch (about 1.4 GB mapped, 150 MB resident).
+        cap = _vm_size_kb() * 1024 + memory_bytes
         soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        cap = memory_bytes if hard == resource.RLIM_INFINITY else min(memory_bytes, hard)
+        cap = cap if hard == resource.RLIM_INFINITY else min(cap, hard)
         resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
     except (ValueError, OSError):  # pragma: no cover - a platform without RLIMIT_AS: the wall clock still holds
         pass
     try:
+        from . import ingest
         from .ingest import read_file
 
+        ingest.RAISE_MEMORY_ERROR = True
         result = read_file(source, filename, province, **kwargs)
         conn.send(("ok", result, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
     except MemoryError:
@@ -103,6 +109,28 @@ def _worker(conn: Any, source: Any, filename: str | None, province: str | None, 
             pass
     finally:
         conn.close()
+
+
+def _status_kb(pid: int | str | None, field: str) -> int:
+    """One size field of /proc/<pid>/status in KiB (VmHWM, VmSize …), 0 when unknown."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def _peak_rss_kb(pid: int | None) -> int:
+    """A live process's peak resident size in KiB (VmHWM), 0 when unknown."""
+    return _status_kb(pid, "VmHWM")
+
+
+def _vm_size_kb() -> int:
+    """This process's mapped address space in KiB (VmSize)."""
+    return _status_kb("self", "VmSize")
 
 
 def _refused(label: str, code: str, **params: Any) -> IngestResult:
@@ -157,12 +185,13 @@ def bounded_read_file_stats(source: str | Path | bytes, filename: str | None = N
             parent.close()
         elapsed = time.monotonic() - started
         if message is None:
+            hwm = _peak_rss_kb(proc.pid)  # read before the kill: how far the worker got
             proc.kill()
         proc.join(5)
         if proc.is_alive():  # pragma: no cover - a worker that ignores SIGKILL cannot exist; belt and braces
             proc.kill()
             proc.join()
-    kind, payload, peak_kb = message if message is not None else ("timeout", None, 0)
+    kind, payload, peak_kb = message if message is not None else ("timeout", None, hwm)
     stats = ParseStats(kind, elapsed, peak_kb / 1024)
     if kind == "ok":
         return payload, stats

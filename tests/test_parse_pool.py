@@ -42,13 +42,20 @@ def test_a_parse_past_the_wall_clock_is_ended_and_told_with_the_limit():
     assert result.exit_code == 2
 
 
+def big_csv(rows: int = 100_000) -> bytes:
+    head = "省份,指标,名称,状态,完成日期\n"
+    return (head + "".join(f"江苏省,前沿关键核心技术,技术{i},已完成,2025-01-01\n" for i in range(rows))).encode()
+
+
 def test_a_parse_past_the_memory_limit_is_refused_not_a_crash():
-    result, stats = bounded_read_file_stats(JIANGSU.read_bytes(), JIANGSU.name, bounds=Limits(2, 60, 64))
+    # 100,000 rows need about 150 MB more than the worker has when it starts: 16 MB is not enough
+    result, stats = bounded_read_file_stats(big_csv(), "big.csv", bounds=Limits(2, 60, 16))
     assert stats.outcome == "memory"
     assert [p.code for p in result.problems] == ["parse_too_big"]
-    assert "64 MB" in result.problems[0].message and "more than 64 MB" in result.problems[0].message_en
-    # the app's process is untouched: the next file reads normally
+    assert "16 MB" in result.problems[0].message and "more than 16 MB" in result.problems[0].message_en
+    # the app's process is untouched, and the same file reads with the default limit
     assert bounded_read_file(register(item_row(名称="甲")), "ok.xlsx").row_counts.valid == 1
+    assert bounded_read_file(big_csv(), "big.csv").row_counts.valid == 100_000
 
 
 def test_the_pool_runs_parses_side_by_side_up_to_its_size():
