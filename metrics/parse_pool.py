@@ -177,15 +177,23 @@ def bounded_read_file_stats(source: str | Path | bytes, filename: str | None = N
         started = time.monotonic()
         proc.start()
         child.close()
+        hwm, deadline = 0, started + bounds.seconds
         try:
-            message = parent.recv() if parent.poll(bounds.seconds) else None
+            # Wait in short steps, noting the worker's peak memory (a worker that dies cannot report it).
+            while not parent.poll(max(0.0, min(0.5, deadline - time.monotonic()))):
+                hwm = max(hwm, _peak_rss_kb(proc.pid))
+                if time.monotonic() >= deadline or not proc.is_alive():
+                    break
+            message = parent.recv() if parent.poll(0) else None
+            if message is None and not proc.is_alive():
+                message = ("died", None, hwm)
         except (EOFError, OSError):  # the worker died before answering
-            message = ("died", None, 0)
+            message = ("died", None, hwm)
         finally:
             parent.close()
         elapsed = time.monotonic() - started
         if message is None:
-            hwm = _peak_rss_kb(proc.pid)  # read before the kill: how far the worker got
+            hwm = max(hwm, _peak_rss_kb(proc.pid))  # read before the kill: how far the worker got
             proc.kill()
         proc.join(5)
         if proc.is_alive():  # pragma: no cover - a worker that ignores SIGKILL cannot exist; belt and braces

@@ -178,7 +178,8 @@ def test_the_hostile_text_file_gives_identical_stored_rows_on_sqlite_and_postgre
 # ---- markup from workbook text --------------------------------------------------------------
 MARKUP_PAYLOADS = ["![](http://evil.example/pixel.png)", '<a href="http://evil.example/">x</a>',
                    "<img src=http://evil.example/i.png>", "[click](javascript:alert(1))", ":red[假] $x^2$",
-                   "http://evil.example/autolink", "<script>alert(1)</script>"]
+                   "http://evil.example/autolink", "<script>alert(1)</script>",
+                   "www.evil.example/w", "mail me@evil.example", "HTTPS://EVIL.EXAMPLE/"]
 
 
 @pytest.mark.parametrize("payload", MARKUP_PAYLOADS)
@@ -190,7 +191,10 @@ def test_md_text_leaves_no_markdown_construct(payload):
     escaped = md_text(payload)
     # every ASCII punctuation character is preceded by a backslash, so Markdown shows it as it is
     assert re.search(r"(?<!\\)[!\[\]()<>:$]", escaped) is None
-    assert re.sub(r"\\(.)", r"\1", escaped) == payload
+    shown = re.sub(r"\\(.)", r"\1", escaped)
+    # no GFM autolink literal survives in the text Markdown sees after escapes (found in Chromium)
+    assert "://" not in shown and "www." not in shown.lower() and "@" not in shown.replace("@\u2060", "")
+    assert shown.replace("\u2060", "") == payload
 
 
 @pytest.mark.parametrize("payload", MARKUP_PAYLOADS)

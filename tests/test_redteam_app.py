@@ -85,6 +85,10 @@ def live_markup(at: AppTest) -> list[tuple[str, str]]:
                 bad.append((kind, text[max(0, m.start() - 80):m.end() + 120]))
         if kind not in ("html", "plotly") and LIVE_MD_LINK.search(text):  # Markdown is parsed only here
             bad.append((kind, text[:300]))
+        # GFM autolinks a bare http://… or www.… in the text left after escapes are decoded
+        if kind not in ("html", "plotly") and re.search(rf"(?:https?://|www\.){re.escape(EVIL)}",
+                                                        re.sub(r"\\(.)", r"\1", text), re.I):
+            bad.append((kind, text[:300]))
     return bad
 
 
