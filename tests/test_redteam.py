@@ -152,8 +152,11 @@ def test_a_nul_byte_no_longer_refuses_a_csv_and_each_change_is_noted_on_its_row(
     assert items.loc["STD-2", "name"] == "RTLtxt.exe"
     assert items.loc["STD-2", "province"] == "广东省"
     assert items.loc["S-LATE", "name"] == "晚到的空字节"
-    assert len(items.loc["S-LONG", "name"]) == 10_000
-    assert len(result.items) == 304
+    # the 100,000-character name is cut to 10,000 (text_too_long), and is still over the name limit:
+    # its row is refused with the limit in words (field_too_long), the other 303 are stored
+    assert "S-LONG" not in items.index and len(result.items) == 303
+    too_long = [p for p in result.problems if p.code == "field_too_long"]
+    assert [(p.row, p.column) for p in too_long] == [(305, "C")] and "上限为 300 个字符" in too_long[0].message
     noted = sorted((p.code, p.row, p.column) for p in result.problems if p.code.startswith("text_"))
     assert noted == [("text_cleaned", 2, "C"), ("text_cleaned", 3, "A"), ("text_cleaned", 3, "C"),
                      ("text_cleaned", 3, "D"), ("text_cleaned", 304, "C"), ("text_cleaned", 304, "F"),
@@ -170,7 +173,7 @@ def test_the_hostile_text_file_gives_identical_stored_rows_on_sqlite_and_postgre
         result = read_file(content, "hostile.csv", today=TODAY)
         store.save_submission(result, content, result.file, uploader="张三")
         stored[name] = store.dataset().items.drop(columns=["submission_id"], errors="ignore").reset_index(drop=True)
-    assert len(stored["sqlite"]) == 304
+    assert len(stored["sqlite"]) == 303  # the overlong name's row is refused (field_too_long)
     pd.testing.assert_frame_equal(stored["sqlite"], stored["postgresql"])
     assert not stored["postgresql"]["name"].str.contains("\x00|\u202e|\u200b", regex=True).any()
 
