@@ -457,6 +457,11 @@ class Accounts:
             row = self._row(conn, username)
             if row is None:
                 raise AuthError("auth_no_such_user", username=username)
+            # Housekeeping on each sign-in: sessions over for a day and stale throttle counts go.
+            conn.execute(sessions.delete().where(sessions.c.expires_at < now - dt.timedelta(days=1)))
+            conn.execute(login_throttle.delete().where(
+                login_throttle.c.last_at < now - dt.timedelta(days=1),
+                sa.or_(login_throttle.c.blocked_until.is_(None), login_throttle.c.blocked_until < now)))
             conn.execute(sessions.insert().values(id_hash=session_digest(session_id), user_id=row.id,
                                                   client=(client or "")[:100], created_at=now,
                                                   expires_at=now + dt.timedelta(seconds=session_seconds()),

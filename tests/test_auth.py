@@ -222,6 +222,12 @@ def test_a_session_id_is_random_stored_only_as_a_digest_and_signs_in_until_it_ex
     assert accounts.session_user(first[:-2] + "xx", now=T0) is None                  # a guessed id
     assert accounts.session_user("", now=T0) is None and accounts.session_user("x" * 500, now=T0) is None
     assert accounts.open_sessions("js_editor", now=T0) == 2
+    # a sign-in a day after they ran out clears them away, and stale failure counts with them
+    accounts.verify("nobody", "wrong", now=T0, client="203.0.113.9")
+    accounts.open_session("js_editor", now=T0 + dt.timedelta(hours=12, days=1, minutes=1))
+    with store.engine.connect() as conn:
+        assert auth.session_digest(first) not in set(conn.execute(sa.select(sessions.c.id_hash)).scalars())
+        assert conn.execute(sa.select(sa.func.count()).select_from(auth.login_throttle)).scalar_one() == 0
 
 
 @pytest.mark.parametrize("change", ["logout", "set_password", "end_sessions", "remove"])
