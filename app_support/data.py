@@ -141,12 +141,15 @@ def default_as_of() -> dt.date:
 def parse_upload(content: bytes, filename: str, province: str | None, as_of: dt.date | None = None,
                  mapping: str | None = None) -> IngestResult:
     """Read one uploaded file once: keyed on its bytes, name, the province it is read for, the
-    as-of date the officer confirmed for a file that names none and the mapping profile (as JSON)."""
-    from metrics.ingest import read_file
-    from metrics.mapping import Mapping
+    as-of date the officer confirmed for a file that names none and the mapping profile (as JSON).
 
-    return read_file(content, filename, province, as_of=as_of,
-                     mapping=Mapping.from_json(mapping) if mapping else None)
+    Read in a worker of the bounded parse pool (``metrics.parse_pool``): a huge or hostile file is
+    stopped at its time or memory limit and answered as unreadable, and the app process stays free."""
+    from metrics.mapping import Mapping
+    from metrics.parse_pool import bounded_read_file
+
+    return bounded_read_file(content, filename, province, as_of=as_of,
+                             mapping=Mapping.from_json(mapping) if mapping else None)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -3,23 +3,25 @@
 Off by default (``TRACKER_AUTH``): then every function here lets everything through and the app is
 the one-person tool it always was. On: ``require_login`` runs in ``dashboard.py`` before navigation;
 it stops the app with a clear message when no signing secret is set, shows the login form until a
-user signs in, and keeps the login across page reloads with a signed cookie. Streamlit has no API to
-set a cookie, so the cookie is written by a one-line script (``st.html`` with JavaScript, no
-third-party component) and read back from ``st.context.cookies`` when a new session starts; it is
-therefore not HttpOnly, which is why it is signed, expires (``TRACKER_SESSION_HOURS``), names the
-password's digest (a new password ends it) and is checked against the store on every run.
+user signs in, and keeps the login across page reloads with a cookie. The cookie holds only the random
+id of a server-side session (``metrics.auth``): every run looks the session up, so a logout, a new
+password or a removed account signs the session out on its next rerun, and a copied cookie is
+refused once its session ended. Streamlit has no API to set a cookie, so the cookie is written by
+one constant script (``COOKIE_SCRIPT``, allowed by its hash in the proxy's Content-Security-Policy)
+that reads the id from the element before it; the cookie is therefore not HttpOnly, which the
+server-side session makes harmless to copy once signed out.
 """
 from __future__ import annotations
 
 import datetime as dt
-import json
+import html
 import logging
 from typing import Any
 
 import streamlit as st
 
 from metrics.access import AccessDenied, Principal, can_manage_users, can_upload, refused_provinces
-from metrics.auth import Accounts, AuthError, checked_secret, session_seconds
+from metrics.auth import Accounts, AuthError, checked_secret, client_address, session_seconds
 from metrics.i18n import LANGS, t
 from metrics.settings import auth_mode as _env_auth_mode
 
@@ -101,11 +103,18 @@ def may_clear_samples() -> bool:
 
 
 # ---- cookie -----------------------------------------------------------------------------------
+# One constant script (its SHA-256 is in deploy/nginx-security.conf's script-src, checked by a test):
+# it reads the value and lifetime from the element just before it, so no session id is ever script text.
+COOKIE_SCRIPT = ("(function(){var s=document.currentScript,e=s&&s.previousElementSibling;if(!e)return;"
+                 "document.cookie='" + COOKIE + "='+encodeURIComponent(e.getAttribute('data-value')||'')"
+                 "+'; path=/; max-age='+(parseInt(e.getAttribute('data-max-age'),10)||0)+'; SameSite=Strict'"
+                 "+(window.location.protocol==='https:'?'; Secure':'');})();")
+
+
 def _cookie_script(value: str, max_age: int) -> str:
-    # The token is URL-safe base64 and dots; json.dumps makes it a safe JavaScript string literal.
-    cookie = json.dumps(f"{COOKIE}={value}; path=/; max-age={max_age}; SameSite=Strict")
-    return (f"<script>document.cookie = {cookie} + "
-            f"(window.location.protocol === 'https:' ? '; Secure' : '');</script>")
+    # The session id is URL-safe base64 (secrets.token_urlsafe); html.escape keeps the attribute sound anyway.
+    return (f'<span hidden data-value="{html.escape(value, quote=True)}" data-max-age="{int(max_age)}"></span>'
+            f"<script>{COOKIE_SCRIPT}</script>")
 
 
 def _write_pending_cookie() -> None:
@@ -114,6 +123,18 @@ def _write_pending_cookie() -> None:
         st.html(_cookie_script(st.session_state[TOKEN_KEY], session_seconds()), unsafe_allow_javascript=True)
     if st.session_state.pop(CLEAR_COOKIE_KEY, False):
         st.html(_cookie_script("", 0), unsafe_allow_javascript=True)
+
+
+def client() -> str:
+    """This browser's address: behind nginx the last X-Forwarded-For entry (the one the proxy added), else
+    the socket's; "" when neither is known (tests)."""
+    try:
+        forwarded = st.context.headers.get("X-Forwarded-For")
+        ip = st.context.ip_address
+    except Exception:  # noqa: BLE001 - no browser behind this session
+        return ""
+    # Only text is an address (a test harness hands back stand-in objects).
+    return client_address(forwarded if isinstance(forwarded, str) else None, ip if isinstance(ip, str) else None)
 
 
 def _browser_cookie() -> str:
@@ -149,7 +170,7 @@ def _local_time(moment: dt.datetime | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M %Z").strip()
 
 
-def _login_form(accounts: Accounts, secret: str) -> None:
+def _login_form(accounts: Accounts) -> None:
     with st.sidebar:
         st.radio(t("language", current_lang()), list(LANGS), key="lang", horizontal=True,
                  format_func=lambda v: "中文" if v == "zh" else "English")
@@ -167,16 +188,18 @@ def _login_form(accounts: Accounts, secret: str) -> None:
         submitted = st.form_submit_button(t("auth_login_button", lang), type="primary")
     if not submitted:
         return
-    result = accounts.verify(username, password)
+    address = client()
+    result = accounts.verify(username, password, client=address)
     if result.ok and result.user is not None:
-        log.info("sign-in: %s", result.user.username)
-        _signed_in(result.user, accounts.session_token(result.user.username, secret))
+        log.info("sign-in: %s from %s", result.user.username, address or "?")
+        _signed_in(result.user, accounts.open_session(result.user.username, client=address))
         st.session_state[SET_COOKIE_KEY] = True
         st.session_state.pop("auth_password", None)
         st.rerun()
     elif result.reason == "locked":
-        log.warning("sign-in refused, account locked: %r", username)
-        st.error(t("auth_login_locked", lang, until=_local_time(result.locked_until)), icon=":material/lock:")
+        # One answer for a locked account, an unknown name and a client backing off: nothing to tell them apart.
+        log.warning("sign-in refused, too many failures: %r from %s", username, address or "?")
+        st.error(t("auth_login_wait", lang, until=_local_time(result.locked_until)), icon=":material/lock:")
     else:
         log.warning("sign-in failed for %r", username)  # the name only: never the password
         st.error(t("auth_login_failed", lang), icon=":material/error:")
@@ -213,6 +236,9 @@ def _oidc_login(store: Any) -> Principal:
     return user
 
 
+_STORE_KEY = "auth_store"  # which store this session signed in to (sign_out ends the session there)
+
+
 def require_login(store: Any) -> Principal | None:
     """The gate: None when accounts are off; else the signed-in user, or stop after the login form."""
     if not auth_on():
@@ -221,24 +247,25 @@ def require_login(store: Any) -> Principal | None:
         return _oidc_login(store)
     lang = current_lang()
     try:
-        secret = _secret()
+        _secret()  # still required with accounts on (the cookie no longer needs it): a weak setup never opens
     except AuthError as exc:
         # Never a silent open door: without a secret nothing past this point runs.
         log.error("sign-in is on but the secret is unusable: %s", exc.code)
         st.error(exc.message(lang), icon=":material/key_off:")
         st.stop()
     accounts = Accounts(store)
+    st.session_state[_STORE_KEY] = store
     token = st.session_state.get(TOKEN_KEY) or ""
     if not token:
         cookie = _browser_cookie()
         if cookie and cookie != st.session_state.get(DEAD_KEY):
             token = cookie
-    user = accounts.session_user(token, secret) if token else None
+    user = accounts.session_user(token) if token else None
     if user is None:
         for key in (USER_KEY, TOKEN_KEY):
             st.session_state.pop(key, None)
         _write_pending_cookie()
-        _login_form(accounts, secret)
+        _login_form(accounts)
         st.stop()
     _signed_in(user, token)
     _write_pending_cookie()
@@ -253,6 +280,9 @@ def sign_out() -> None:
         return
     token = st.session_state.pop(TOKEN_KEY, None)
     user = st.session_state.pop(USER_KEY, None)
+    store = st.session_state.get(_STORE_KEY)
+    if store is not None and token:
+        Accounts(store).end_session(token)  # ended on the server: the cookie, wherever copied, is dead
     st.session_state[DEAD_KEY] = _browser_cookie() or token
     st.session_state[CLEAR_COOKIE_KEY] = True
     st.session_state["auth_signed_out"] = True

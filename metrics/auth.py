@@ -3,10 +3,11 @@
 Passwords are hashed with bcrypt (the hash carries its own salt and cost) and never stored, logged
 or written to the audit log in clear. After ``TRACKER_LOGIN_MAX_FAILURES`` wrong passwords in a row
 an account is locked for ``TRACKER_LOGIN_LOCK_MINUTES``; while locked, no password is even checked.
-A login is carried across page reloads by a token signed with the deployment's secret
-(itsdangerous); the token names the user and a digest of the password hash, so changing a password
-ends every session of that user, and the user is read again from the store on each use (a removed
-or disabled account is signed out at once).
+A login is a server-side session (``sessions`` table): the cookie carries only a random id, the
+store keeps its SHA-256, and every page run looks it up, so logging out, a new password or the
+account's removal ends the session at once, wherever the cookie was copied to. Failed sign-ins are
+also counted per client address (``login_throttle``): a client that keeps failing backs off, while
+the account stays open to clients that have not failed, so no stranger can lock an admin out.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import datetime as dt
 import hashlib
 import math
 import re
+import secrets
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -21,12 +23,11 @@ from typing import TYPE_CHECKING, Any, Iterator
 
 import bcrypt
 import sqlalchemy as sa
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.engine import Connection
 
 from .access import ROLES, Principal
 from .i18n import t
-from .schema import audit_log, users
+from .schema import audit_log, login_throttle, sessions, users
 from .settings import setting
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ MAX_PASSWORD_BYTES = 72       # bcrypt reads no further (and bcrypt 5 refuses lo
 MIN_PASSWORD_CHARS = 8
 MIN_SECRET_CHARS = 32
 MIN_SECRET_BITS = 100  # a guessable or repetitive key (32 × "a") signs any cookie an outsider likes
-TOKEN_SALT = "future-industries-tracker-session"
+MAX_BACKOFF_MINUTES = 24 * 60   # a client's back-off never exceeds a day
 _USERNAME = re.compile(r"^[\w.@-]{1,64}$")  # \w includes CJK characters: 张三 is a valid name
 _DUMMY_HASH: bytes | None = None
 
@@ -184,11 +185,6 @@ def _burn_time(password: str) -> None:
     bcrypt.checkpw(password.encode("utf-8")[:MAX_PASSWORD_BYTES], _DUMMY_HASH)
 
 
-def password_version(password_hash: str) -> str:
-    """A short digest of the hash, put in session tokens so a new password ends old sessions."""
-    return hashlib.sha256(password_hash.encode("ascii")).hexdigest()[:16]
-
-
 # ---- accounts in the store -------------------------------------------------------------------
 def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
@@ -290,6 +286,7 @@ class Accounts:
             row = self._row(conn, username)
             if row is None:
                 raise AuthError("auth_no_such_user", username=username)
+            conn.execute(sessions.delete().where(sessions.c.user_id == row.id))  # SQLite may run without FK cascade
             conn.execute(users.delete().where(users.c.id == row.id))
             self._audit(conn, actor, "user_remove", row.province, {"username": username, "role": row.role})
 
@@ -302,6 +299,7 @@ class Accounts:
                 raise AuthError("auth_no_such_user", username=username)
             conn.execute(users.update().where(users.c.id == row.id)
                          .values(password_hash=password_hash, failed_attempts=0, locked_until=None))
+            self._end_user_sessions(conn, row.id, _utcnow())
             self._audit(conn, actor, "user_password", row.province, {"username": username})
 
     def unlock(self, username: str, *, actor: str = "") -> None:
@@ -313,83 +311,226 @@ class Accounts:
             conn.execute(users.update().where(users.c.id == row.id).values(failed_attempts=0, locked_until=None))
             self._audit(conn, actor, "user_unlock", row.province, {"username": username})
 
-    def verify(self, username: str, password: str, now: dt.datetime | None = None) -> LoginResult:
-        """Check a login: ok (and the failure count reset), invalid, or locked (password not checked).
+    # -- sign-in throttling
+    @staticmethod
+    def _throttle_row(conn: Connection, key: str) -> Any:
+        return conn.execute(sa.select(login_throttle).where(login_throttle.c.key == key).with_for_update()).first()
+
+    @staticmethod
+    def _count_attempt(conn: Connection, key: str, row: Any, now: dt.datetime) -> None:
+        """One more attempt under ``key`` (counted before the password is checked, like the account's)."""
+        if row is None:
+            conn.execute(login_throttle.insert().values(key=key, failures=1, strikes=0, last_at=now,
+                                                        blocked_until=None))
+        else:
+            conn.execute(login_throttle.update().where(login_throttle.c.key == key)
+                         .values(failures=login_throttle.c.failures + 1, last_at=now))
+
+    @staticmethod
+    def _throttle_failed(conn: Connection, key: str, now: dt.datetime, limit: int) -> dt.datetime | None:
+        """After a wrong password: block ``key`` once its count reaches ``limit``, each block twice as long
+        as the one before (capped at a day); the time it is blocked until, or None."""
+        row = conn.execute(sa.select(login_throttle).where(login_throttle.c.key == key).with_for_update()).first()
+        if row is None or row.failures < limit:
+            return None
+        strikes = int(row.strikes or 0)
+        minutes = min(lock_minutes() * 2 ** min(strikes, 10), MAX_BACKOFF_MINUTES)
+        until = now + dt.timedelta(minutes=minutes)
+        conn.execute(login_throttle.update().where(login_throttle.c.key == key)
+                     .values(failures=0, strikes=strikes + 1, blocked_until=until, last_at=now))
+        return until
+
+    def clear_throttle(self, client: str | None = None) -> None:
+        """Forget the failed sign-ins of one client address, or of every client and name when None."""
+        with self._write() as conn:
+            q = login_throttle.delete()
+            if client is not None:
+                q = q.where(login_throttle.c.key == client_key(client))
+            conn.execute(q)
+
+    def verify(self, username: str, password: str, now: dt.datetime | None = None,
+               client: str | None = None) -> LoginResult:
+        """Check a login: ok (and the failure counts reset), invalid, or locked (password not checked).
 
         Each attempt is counted in the database *before* the password is checked, in a write
-        transaction that holds the row (BEGIN IMMEDIATE on SQLite, FOR UPDATE on PostgreSQL): once
+        transaction that holds the rows (BEGIN IMMEDIATE on SQLite, FOR UPDATE on PostgreSQL): once
         ``max_failures()`` attempts are counted, further ones, parallel or not, are refused without
         a check, so 16 simultaneous guesses cannot all be tried. Every failure is audited.
+
+        ``client`` is the address the attempt came from (the app passes it; None means no client is
+        known, as for the CLI and store-level callers, and only the account's count applies). With a
+        client, failures are counted per client too: a client that fails ``max_failures()`` times is
+        refused for ``lock_minutes()``, then twice as long after each further block (back-off). A
+        locked account stays open to a client that has not failed (the real user's office), so an
+        outsider hammering the admin's name locks out only the outsider; the right password from such
+        a client lifts the account's lock. An unknown name is counted like an account (``name:`` key),
+        so the n-th answer for an unknown name is the same as for a known one.
         """
         now = now or _utcnow()
         name = (username or "").strip()
+        limit = max_failures()
+        ckey = client_key(client) if client is not None else None
         with self.engine.connect() as conn:
             row = self._row(conn, name)
-        if row is None or row.disabled:
-            _burn_time(password)
-            with self._write() as conn:
-                self._audit(conn, name, "login_failed", None, {"username": name[:100], "reason": "invalid"})
-            return LoginResult("invalid")
-        limit = max_failures()
+        known = row is not None and not row.disabled
+        user: User | None = None
         with self._write() as conn:
-            current = conn.execute(sa.select(users).where(users.c.id == row.id).with_for_update()).first()
-            user = _user(current)
-            if user.locked(now):
-                self._audit(conn, name, "login_failed", user.province, {"username": name, "reason": "locked"})
-                return LoginResult("locked", locked_until=user.locked_until)
-            if current.failed_attempts >= limit:  # the tries are used up by attempts still being checked
-                self._audit(conn, name, "login_failed", user.province, {"username": name, "reason": "in_flight"})
-                return LoginResult("locked", locked_until=now + dt.timedelta(minutes=lock_minutes()))
-            conn.execute(users.update().where(users.c.id == row.id)
-                         .values(failed_attempts=users.c.failed_attempts + 1))
+            clean = True
+            if ckey is not None:
+                crow = self._throttle_row(conn, ckey)
+                if crow is not None and _utc(crow.blocked_until) is not None and _utc(crow.blocked_until) > now:
+                    self._audit(conn, name[:100], "login_failed", row.province if known else None,
+                                {"username": name[:100], "reason": "client_blocked", "client": ckey[7:]})
+                    return LoginResult("locked", locked_until=_utc(crow.blocked_until))
+                clean = crow is None or int(crow.failures or 0) == 0
+                self._count_attempt(conn, ckey, crow, now)
+            strict = ckey is None or not clean  # the account's lock holds against this attempt
+            if known:
+                current = conn.execute(sa.select(users).where(users.c.id == row.id).with_for_update()).first()
+                user = _user(current)
+                if strict and user.locked(now):
+                    self._audit(conn, name, "login_failed", user.province, {"username": name, "reason": "locked"})
+                    return LoginResult("locked", locked_until=user.locked_until)
+                if strict and current.failed_attempts >= limit:  # the tries are used up by attempts in flight
+                    self._audit(conn, name, "login_failed", user.province, {"username": name, "reason": "in_flight"})
+                    return LoginResult("locked", locked_until=now + dt.timedelta(minutes=lock_minutes()))
+                conn.execute(users.update().where(users.c.id == row.id)
+                             .values(failed_attempts=users.c.failed_attempts + 1))
+            else:
+                nkey = "name:" + name[:100]
+                nrow = self._throttle_row(conn, nkey)
+                blocked = _utc(nrow.blocked_until) if nrow is not None else None
+                if strict and blocked is not None and blocked > now:
+                    self._audit(conn, name[:100], "login_failed", None, {"username": name[:100], "reason": "locked"})
+                    return LoginResult("locked", locked_until=blocked)
+                if strict and nrow is not None and nrow.failures >= limit:
+                    self._audit(conn, name[:100], "login_failed", None, {"username": name[:100], "reason": "in_flight"})
+                    return LoginResult("locked", locked_until=now + dt.timedelta(minutes=lock_minutes()))
+                self._count_attempt(conn, nkey, nrow, now)
         # The hash is checked outside the write transaction: other writers never wait for bcrypt.
-        if password_matches(password, row.password_hash):
+        if known and password_matches(password, row.password_hash):
             with self._write() as conn:
                 conn.execute(users.update().where(users.c.id == row.id).values(failed_attempts=0, locked_until=None))
-            return LoginResult("ok", user=user.principal())
+                if ckey is not None:
+                    conn.execute(login_throttle.update().where(login_throttle.c.key == ckey)
+                                 .values(failures=0, strikes=0, blocked_until=None))
+            return LoginResult("ok", user=user.principal())  # type: ignore[union-attr]
+        if not known:
+            _burn_time(password)  # an unknown name answers as slowly as a known one
         with self._write() as conn:
-            failures = conn.execute(sa.select(users.c.failed_attempts).where(users.c.id == row.id)
-                                    .with_for_update()).scalar_one()
-            self._audit(conn, name, "login_failed", user.province, {"username": name, "reason": "invalid"})
-            if failures < limit:
-                return LoginResult("invalid")
-            until = now + dt.timedelta(minutes=lock_minutes())
-            # The count starts again, so after the lock the user has the full number of tries.
-            conn.execute(users.update().where(users.c.id == row.id).values(failed_attempts=0, locked_until=until))
-            self._audit(conn, user.username, "user_locked", user.province,
-                        {"username": user.username, "failures": int(failures), "until": until.isoformat()})
-        return LoginResult("locked", locked_until=until)
+            province = user.province if user else None
+            self._audit(conn, name[:100], "login_failed", province, {"username": name[:100], "reason": "invalid"})
+            untils = []
+            if ckey is not None:
+                untils.append(self._throttle_failed(conn, ckey, now, limit))
+            if known:
+                failures = conn.execute(sa.select(users.c.failed_attempts).where(users.c.id == row.id)
+                                        .with_for_update()).scalar_one()
+                if failures >= limit:
+                    until = now + dt.timedelta(minutes=lock_minutes())
+                    # The count starts again, so after the lock the user has the full number of tries.
+                    conn.execute(users.update().where(users.c.id == row.id)
+                                 .values(failed_attempts=0, locked_until=until))
+                    self._audit(conn, user.username, "user_locked", user.province,  # type: ignore[union-attr]
+                                {"username": name, "failures": int(failures), "until": until.isoformat()})
+                    untils.append(until)
+            else:
+                # Same count, same lock as an account (but no back-off: an account's lock has none either).
+                nkey = "name:" + name[:100]
+                nrow = conn.execute(sa.select(login_throttle).where(login_throttle.c.key == nkey)).first()
+                if nrow is not None and nrow.failures >= limit:
+                    until = now + dt.timedelta(minutes=lock_minutes())
+                    conn.execute(login_throttle.update().where(login_throttle.c.key == nkey)
+                                 .values(failures=0, blocked_until=until))
+                    untils.append(until)
+        untils = [u for u in untils if u is not None]
+        if untils:
+            return LoginResult("locked", locked_until=max(untils))
+        return LoginResult("invalid")
 
-    # -- sessions
-    def session_token(self, username: str, secret: str) -> str:
-        """A signed, timestamped token naming ``username`` (for the session cookie)."""
-        with self.engine.connect() as conn:
+    # -- server-side sessions
+    def open_session(self, username: str, *, client: str = "", now: dt.datetime | None = None) -> str:
+        """Start a session for ``username``: a random id for the cookie (the store keeps only its SHA-256)."""
+        now = now or _utcnow()
+        session_id = secrets.token_urlsafe(32)
+        with self._write() as conn:
             row = self._row(conn, username)
-        if row is None:
-            raise AuthError("auth_no_such_user", username=username)
-        return _serializer(secret).dumps({"u": row.username, "v": password_version(row.password_hash)})
+            if row is None:
+                raise AuthError("auth_no_such_user", username=username)
+            # Housekeeping on each sign-in: sessions over for a day and stale throttle counts go.
+            conn.execute(sessions.delete().where(sessions.c.expires_at < now - dt.timedelta(days=1)))
+            conn.execute(login_throttle.delete().where(
+                login_throttle.c.last_at < now - dt.timedelta(days=1),
+                sa.or_(login_throttle.c.blocked_until.is_(None), login_throttle.c.blocked_until < now)))
+            conn.execute(sessions.insert().values(id_hash=session_digest(session_id), user_id=row.id,
+                                                  client=(client or "")[:100], created_at=now,
+                                                  expires_at=now + dt.timedelta(seconds=session_seconds()),
+                                                  ended_at=None))
+        return session_id
 
-    def session_user(self, token: str, secret: str, max_age: int | None = None) -> Principal | None:
-        """The user a token signs in, or None when it is forged, expired, or the account changed."""
-        if not token:
+    def session_user(self, session_id: str, now: dt.datetime | None = None) -> Principal | None:
+        """The user a session id signs in, or None when it is unknown, ended, expired, or its account is
+        removed or disabled. (A lock-out does not end a session: a stranger's guesses must not sign the
+        real user out.)"""
+        if not session_id or not isinstance(session_id, str) or len(session_id) > 200:
             return None
-        try:
-            data = _serializer(secret).loads(token, max_age=max_age if max_age is not None else session_seconds())
-        except (SignatureExpired, BadSignature):
-            return None
-        if not isinstance(data, dict) or not isinstance(data.get("u"), str):
-            return None
+        now = now or _utcnow()
         with self.engine.connect() as conn:
-            row = self._row(conn, data["u"])
-        if row is None or row.disabled or data.get("v") != password_version(row.password_hash):
+            found = conn.execute(sa.select(sessions.c.expires_at, sessions.c.ended_at, users)
+                                 .join(users, users.c.id == sessions.c.user_id)
+                                 .where(sessions.c.id_hash == session_digest(session_id))).first()
+        if found is None or found.ended_at is not None or _utc(found.expires_at) <= now or found.disabled:
             return None
-        user = _user(row)
-        return None if user.locked() else user.principal()
+        return _user(found).principal()
+
+    def end_session(self, session_id: str, now: dt.datetime | None = None) -> None:
+        """Sign one session out (logout): its id is refused from now on, wherever it was copied to."""
+        if not session_id:
+            return
+        with self._write() as conn:
+            conn.execute(sessions.update().where(sessions.c.id_hash == session_digest(session_id),
+                                                 sessions.c.ended_at.is_(None))
+                         .values(ended_at=now or _utcnow()))
+
+    def end_sessions(self, username: str, now: dt.datetime | None = None) -> int:
+        """Sign every session of ``username`` out; how many were open."""
+        with self._write() as conn:
+            row = self._row(conn, username)
+            return 0 if row is None else self._end_user_sessions(conn, row.id, now or _utcnow())
+
+    @staticmethod
+    def _end_user_sessions(conn: Connection, user_id: int, now: dt.datetime) -> int:
+        return conn.execute(sessions.update().where(sessions.c.user_id == user_id, sessions.c.ended_at.is_(None))
+                            .values(ended_at=now)).rowcount
+
+    def open_sessions(self, username: str, now: dt.datetime | None = None) -> int:
+        """How many sessions of ``username`` are open at ``now``."""
+        now = now or _utcnow()
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(sa.func.count()).select_from(sessions).join(users)
+                                .where(users.c.username == username, sessions.c.ended_at.is_(None),
+                                       sessions.c.expires_at > now)).scalar_one()
 
 
-def _serializer(secret: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret, salt=TOKEN_SALT)
+def session_digest(session_id: str) -> str:
+    """What the store keeps of a session id: its SHA-256 (hex)."""
+    return hashlib.sha256(session_id.encode("utf-8")).hexdigest()
+
+
+def client_key(client: str | None) -> str:
+    """The throttling key of a client address ("client:unknown" when none is known)."""
+    return "client:" + ((client or "").strip()[:64] or "unknown")
+
+
+def client_address(forwarded_for: str | None, socket_ip: str | None) -> str:
+    """The address a request came from: behind the proxy (the app sees a loopback peer, which Streamlit
+    reports as no address) the last X-Forwarded-For entry, the one nginx itself appended
+    ($proxy_add_x_forwarded_for) -- earlier entries are whatever the client claimed; else the socket's."""
+    if socket_ip:
+        return socket_ip.strip()
+    parts = [p.strip() for p in (forwarded_for or "").split(",") if p.strip()]
+    return parts[-1] if parts else ""
 
 
 __all__ = ["Accounts", "AuthError", "LoginResult", "Principal", "User", "account_scope", "checked_secret",
-           "hash_password", "lock_minutes", "max_failures", "password_matches", "session_seconds"]
+           "client_address", "client_key", "hash_password", "lock_minutes", "max_failures", "password_matches", "session_seconds"]

@@ -93,6 +93,19 @@ def make_problem(code: str, *, sheet: str | None = None, row: int | None = None,
                    value=(shown if value is not None else None), fix=fix, fix_en=fix_en)
 
 
+# Set by a parse worker (metrics.parse_pool) so that running out of its memory limit reaches the pool,
+# which names the limit, instead of being answered as an unreadable file.
+RAISE_MEMORY_ERROR = False
+FIELD_LIMITS_FILE = Path(__file__).parent / "data" / "field_limits.yaml"
+
+
+@lru_cache(maxsize=1)
+def field_limits() -> dict[str, int]:
+    """The longest text, in characters, each table column may hold (``metrics/data/field_limits.yaml``)."""
+    data = parse_yaml(FIELD_LIMITS_FILE.read_text(encoding="utf-8")) or {}
+    return {str(k): int(v) for k, v in data.items()}
+
+
 def column_letter(index: int) -> str:
     """Excel column letter of a 0-based column index (0 -> A, 26 -> AA)."""
     s = ""
@@ -337,6 +350,8 @@ def read_file(source: str | Path | bytes, filename: str | None = None, province:
     except ReadError as exc:
         return _unreadable(label, exc)
     except (MemoryError, RecursionError, OSError, ValueError, TypeError, KeyError, IndexError) as exc:
+        if isinstance(exc, MemoryError) and RAISE_MEMORY_ERROR:
+            raise  # in a parse worker: the pool answers with its memory limit (metrics.parse_pool)
         return _unreadable(label, ReadError("unreadable_file", "ingest_reason_unexpected", kind=type(exc).__name__))
     catalog = catalog or load_catalog()
     return ingest_grids(wb.sheets, label, province, catalog=catalog, today=today or dt.date.today(), as_of=as_of,
@@ -662,6 +677,21 @@ class _Table:
         self.skipped = self._non_data(blank)
         self.blank = blank | self.skipped  # skipped rows are never flagged; counted apart in count()
         self._mark_example()
+        self._check_lengths()
+
+    def _check_lengths(self) -> None:
+        """Each mapped column's text against its limit (``field_limits.yaml``): longer is an error on the row."""
+        limits = field_limits()
+        for key in self.header.columns:
+            limit = limits.get(key)
+            if limit is None:
+                continue
+            texts = self.text(key)
+            lengths = map_unique(texts, lambda v: len(v) if isinstance(v, str) else 0).astype(int)
+            over = lengths > limit
+            if over.any():
+                shown = np.array([v[:40] + "…" if isinstance(v, str) and len(v) > 40 else v for v in texts], dtype=object)
+                self.flag(over, "field_too_long", key, values=shown, length=lengths, limit=f"{limit:,}")
 
     def _non_data(self, blank: np.ndarray) -> np.ndarray:
         """Rows that are not data (合计/小计, 注/说明, 填表人/联系电话, separators), each listed as a note."""

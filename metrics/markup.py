@@ -13,15 +13,23 @@ from typing import Any
 import numpy as np
 
 # Every ASCII punctuation character may be backslash-escaped in CommonMark; escaping them all also
-# breaks autolinks (http://, www.), Streamlit's :colour[...] and :material/...: directives and $LaTeX$.
+# breaks Streamlit's :colour[...] and :material/...: directives and $LaTeX$.
 _MD_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
+# ... but not GFM's autolink literals: remark-gfm finds http://…, www.… and a@b.c in the text *after*
+# escapes are decoded (a Chromium check showed http\:\/\/evil… rendered as a live link). An invisible
+# WORD JOINER (U+2060) inside each such pattern breaks them without changing what the reader sees.
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z])(:)(?=//)|(?<![a-z0-9])(www)(?=\.)|(@)")
+_WJ = "\u2060"
 # plotly's own formatting tags, which our chart code writes; every other "<" is shown as text.
 _PLOTLY_OWN_TAG = re.compile(r"<(?!/?(?:br|b|i|sup|sub|extra)\s*/?>)", re.I)
 
 
 def md_text(text: Any) -> str:
     """``text`` escaped so that Markdown shows it literally (no link, image, HTML or directive)."""
-    return _MD_PUNCT.sub(r"\\\1", "" if text is None else str(text)).replace("\n", "  \n")
+    text = "" if text is None else str(text)
+    if ":" in text or "@" in text or "w" in text or "W" in text:
+        text = _AUTOLINK.sub(lambda m: m.group(0) + _WJ, text)
+    return _MD_PUNCT.sub(r"\\\1", text).replace("\n", "  \n")
 
 
 def plotly_text(text: str) -> str:

@@ -218,8 +218,9 @@ def _visibility(meta: Any) -> str:
 
 
 def _reraise_interrupts(exc: BaseException) -> None:
-    """Ctrl-C and interpreter exit are not file problems: let them through."""
-    if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+    """Ctrl-C, interpreter exit and running out of memory are not file problems: let them through
+    (read_file answers a MemoryError itself; in a parse worker it names the memory limit)."""
+    if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError)):
         raise exc
 
 
@@ -282,6 +283,8 @@ def read_openpyxl(content: bytes) -> list[SheetGrid]:
                 grids.append(SheetGrid(ws.title, rows, state))
             wb.close()
             return grids
+    except MemoryError:
+        raise
     except Exception:
         raise ReadError("unreadable_file", "ingest_reason_corrupt") from None
 
@@ -298,6 +301,8 @@ def read_xlrd(content: bytes) -> list[SheetGrid]:
         if "encrypt" in str(exc).lower():
             raise ReadError("encrypted_file") from None
         raise ReadError("unreadable_file", "ingest_reason_corrupt") from None
+    except MemoryError:
+        raise
     except Exception:  # xlrd raises struct/index/assertion errors on damaged records, even in sheet_by_index
         raise ReadError("unreadable_file", "ingest_reason_corrupt") from None
 

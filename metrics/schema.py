@@ -172,3 +172,27 @@ mapping_profiles = sa.Table(
     sa.Column("updated_by", sa.Text, nullable=False, server_default=""),
     sa.UniqueConstraint("province", "signature", name="uq_mapping_profiles_province"),
 )
+
+# Server-side login sessions (issue 18): the browser's cookie holds only a random id; the store keeps
+# its SHA-256 (a stolen backup or database read yields no live cookie). Logout, a new password or the
+# account's removal ends sessions here, and every page run checks its session against this table.
+sessions = sa.Table(
+    "sessions", metadata,
+    sa.Column("id_hash", sa.String(64), primary_key=True),
+    sa.Column("user_id", sa.BigInteger, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("client", sa.Text, nullable=False, server_default=""),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
+)
+
+# Failed sign-ins counted per client address ("client:<ip>") and per unknown user name ("name:<n>"),
+# so a client that keeps failing backs off and an unknown name answers like a known one (issue 18).
+login_throttle = sa.Table(
+    "login_throttle", metadata,
+    sa.Column("key", sa.Text, primary_key=True),
+    sa.Column("failures", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("strikes", sa.Integer, nullable=False, server_default="0"),   # blocks so far: the back-off doubles
+    sa.Column("last_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("blocked_until", sa.DateTime(timezone=True), nullable=True),
+)

@@ -35,6 +35,10 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in [
     Setting("TRACKER_LOGIN_LOCK_MINUTES", "15", "minutes a locked account stays locked"),
     Setting("TRACKER_SESSION_HOURS", "12", "hours a login stays valid (across page reloads)"),
     Setting("TRACKER_MAX_ROWS", "200000", "rows a workbook's sheets may declare in all, checked before reading"),
+    Setting("TRACKER_PARSE_WORKERS", "2", "uploads parsed at the same time, each in its own worker process"),
+    Setting("TRACKER_PARSE_SECONDS", "120", "seconds a worker may take to read one file before it is stopped"),
+    Setting("TRACKER_PARSE_MEMORY_MB", "768", "memory a parse worker may add while reading one file, in megabytes "
+            "(RLIMIT_AS set to the worker's size at start plus this)"),
     Setting("TRACKER_DB_BUSY_TIMEOUT_S", "60",
             "seconds a SQLite writer waits for another writer before giving up"),
     Setting("TRACKER_TIMEZONE", "Asia/Shanghai", "IANA time zone every page and report shows times in "

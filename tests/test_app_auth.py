@@ -77,7 +77,7 @@ def app() -> AppTest:
 def signed_in(url: str, username: str) -> AppTest:
     """The dashboard in a session that already holds ``username``'s signed token (as after a reload)."""
     at = app()
-    at.session_state["auth_token"] = Accounts(Store(url)).session_token(username, SECRET)
+    at.session_state["auth_token"] = Accounts(Store(url)).open_session(username)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -183,7 +183,7 @@ def test_repeated_failures_lock_the_account_with_a_message(url, monkeypatch):
     at = app().run()
     log_in(at, "js_editor", "wrong password")
     log_in(at, "js_editor", "wrong password")
-    locked = t("auth_login_locked").split("{")[0]
+    locked = t("auth_login_wait").split("{")[0]
     assert any(e.startswith(locked) for e in texts(at, "error"))
     log_in(at, "js_editor", PASSWORD)  # the right password does not open a locked account
     assert any(e.startswith(locked) for e in texts(at, "error")) and not any(
@@ -193,12 +193,66 @@ def test_repeated_failures_lock_the_account_with_a_message(url, monkeypatch):
 
 
 def test_a_token_of_a_removed_account_signs_nobody_in(url):
-    token = Accounts(Store(url)).session_token("gd_editor", SECRET)
+    token = Accounts(Store(url)).open_session("gd_editor")
     Accounts(Store(url)).remove("gd_editor")
     at = app()
     at.session_state["auth_token"] = token
     at.run()
     assert t("auth_login_title") in texts(at, "subheader") and "auth_user" not in at.session_state
+
+
+# ---- server-side sessions (issue 18) -------------------------------------------------------------
+def signed_out(at: AppTest) -> bool:
+    return (t("auth_login_title") in texts(at, "subheader") and "auth_user" not in at.session_state
+            and not any(x.value == t("app_page_overview") for x in at.title))
+
+
+def test_the_cookie_carries_only_the_session_id_and_logout_ends_it_on_the_server(url):
+    at = log_in(app().run(), "js_editor", PASSWORD)
+    session_id = at.session_state["auth_token"]
+    cookie_html = [str(h.proto.body) for h in at.get("html")]
+    assert any(f'data-value="{session_id}"' in h for h in cookie_html)  # the id, in a data attribute only
+    assert all("js_editor" not in h for h in cookie_html)
+    assert Accounts(Store(url)).session_user(session_id) is not None
+    at.button(key="auth_logout").click().run()
+    assert signed_out(at)
+    assert Accounts(Store(url)).session_user(session_id) is None
+    copied = app()  # the cookie, copied to another browser after the logout
+    copied.session_state["auth_token"] = session_id
+    assert signed_out(copied.run())
+
+
+@pytest.mark.parametrize("change", ["password", "remove"])
+def test_a_password_change_or_removal_signs_an_open_session_out_on_its_next_rerun(url, change):
+    at = signed_in(url, "js_editor")
+    assert at.title[0].value == t("app_page_overview")
+    other = signed_in(url, "gd_editor")
+    goto(at, "gaps")
+    accounts = Accounts(Store(url))
+    if change == "password":
+        accounts.set_password("js_editor", "a brand new password", actor="root")
+    else:
+        accounts.remove("js_editor", actor="root")
+    at.run()
+    assert signed_out(at)
+    assert not other.run().exception and other.title[0].value == t("app_page_overview")  # others stay
+
+
+def test_an_outsider_hammering_the_admin_does_not_lock_the_admin_out(url, monkeypatch):
+    """The app counts failures per client: the stranger's browser backs off, the admin's signs in."""
+    monkeypatch.setenv("TRACKER_LOGIN_MAX_FAILURES", "3")
+    stranger = app()
+    stranger.run()
+    for _ in range(3):
+        log_in(stranger, "root", "guess")
+    wait = t("auth_login_wait").split("{")[0]
+    assert any(e.startswith(wait) for e in texts(stranger, "error"))
+    log_in(stranger, "nobody", "guess")  # an unknown name gets the very same answer
+    assert any(e.startswith(wait) for e in texts(stranger, "error"))
+    # The admin's own office: another client address (the X-Forwarded-For nginx sets)
+    monkeypatch.setattr("app_support.login.client", lambda: "10.1.2.3")
+    admin = log_in(app().run(), "root", PASSWORD)
+    assert admin.title[0].value == t("app_page_overview")
 
 
 # ---- editors ---------------------------------------------------------------------------------------

@@ -200,31 +200,149 @@ def test_unlock_and_set_password_lift_a_lock(store, monkeypatch):
     assert accounts.verify("a", PASSWORD).ok and accounts.verify("b", "another password").ok
 
 
-# ---- session tokens ----------------------------------------------------------------------------
-SECRET = "s" * 40
+# ---- server-side sessions ---------------------------------------------------------------------
+T0 = dt.datetime(2026, 12, 2, 8, 0, tzinfo=dt.timezone.utc)
 
 
-def test_a_session_token_signs_in_its_user_until_it_expires(store):
+def test_a_session_id_is_random_stored_only_as_a_digest_and_signs_in_until_it_expires(store):
+    from metrics.schema import sessions
+
     accounts = Accounts(store)
     accounts.add("js_editor", PASSWORD, "editor", "江苏省")
-    token = accounts.session_token("js_editor", SECRET)
-    assert PASSWORD not in token
-    assert accounts.session_user(token, SECRET) == Principal("js_editor", "editor", "江苏省", "")
-    assert accounts.session_user(token, "t" * 40) is None            # another deployment's secret
-    assert accounts.session_user(token[:-2] + "xx", SECRET) is None  # tampered
-    assert accounts.session_user(token, SECRET, max_age=-1) is None  # expired
+    first = accounts.open_session("js_editor", client="10.0.0.1", now=T0)
+    second = accounts.open_session("js_editor", now=T0)
+    assert first != second and len(first) >= 43 and "js_editor" not in first  # only a random id
+    with store.engine.connect() as conn:
+        stored = conn.execute(sa.select(sessions)).all()
+    assert {r.id_hash for r in stored} == {auth.session_digest(first), auth.session_digest(second)}
+    assert not any(first in str(tuple(r)) for r in stored)  # a database read yields no live cookie
+    expected = Principal("js_editor", "editor", "江苏省", "")
+    assert accounts.session_user(first, now=T0 + dt.timedelta(hours=11, minutes=59)) == expected
+    assert accounts.session_user(first, now=T0 + dt.timedelta(hours=12)) is None   # TRACKER_SESSION_HOURS
+    assert accounts.session_user(first[:-2] + "xx", now=T0) is None                  # a guessed id
+    assert accounts.session_user("", now=T0) is None and accounts.session_user("x" * 500, now=T0) is None
+    assert accounts.open_sessions("js_editor", now=T0) == 2
+    # a sign-in a day after they ran out clears them away, and stale failure counts with them
+    accounts.verify("nobody", "wrong", now=T0, client="203.0.113.9")
+    accounts.open_session("js_editor", now=T0 + dt.timedelta(hours=12, days=1, minutes=1))
+    with store.engine.connect() as conn:
+        assert auth.session_digest(first) not in set(conn.execute(sa.select(sessions.c.id_hash)).scalars())
+        assert conn.execute(sa.select(sa.func.count()).select_from(auth.login_throttle)).scalar_one() == 0
 
 
-@pytest.mark.parametrize("change", ["set_password", "remove"])
-def test_a_new_password_or_a_removed_account_ends_existing_sessions(store, change):
+@pytest.mark.parametrize("change", ["logout", "set_password", "end_sessions", "remove"])
+def test_logout_a_new_password_or_a_removed_account_ends_sessions_at_once(store, change):
     accounts = Accounts(store)
     accounts.add("js_editor", PASSWORD, "editor", "江苏省")
-    token = accounts.session_token("js_editor", SECRET)
-    if change == "set_password":
+    accounts.add("gd_editor", PASSWORD, "editor", "广东省")
+    mine, other_tab = accounts.open_session("js_editor"), accounts.open_session("js_editor")
+    theirs = accounts.open_session("gd_editor")
+    if change == "logout":
+        accounts.end_session(mine)
+        assert accounts.session_user(other_tab) is not None  # signing out one browser leaves the other
+    elif change == "set_password":
         accounts.set_password("js_editor", "brand new password")
+    elif change == "end_sessions":
+        assert accounts.end_sessions("js_editor") == 2
     else:
         accounts.remove("js_editor")
-    assert accounts.session_user(token, SECRET) is None
+    assert accounts.session_user(mine) is None
+    if change != "logout":
+        assert accounts.session_user(other_tab) is None
+    assert accounts.session_user(theirs) == Principal("gd_editor", "editor", "广东省", "")
+
+
+def test_a_locked_account_keeps_its_open_sessions(store, monkeypatch):
+    """A stranger's wrong guesses lock the name, but must not sign its real user out."""
+    monkeypatch.setenv("TRACKER_LOGIN_MAX_FAILURES", "2")
+    accounts = Accounts(store)
+    accounts.add("root", PASSWORD, "admin")
+    session = accounts.open_session("root", now=T0)
+    for _ in range(2):
+        accounts.verify("root", "wrong", now=T0, client="203.0.113.9")
+    assert accounts.get("root").locked(T0)
+    assert accounts.session_user(session, now=T0) == Principal("root", "admin", None, "")
+
+
+# ---- throttling per client --------------------------------------------------------------------
+STRANGER, OFFICE = "203.0.113.9", "10.1.2.3"
+
+
+def _tries(accounts, name, n, client, now=T0, password="wrong"):
+    return [(r.reason, r.locked_until) for r in (accounts.verify(name, password, now=now, client=client)
+                                                for _ in range(n))]
+
+
+def test_an_outsider_hammering_the_admins_name_locks_out_the_outsider_not_the_admin(store, monkeypatch):
+    monkeypatch.setenv("TRACKER_LOGIN_MAX_FAILURES", "5")
+    monkeypatch.setenv("TRACKER_LOGIN_LOCK_MINUTES", "15")
+    accounts = Accounts(store)
+    accounts.add("root", PASSWORD, "admin")
+    answers = _tries(accounts, "root", 20, STRANGER)
+    until = T0 + dt.timedelta(minutes=15)
+    assert answers == [("invalid", None)] * 4 + [("locked", until)] * 16
+    # the stranger's right guess is not even checked while the stranger backs off
+    assert accounts.verify("root", PASSWORD, now=T0, client=STRANGER).reason == "locked"
+    # the admin, from an office that has not failed, signs in at once, and that lifts the account's lock
+    assert accounts.get("root").locked(T0)
+    assert accounts.verify("root", PASSWORD, now=T0, client=OFFICE).ok
+    assert not accounts.get("root").locked(T0) and accounts.get("root").failed_attempts == 0
+    # only 5 of the stranger's 21 tries reached a password check; the rest were refused and audited
+    reasons = [a["detail"]["reason"] for a in store.audit() if a["action"] == "login_failed"]
+    assert reasons.count("invalid") == 5 and reasons.count("client_blocked") == 16
+
+
+def test_a_locked_account_refuses_an_office_once_it_has_failed_too(store, monkeypatch):
+    monkeypatch.setenv("TRACKER_LOGIN_MAX_FAILURES", "3")
+    accounts = Accounts(store)
+    accounts.add("root", PASSWORD, "admin")
+    _tries(accounts, "root", 3, STRANGER)
+    assert accounts.verify("root", "typo", now=T0, client=OFFICE).reason == "invalid"  # a clean client: checked
+    assert accounts.verify("root", PASSWORD, now=T0, client=OFFICE).reason == "locked"  # no longer clean
+
+
+def test_a_known_and_an_unknown_name_get_the_same_answers(store, monkeypatch):
+    monkeypatch.setenv("TRACKER_LOGIN_MAX_FAILURES", "3")
+    monkeypatch.setenv("TRACKER_LOGIN_LOCK_MINUTES", "10")
+    accounts = Accounts(store)
+    accounts.add("root", PASSWORD, "admin")
+    for client in (None, "198.51.100.1"):  # the account's count alone, and with a client's count
+        known = _tries(accounts, "root", 6, client)
+        unknown = _tries(accounts, "no_such_admin", 6, None if client is None else "198.51.100.2")
+        assert known == unknown, client
+        assert [r for r, _ in known] == ["invalid", "invalid", "locked", "locked", "locked", "locked"]
+        accounts.unlock("root")
+        accounts.clear_throttle()
+
+
+def test_a_client_that_keeps_failing_backs_off_twice_as_long_each_time(store, monkeypatch):
+    monkeypatch.setenv("TRACKER_LOGIN_MAX_FAILURES", "2")
+    monkeypatch.setenv("TRACKER_LOGIN_LOCK_MINUTES", "15")
+    accounts = Accounts(store)
+    now, blocks = T0, []
+    for _ in range(4):
+        answers = _tries(accounts, f"guess{len(blocks)}", 2, STRANGER, now=now)  # a new name each round
+        assert answers[0] == ("invalid", None) and answers[1][0] == "locked"
+        blocks.append(answers[1][1] - now)
+        assert accounts.verify("x", "y", now=answers[1][1] - dt.timedelta(seconds=1), client=STRANGER).reason == "locked"
+        now = answers[1][1]  # the block has run out: the next round starts
+    assert blocks == [dt.timedelta(minutes=m) for m in (15, 30, 60, 120)]
+    # another client is untouched, and a success from the stranger's address resets its back-off
+    assert _tries(accounts, "guess9", 1, OFFICE, now=T0) == [("invalid", None)]
+    accounts.add("js_editor", PASSWORD, "editor", "江苏省")
+    assert accounts.verify("js_editor", PASSWORD, now=now, client=STRANGER).ok
+    assert _tries(accounts, "guess10", 2, STRANGER, now=now)[1] == ("locked", now + dt.timedelta(minutes=15))
+
+
+@pytest.mark.parametrize("forwarded, socket_ip, expected", [
+    ("203.0.113.9", None, "203.0.113.9"),                 # behind nginx: the app's peer is loopback
+    ("1.1.1.1, 203.0.113.9", None, "203.0.113.9"),        # a forged first entry is ignored: nginx adds the last
+    (None, "192.0.2.7", "192.0.2.7"),                     # no proxy: the socket's address
+    ("1.1.1.1", "192.0.2.7", "192.0.2.7"),                # a header from a direct client is not believed
+    (None, None, ""),
+])
+def test_the_client_address_is_the_proxys_last_forwarded_entry_or_the_socket(forwarded, socket_ip, expected):
+    assert auth.client_address(forwarded, socket_ip) == expected
 
 
 # ---- access rules ------------------------------------------------------------------------------

@@ -402,3 +402,38 @@ def test_annotated_copy_of_a_merged_note_row_is_built_and_the_row_is_skipped(mer
     assert [(p.code, p.severity) for p in result.problems if p.row == 3] == [("non_data_row", "info")]
     assert out["成果清单"]["A3"].comment is None
     assert result.sheets["成果清单"].valid == 2 and result.sheets["成果清单"].skipped == 1
+
+
+# ---- per-field length limits (issue 18) -----------------------------------------------------------
+@pytest.mark.parametrize("header, column, key", [("名称", "C", "name"), ("编号", "D", "code"),
+                                                 ("牵头单位", "G", "lead_unit"), ("备注", "K", "note")])
+def test_a_field_over_its_length_limit_is_an_error_with_the_limit_in_words(header, column, key):
+    from metrics.ingest import field_limits
+
+    limit = field_limits()[key]
+    long, fits = "长" * (limit + 1), "长" * limit
+    good = {"名称": "好成果", header: fits}  # the row exactly at the limit is read
+    bad = {"名称": "坏成果", header: long}
+    result = read(register(item_row(**good), item_row(**bad)))
+    found = [p for p in result.problems if p.code == "field_too_long"]
+    assert [(p.sheet, p.row, p.column) for p in found] == [("成果清单", 3, column)]  # the row at the limit passes
+    p = found[0]
+    assert f"{limit + 1} 个字符" in p.message and f"上限为 {limit:,} 个字符" in p.message
+    assert f"{limit + 1} characters long; the limit is {limit:,}" in p.message_en
+    assert len(p.value) <= 41  # the message shows the start of the text, not all of it
+    count = result.sheets["成果清单"]
+    assert (count.valid, count.invalid) == (1, 1)
+    assert list(result.items[key]) == [fits]
+    assert_counts_add_up(result)
+
+
+def test_length_limits_cover_targets_units_and_metric_names():
+    from metrics.ingest import field_limits
+
+    rows = [["省份", "指标", "目标值", "单位", "截止日期", "说明"],
+            ["广东省", "前沿关键核心技术", 10, "项" * (field_limits()["unit"] + 1), "2027", ""],
+            ["广东省", "自定义" * 100, 5, "个", "2027", ""]]
+    result = read(xlsx({"目标设定": rows}))
+    found = sorted((p.row, p.column) for p in result.problems if p.code == "field_too_long")
+    assert found == [(2, "D"), (3, "B")]
+    assert result.targets is None or len(result.targets) == 0

@@ -36,7 +36,8 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from ..i18n import t
-    from ..ingest import read_file, result_records
+    from ..ingest import result_records
+    from ..parse_pool import bounded_read_file
     from ..settings import max_upload_bytes
     from ..store import StoreError
     from ._common import load_mapping, print_json, print_table
@@ -53,8 +54,9 @@ def run(args: argparse.Namespace) -> int:
     if failed:
         return failed
     content = path.read_bytes()
-    result = read_file(content, path.name, province=args.province, max_bytes=max_upload_bytes(), as_of=args.as_of,
-                       mapping=mapping)
+    # The app's bounded path: a worker process with a time and memory limit (metrics.parse_pool).
+    result = bounded_read_file(content, path.name, province=args.province, max_bytes=max_upload_bytes(),
+                               as_of=args.as_of, mapping=mapping)
     if result.as_of_missing:
         # No silent default: a file without an as-of date is not stamped with today. The exit code
         # stays validate's (check.py and scripts compare them); the JSON says nothing was stored.

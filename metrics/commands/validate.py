@@ -29,14 +29,16 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..i18n import t
-    from ..ingest import read_file, result_records
+    from ..ingest import result_records
+    from ..parse_pool import bounded_read_file
     from ._common import load_mapping, print_json, print_table
 
     lang = args.lang
     mapping, failed = load_mapping(args.mapping, lang)
     if failed:
         return failed
-    result = read_file(args.file, province=args.province, as_of=args.as_of, mapping=mapping)
+    # The app's bounded path: a worker process with a time and memory limit (metrics.parse_pool).
+    result = bounded_read_file(args.file, province=args.province, as_of=args.as_of, mapping=mapping)
     if args.json:
         print_json(result_records(result, lang))
         return result.exit_code
