@@ -479,3 +479,37 @@ def test_a_restored_backup_has_one_snapshot_per_stored_file(db_url, tmp_path):
     assert _snapshot_counts(restored) == (2, 0)
     for kind in FRAMES:
         pd.testing.assert_frame_equal(getattr(restored.dataset(), kind), getattr(store.dataset(), kind))
+
+
+def test_the_head_read_from_the_migration_files_is_alembics_head():
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from metrics.store import MIGRATIONS, migration_head
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    assert migration_head() == ScriptDirectory.from_config(cfg).get_current_head()
+
+
+def test_opening_a_store_at_head_in_a_new_process_does_not_import_alembic(tmp_path, repo_root):
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'tracker.sqlite'}"
+    save(Store(url), make_result(names=["A", "B"]))
+    code = ("import sys; from metrics.store import Store; s = Store(sys.argv[1]); "
+            "print(len(s.dataset().items), 'alembic' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code, url], cwd=repo_root, capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.split() == ["2", "False"]
+    # A store one migration behind is still upgraded (through Alembic) when it opens.
+    with Store(url).engine.begin() as conn:
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = '0004_issue13'"))
+        conn.execute(sa.text("DROP INDEX ix_submissions_snapshot_id"))
+        conn.execute(sa.text("DROP TABLE upload_snapshots"))
+        conn.execute(sa.text("ALTER TABLE submissions DROP COLUMN snapshot_id"))
+    store = Store(url)  # opening upgrades to head again
+    assert store.at_head()
+    # The snapshot went with the dropped table: the rows are read from the row tables instead.
+    assert store.dataset().items["name"].tolist() == ["A", "B"]

@@ -1,8 +1,8 @@
 """One snapshot per stored file and table (issue 17): ``upload_snapshots`` holds, for each save, one
-Parquet per frame with the rows of every province the file fed (column ``_part`` names the province),
-and ``submissions.snapshot_id`` points a submission at its save's snapshot. A national workbook of 31
-provinces is 5 snapshots instead of 155. Submissions stored before keep their per-submission rows in
-``snapshots`` (still read) or, older still, only their row tables.
+Arrow IPC stream (LZ4) per frame with the rows of every province the file fed (column ``_part`` names
+the province), and ``submissions.snapshot_id`` points a submission at its save's snapshot. A national
+workbook of 31 provinces is 5 blobs instead of 155 Parquet files. Submissions stored before keep their
+per-submission Parquet in ``snapshots`` (still read) or, older still, only their row tables.
 
 Revision ID: 0005_issue17
 Revises: 0004_issue13
