@@ -118,8 +118,8 @@ snapshots = sa.Table(
     sa.Column("content", sa.LargeBinary, nullable=False),
 )
 
-# One snapshot per stored file and frame (issue 17): each save writes one row here, one Arrow IPC stream
-# (LZ4) per frame holding the rows of every province the file fed, sorted by the column ``_part`` (the province
+# One snapshot per stored file and frame (issue 17): each save writes one row here, one uncompressed Arrow IPC
+# stream per frame holding the rows of every province the file fed, sorted by the column ``_part`` (the province
 # of the submission a row belongs to); ``submissions.snapshot_id`` points at it. A national workbook is
 # 5 blobs instead of 31 × 5 Parquet files, and its rows are conformed once instead of once per province.
 # The per-submission ``snapshots`` above are still read for submissions stored before.

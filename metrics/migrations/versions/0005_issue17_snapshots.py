@@ -1,5 +1,5 @@
 """One snapshot per stored file and table (issue 17): ``upload_snapshots`` holds, for each save, one
-Arrow IPC stream (LZ4) per frame with the rows of every province the file fed (column ``_part`` names
+uncompressed Arrow IPC stream per frame with the rows of every province the file fed (column ``_part`` names
 the province), and ``submissions.snapshot_id`` points a submission at its save's snapshot. A national
 workbook of 31 provinces is 5 blobs instead of 155 Parquet files. Submissions stored before keep their
 per-submission Parquet in ``snapshots`` (still read) or, older still, only their row tables.
