@@ -36,8 +36,9 @@ BUDGETS: tuple[Budget, ...] = (
     Budget("ingest*openpyxl*", "ratio", "<=", 1 / 3, 3),
     # Issue 4: every scope × metric < 200 ms.
     Budget("progress*", "seconds", "<", 0.200, 4),
-    # Issue 5: import ≤ 2× ingest alone; status from storage < 300 ms.
-    Budget("store_import*", "ratio", "<=", 2.0, 5),
+    # Issue 5: status from storage < 300 ms; issue 17: import ≤ 1.5× ingest alone (issue 5 said 2×),
+    # a new process's store work for status < 300 ms.
+    Budget("store_import*", "ratio", "<=", 1.5, 17),
     Budget("store_status*", "seconds", "<", 0.300, 5),
     # Issue 7: Excel < 5 s, HTML < 5 s; issue 14: Word < 8 s, PDF < 10 s.
     Budget("report*xlsx*", "seconds", "<", 5.0, 7),

@@ -40,7 +40,8 @@ def p95(values: list[float]) -> float:
     return ordered[rank - 1]
 
 
-async def session(port: int, start: int, deadline: float, latencies: list[float], errors: list[str]) -> None:
+async def session(port: int, start: int, deadline: float, latencies: list[float], errors: list[str],
+                  by_page: dict[str, list[float]] | None = None) -> None:
     """One protocol-level client: view pages in turn until ``deadline``; each view's seconds into ``latencies``."""
     import websockets
     from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -66,6 +67,8 @@ async def session(port: int, start: int, deadline: float, latencies: list[float]
                     if kind == "script_finished":
                         break
                 latencies.append(time.monotonic() - began)
+                if by_page is not None:
+                    by_page.setdefault(PAGES[i % len(PAGES)] or "overview", []).append(latencies[-1])
                 i += 1
     except (OSError, asyncio.TimeoutError, Exception) as exc:  # noqa: BLE001 - counted and printed, never silent
         errors.append(f"{type(exc).__name__}: {exc}")
@@ -77,12 +80,13 @@ def measure(servers: list[Any], sessions: int, seconds: float) -> dict[str, Any]
     ports = [int(s.base.rsplit(":", 1)[1]) for s in servers]
     latencies: list[float] = []
     errors: list[str] = []
+    by_page: dict[str, list[float]] = {}
     cpu_before = sum(s.cpu_seconds for s in servers)
     began = time.monotonic()
     deadline = began + seconds
 
     async def run() -> None:
-        await asyncio.gather(*(session(ports[k % len(ports)], k, deadline, latencies, errors)
+        await asyncio.gather(*(session(ports[k % len(ports)], k, deadline, latencies, errors, by_page)
                                for k in range(sessions)))
 
     asyncio.run(run())
@@ -95,7 +99,8 @@ def measure(servers: list[Any], sessions: int, seconds: float) -> dict[str, Any]
             "p95_s": round(p95(latencies), 3) if latencies else None,
             "views_per_s": round(views / elapsed, 2), "cpu_s_per_view": round(cpu / views, 3) if views else None,
             "peak_mb": round(max(s.peak_mb for s in servers)), "errors": len(errors),
-            "first_error": errors[0] if errors else "", "load_average": round(os.getloadavg()[0], 2)}
+            "first_error": errors[0] if errors else "", "load_average": round(os.getloadavg()[0], 2),
+            "p95_by_page": {page: round(p95(v), 3) for page, v in sorted(by_page.items())}}
 
 
 def fill_store(folder: str, scale: str) -> str:
@@ -140,6 +145,9 @@ def main(argv: list[str] | None = None) -> int:
     for r in rows:
         print(f"{r['processes']} {r['sessions']:>2} {r['views']:>4} {r['p50_s']} {r['p95_s']} {r['views_per_s']} "
               f"{r['cpu_s_per_view']} {r['peak_mb']} MB {r['errors']} {r['load_average']}")
+    print("p95 per page (s):")
+    for r in rows:
+        print(f"{r['processes']} {r['sessions']:>2} " + " ".join(f"{k}={v}" for k, v in r["p95_by_page"].items()))
     return 1 if any(r["errors"] for r in rows) else 0
 
 

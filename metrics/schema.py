@@ -59,9 +59,11 @@ submissions = sa.Table(
     sa.Column("report", sa.JSON, nullable=False),              # problems, per-sheet counts, readable
     sa.Column("counts", sa.JSON, nullable=False),              # stored rows per table
     sa.Column("round_name", sa.Text, nullable=True),           # reporting round the uploader picked (issue 13)
+    sa.Column("snapshot_id", sa.BigInteger, nullable=True),    # upload_snapshots row of its save (issue 17)
     sa.CheckConstraint("state in ('current', 'superseded', 'deleted')", name="ck_submissions_state"),
     sa.Index("ix_submissions_province_as_of", "province", "as_of"),
     sa.Index("ix_submissions_sha256", "sha256"),
+    sa.Index("ix_submissions_snapshot_id", "snapshot_id"),
 )
 
 
@@ -114,6 +116,17 @@ snapshots = sa.Table(
               primary_key=True),
     sa.Column("kind", sa.String(16), primary_key=True),
     sa.Column("content", sa.LargeBinary, nullable=False),
+)
+
+# One snapshot per stored file and frame (issue 17): each save writes one row here, one uncompressed Arrow IPC
+# stream per frame holding the rows of every province the file fed, sorted by the column ``_part`` (the province
+# of the submission a row belongs to); ``submissions.snapshot_id`` points at it. A national workbook is
+# 5 blobs instead of 31 × 5 Parquet files, and its rows are conformed once instead of once per province.
+# The per-submission ``snapshots`` above are still read for submissions stored before.
+upload_snapshots = sa.Table(
+    "upload_snapshots", metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    *[sa.Column(kind, sa.LargeBinary, nullable=True) for kind in FRAMES],
 )
 
 # Reporting rounds (issue 13): a national call for every expected region's figures as of one date.

@@ -37,3 +37,11 @@ def test_the_items_csv_keeps_formula_like_text_as_text(cell, expected):
     out = csv_bytes(pd.DataFrame({"名称": [cell], "行": [3]}))
     assert out.startswith(b"\xef\xbb\xbf")
     assert out.decode("utf-8-sig").splitlines() == ["名称,行", f"{expected},3"]
+
+
+def test_the_first_chart_benchmark_visits_chart_pages_the_capacity_run_also_views():
+    from bench import first_chart
+
+    compile(first_chart.BARE_SCRIPT, "bare_one_chart.py", "exec")  # the bare page is a valid script
+    assert set(first_chart.URL_PATHS.values()) <= set(capacity.PAGES)
+    assert first_chart.TITLE.endswith("h1") and "stPlotlyChart" in first_chart.CHART

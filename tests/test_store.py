@@ -51,7 +51,7 @@ def test_a_store_at_the_first_revision_is_upgraded_on_open_and_reads_rows_withou
     from alembic import command
     from alembic.config import Config
 
-    from metrics.schema import snapshots
+    from metrics.schema import snapshots, submissions, upload_snapshots
     from metrics.store import MIGRATIONS, make_engine
 
     cfg = Config()
@@ -66,6 +66,8 @@ def test_a_store_at_the_first_revision_is_upgraded_on_open_and_reads_rows_withou
     save(store, result)
     with store.engine.begin() as conn:  # as if stored before snapshots existed
         conn.execute(snapshots.delete())
+        conn.execute(upload_snapshots.delete())
+        conn.execute(sa.update(submissions).values(snapshot_id=None))
     store._cache = None
     pd.testing.assert_frame_equal(store.dataset().items, result.items)
 
@@ -370,3 +372,144 @@ def test_commands_report_an_unreachable_database_without_a_traceback(capsys):
     code, out = cli(capsys, "history", "--db", "postgresql+psycopg://nobody@127.0.0.1:1/none")
     assert code == 2
     assert "Traceback" not in capsys.readouterr().err
+
+
+# ---- issue 17: one snapshot per stored file and frame, rows conformed once --------------------------
+def _national(provinces: dict[str, list[str]]):
+    """One file naming several provinces (a national workbook): items and totals of each."""
+    parts = [make_result(p, names=names, file="national.xlsx") for p, names in provinces.items()]
+    result = make_result(next(iter(provinces)), names=[], file="national.xlsx")
+    # Interleaved rows (not grouped by province), as a national register may list them.
+    result.items = pd.concat([r.items for r in parts], ignore_index=True).sort_values("name", kind="stable",
+                                                                                       ignore_index=True)
+    result.totals = pd.concat([r.totals for r in parts], ignore_index=True)
+    result.province = None
+    return result
+
+
+def _snapshot_counts(store: Store) -> tuple[int, int]:
+    from metrics.schema import snapshots, upload_snapshots
+
+    with store.engine.connect() as conn:
+        return (conn.execute(sa.select(sa.func.count()).select_from(upload_snapshots)).scalar(),
+                conn.execute(sa.select(sa.func.count()).select_from(snapshots)).scalar())
+
+
+def test_a_national_file_is_one_snapshot_read_back_per_province_in_its_rows_order(db_url):
+    store = Store(db_url)
+    result = _national({"广东省": ["A3", "C1"], "江苏省": ["A1", "B2", "D9"], "浙江省": ["A2"]})
+    outcome = store.save_submission(result, b"national-1", "national.xlsx")
+    assert len(outcome.submission_ids) == 3
+    assert _snapshot_counts(store) == (1, 0)  # one row for the file (5 frames), none per submission
+    items = store.dataset().items
+    assert items["province"].tolist() == ["广东省", "广东省", "江苏省", "江苏省", "江苏省", "浙江省"]
+    assert items["name"].tolist() == ["A3", "C1", "A1", "B2", "D9", "A2"]
+    assert store.dataset(province="江苏省").items["name"].tolist() == ["A1", "B2", "D9"]
+    assert store.dataset().totals["province"].tolist() == ["广东省", "江苏省", "浙江省"]
+    for sub_id, names in zip(outcome.submission_ids, (["A3", "C1"], ["A1", "B2", "D9"], ["A2"])):
+        assert store.submission_rows(sub_id).items["name"].tolist() == names
+    # The row tables hold the same rows (history, backup and diff read them too).
+    assert {h["province"]: h["counts"]["items"] for h in store.history()} == {"广东省": 2, "江苏省": 3, "浙江省": 1}
+
+
+def test_a_save_conforms_each_frame_once_whatever_the_number_of_provinces(db_url, monkeypatch):
+    import metrics.store as store_module
+
+    calls = []
+    real = store_module.conform
+    monkeypatch.setattr(store_module, "conform", lambda df, kind: calls.append(kind) or real(df, kind))
+    store = Store(db_url)
+    provinces = ["北京市", "天津市", "河北省", "山西省", "广东省", "江苏省"]
+    store.save_submission(_national({p: [f"{p}{i}" for i in range(4)] for p in provinces}), b"n6", "national.xlsx")
+    assert sorted(calls) == ["items", "totals"]  # was 2 × 6 provinces × 5 frames = 60
+    assert len(store.dataset().items) == 24
+
+
+def test_a_partly_duplicate_file_points_its_new_submissions_at_its_own_snapshot(db_url):
+    store = Store(db_url)
+    first = store.save_submission(_national({"广东省": ["A"], "江苏省": ["B"]}), b"same", "national.xlsx")
+    # The same bytes again: nothing new, no second snapshot.
+    assert store.save_submission(_national({"广东省": ["A"], "江苏省": ["B"]}), b"same", "national.xlsx").reason \
+        == "duplicate"
+    assert _snapshot_counts(store) == (1, 0)
+    store.delete(first.submission_ids[1])  # 江苏省 deleted: the same bytes store it again, alone
+    again = store.save_submission(_national({"广东省": ["A"], "江苏省": ["B"]}), b"same", "national.xlsx")
+    assert again.duplicates == [first.submission_ids[0]] and len(again.submission_ids) == 1
+    assert _snapshot_counts(store) == (2, 0)
+    assert store.dataset().items["name"].tolist() == ["A", "B"]
+
+
+def test_submissions_with_per_submission_snapshots_are_still_read_beside_new_ones(db_url):
+    from metrics.schema import snapshots, submissions, upload_snapshots
+    from metrics.store import frame_parquet
+
+    store = Store(db_url)
+    old = save(store, make_result("广东省", names=["旧1", "旧2"]))
+    with store.engine.begin() as conn:  # as stored before issue 17: one Parquet per submission and frame
+        conn.execute(upload_snapshots.delete())
+        conn.execute(sa.update(submissions).values(snapshot_id=None))
+        rows = store.submission_rows(old.submission_id)
+        conn.execute(snapshots.insert(), [{"submission_id": old.submission_id, "kind": kind,
+                                           "content": frame_parquet(getattr(rows, kind), kind)} for kind in FRAMES])
+    store._cache = None
+    save(store, make_result("江苏省", names=["新"]))
+    assert _snapshot_counts(store) == (1, 5)
+    data = store.dataset()
+    assert data.items["name"].tolist() == ["旧1", "旧2", "新"]
+    assert data.totals["province"].tolist() == ["广东省", "江苏省"]
+
+
+def test_clearing_samples_removes_their_snapshot_and_keeps_the_others(db_url):
+    store = Store(db_url)
+    save(store, make_result("广东省", names=["S"]), sample=True)
+    save(store, make_result("江苏省", names=["R"]))
+    assert _snapshot_counts(store) == (2, 0)
+    store.clear_samples()
+    assert _snapshot_counts(store) == (1, 0)
+    assert store.dataset().items["name"].tolist() == ["R"]
+
+
+def test_a_restored_backup_has_one_snapshot_per_stored_file(db_url, tmp_path):
+    store = Store(db_url)
+    store.save_submission(_national({"广东省": ["A", "B"], "江苏省": ["C"]}), b"nat", "national.xlsx")
+    save(store, make_result("浙江省", names=["D"], file="zj.xlsx"))
+    store.export_backup(tmp_path / "b.zip")
+    restored = Store(f"sqlite:///{tmp_path / 'restored.sqlite'}")
+    restored.import_backup(tmp_path / "b.zip")
+    assert _snapshot_counts(restored) == (2, 0)
+    for kind in FRAMES:
+        pd.testing.assert_frame_equal(getattr(restored.dataset(), kind), getattr(store.dataset(), kind))
+
+
+def test_the_head_read_from_the_migration_files_is_alembics_head():
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from metrics.store import MIGRATIONS, migration_head
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    assert migration_head() == ScriptDirectory.from_config(cfg).get_current_head()
+
+
+def test_opening_a_store_at_head_in_a_new_process_does_not_import_alembic(tmp_path, repo_root):
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'tracker.sqlite'}"
+    save(Store(url), make_result(names=["A", "B"]))
+    code = ("import sys; from metrics.store import Store; s = Store(sys.argv[1]); "
+            "print(len(s.dataset().items), 'alembic' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code, url], cwd=repo_root, capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.split() == ["2", "False"]
+    # A store one migration behind is still upgraded (through Alembic) when it opens.
+    with Store(url).engine.begin() as conn:
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = '0004_issue13'"))
+        conn.execute(sa.text("DROP INDEX ix_submissions_snapshot_id"))
+        conn.execute(sa.text("DROP TABLE upload_snapshots"))
+        conn.execute(sa.text("ALTER TABLE submissions DROP COLUMN snapshot_id"))
+    store = Store(url)  # opening upgrades to head again
+    assert store.at_head()
+    # The snapshot went with the dropped table: the rows are read from the row tables instead.
+    assert store.dataset().items["name"].tolist() == ["A", "B"]
