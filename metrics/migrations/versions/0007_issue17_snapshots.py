@@ -4,8 +4,8 @@ the province), and ``submissions.snapshot_id`` points a submission at its save's
 workbook of 31 provinces is 5 blobs instead of 155 Parquet files. Submissions stored before keep their
 per-submission Parquet in ``snapshots`` (still read) or, older still, only their row tables.
 
-Revision ID: 0005_issue17
-Revises: 0004_issue13
+Revision ID: 0007_issue17
+Revises: 0006_issue18
 Create Date: 2026-12-02
 """
 from __future__ import annotations
@@ -13,8 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_issue17"
-down_revision = "0004_issue13"
+revision = "0007_issue17"
+down_revision = "0006_issue18"
 branch_labels = None
 depends_on = None
 
