@@ -505,7 +505,7 @@ def test_opening_a_store_at_head_in_a_new_process_does_not_import_alembic(tmp_pa
     assert out.stdout.split() == ["2", "False"]
     # A store one migration behind is still upgraded (through Alembic) when it opens.
     with Store(url).engine.begin() as conn:
-        conn.execute(sa.text("UPDATE alembic_version SET version_num = '0004_issue13'"))
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = '0006_issue18'"))
         conn.execute(sa.text("DROP INDEX ix_submissions_snapshot_id"))
         conn.execute(sa.text("DROP TABLE upload_snapshots"))
         conn.execute(sa.text("ALTER TABLE submissions DROP COLUMN snapshot_id"))
