@@ -152,12 +152,22 @@ def fmt_money(yi_yuan: Any, lang: str = "zh") -> str:
     return f"{fmt_number(yi_yuan, 1)} 亿元"
 
 
+def count_unit(x: Any, unit: str, lang: str = "zh") -> str:
+    """The unit after a count: English catalog units are plural nouns, said in the singular after 1
+    ("1 incubator", "1 technology"); Chinese units never change."""
+    if lang != "en" or not unit or is_missing(x) or float(x) != 1:
+        return unit
+    if unit.endswith("ies"):
+        return unit[:-3] + "y"
+    return unit[:-1] if unit.endswith("s") and not unit.endswith("ss") else unit
+
+
 def fmt_value(x: Any, kind: str = "count", unit: str = "", lang: str = "zh") -> str:
     """A figure with its unit by the metric's kind: counts whole, money in 亿元 worded, other values plain."""
     if is_missing(x):
         return ""
     if kind == "count":
-        return f"{fmt_count(x)} {unit}".strip()
+        return f"{fmt_count(x)} {count_unit(x, unit, lang)}".strip()
     if unit == "亿元" or unit == "100 million yuan":
         return fmt_money(x, lang)
     return f"{fmt_number(x)} {unit}".strip()
@@ -242,16 +252,7 @@ def target_figure(row: Mapping[str, Any], unit: str, lang: str = "zh") -> str:
     if text and not is_missing(text):
         text = target_in_words(text, lang)
         return f"{actual} {'' if money else unit} / {text}".replace("  ", " ").strip()
-    return actual if money else f"{actual} {unit}".strip()
-
-
-_target_words = target_figure  # the name the deadline sentence used first
-
-
-def target_figure(row: Mapping[str, Any], unit: str, lang: str = "zh") -> str:
-    """A target's figure as ``deadline_sentence`` says it ("44 / 100 项", "9 个 / 一批"), for lists that
-    name several targets sharing one deadline."""
-    return _target_words(row, unit, lang)
+    return actual if money else f"{actual} {count_unit(raw, unit, lang)}".strip()
 
 
 def deadline_sentence(row: Mapping[str, Any], lang: str = "zh", unit: str | None = None) -> str:
@@ -268,7 +269,7 @@ def deadline_sentence(row: Mapping[str, Any], lang: str = "zh", unit: str | None
     unit = "" if is_missing(unit) else str(unit)
     kind = row.get("kind", "count")
     deadline = row.get("deadline")
-    values = {"date": fmt_date(deadline, lang), "figure": _target_words(row, unit, lang),
+    values = {"date": fmt_date(deadline, lang), "figure": target_figure(row, unit, lang),
               "status": status_label(row.get("status"), lang), "unit": unit}
     if bool(row.get("passed")) and not is_missing(deadline):
         text = t("presentation_deadline_passed", lang, **values)

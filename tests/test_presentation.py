@@ -122,7 +122,7 @@ LIVE = {"deadline": dt.date(2027, 12, 31), "actual": 14.0, "target": 30.0, "stat
 
 @pytest.mark.parametrize("row, lang, text", [
     (PASSED, "zh", "2025年12月31日到期：完成 44 / 100 项，未完成。此后新增 25 项。"),
-    (PASSED, "en", "Due 31 December 2025: 44 / 100 项 at the deadline, Missed. 25 项 more came after."),
+    (PASSED, "en", "Due 31 December 2025: 44 / 100 项 at the deadline. Missed. 25 项 added since the deadline."),
     ({**PASSED, "after_deadline": 60.0, "met_on": dt.date(2026, 11, 30)}, "zh",
      "2025年12月31日到期：完成 44 / 100 项，未完成。此后新增 60 项。2026年11月达到目标。"),
     ({**PASSED, "actual": 100.0, "status": "met", "after_deadline": 0.0, "met_on": dt.date(2025, 6, 30)}, "zh",
@@ -227,3 +227,17 @@ def test_a_figure_with_money_reads_in_billion_yuan_in_english(row, unit, lang, e
     from metrics.presentation import target_figure
 
     assert target_figure(row, unit, lang) == expected
+
+
+@pytest.mark.parametrize("value, unit, lang, expected", [
+    (1, "incubators", "en", "1 incubator"),
+    (1, "technologies", "en", "1 technology"),
+    (2, "technologies", "en", "2 technologies"),
+    (0, "enterprises", "en", "0 enterprises"),
+    (1, "个", "zh", "1 个"),
+    (1, "项", "en", "1 项"),  # a unit the catalog gives only in Chinese stays as written
+])
+def test_a_count_of_one_takes_the_singular_unit_in_english(value, unit, lang, expected):
+    from metrics.presentation import fmt_value
+
+    assert fmt_value(value, "count", unit, lang) == expected
