@@ -419,6 +419,11 @@ class Store:
         head = migration_head()
         if head is None:
             return False
+        path = sqlite_path(self.url)
+        if path is not None and (not path.exists() or path.stat().st_size == 0):
+            # A new SQLite file: connecting would create it empty, and other processes opening it at the
+            # same moment refuse an empty file (store_guard); Alembic creates and fills it under the lock.
+            return False
         try:
             with self.engine.connect() as conn:
                 versions = list(conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalars())
@@ -692,9 +697,11 @@ class Store:
         return tuple(conn.execute(sa.select(sa.func.count(), sa.func.coalesce(sa.func.max(audit_log.c.id), 0))
                                   ).one())  # type: ignore[return-value]
 
-    def latest_submissions(self, conn: Connection, province: str | None = None) -> list[Any]:
-        """The submission used for each province: current, latest as-of date, then latest upload."""
-        q = sa.select(submissions).where(submissions.c.state == "current")
+    def latest_submissions(self, conn: Connection, province: str | None = None, *,
+                           columns: list[sa.Column] | None = None) -> list[Any]:
+        """The submission used for each province: current, latest as-of date, then latest upload
+        (with only ``columns`` when given; they must include id, province, as_of and uploaded_at)."""
+        q = (sa.select(*columns) if columns else sa.select(submissions)).where(submissions.c.state == "current")
         if province:
             q = q.where(submissions.c.province == province)
         best: dict[str, Any] = {}
@@ -781,16 +788,24 @@ class Store:
             revision = self._revision(conn)
             if self._cache and self._cache[0] == (revision, province):
                 return _copy(self._cache[1])
-            subs = self.latest_submissions(conn, province)
+            c = submissions.c
+            # Without the reports: a national workbook's report (every problem of the file) is stored with
+            # each of its 31 submissions; it is read once per file below.
+            subs = self.latest_submissions(conn, province, columns=[
+                c.id, c.province, c.as_of, c.uploaded_at, c.filename, c.sha256, c.uploader, c.sample])
             frames = self._frames(conn, [s.id for s in subs])
-        sources, problems, seen = [], [], set()
+            first: dict[str, int] = {}
+            for s in subs:
+                first.setdefault(s.sha256, s.id)
+            reports = dict(conn.execute(sa.select(c.id, c.report).where(c.id.in_(list(first.values())))).all()) \
+                if first else {}
+        sources, problems = [], []
         for s in subs:
             sources.append({"label": s.filename, "province": s.province, "as_of": s.as_of.isoformat(),
                             "uploaded_at": _utc(s.uploaded_at).isoformat(), "sha256": s.sha256,
                             "submission_id": s.id, "uploader": s.uploader, "sample": bool(s.sample)})
-            if s.sha256 not in seen:  # a national workbook's problems once, not once per province
-                seen.add(s.sha256)
-                problems.extend(Problem(**p) for p in (s.report or {}).get("problems", []))
+            if first.get(s.sha256) == s.id:  # a national workbook's problems once, not once per province
+                problems.extend(Problem(**p) for p in (reports.get(s.id) or {}).get("problems", []))
         data = Dataset(**frames, sources=sources, problems=problems)
         self._cache = ((revision, province), data)
         return _copy(data)
