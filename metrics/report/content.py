@@ -20,7 +20,7 @@ from ..charts import (as_of_of, fmt_date, fmt_number, is_missing, scope_rows, st
 from ..i18n import t, translations
 from ..model import Dataset
 from ..presentation import (deadline_sentence, fmt_count, fmt_iso_date, fmt_money, fmt_value, metric_name,  # noqa: F401
-                            status_ids, target_figure, unreviewed_mark)
+                            status_ids, target_figure, tracker_timezone, unreviewed_mark)
 
 # Word and PDF list at most this many counted items per metric; the Excel file has them all.
 APPENDIX_LIMIT = 20
@@ -448,7 +448,7 @@ def build_report(progress: Any, data: Dataset, catalog: Catalog | None = None, *
         lang=lang, scope_type=scope_type, scope=scope, scope_label=s_label, title=title,
         policy=f"{catalog.policy.title_zh if lang == 'zh' else catalog.policy.title_en}({catalog.policy.number})"
         if lang == "zh" else f"{catalog.policy.title_en} ({catalog.policy.number})",
-        as_of=as_of, generated=generated or dt.datetime.now().replace(microsecond=0),
+        as_of=as_of, generated=generated or dt.datetime.now(tracker_timezone()).replace(microsecond=0),  # Beijing time
         sources=sources, summary=summary,
         targets=targets, charts=charts, goals=goals, tasks=tasks, assessments=assessments,
         items=items, item_titles=item_titles, shared_items=shared_table(progress, catalog, scope_type, scope, lang),
