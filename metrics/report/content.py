@@ -375,13 +375,14 @@ def shared_table(progress: Any, catalog: Catalog, scope_type: str, scope: str, l
 def build_report(progress: Any, data: Dataset, catalog: Catalog | None = None, *, scope: str = "national",
                  lang: str = "zh", generated: dt.datetime | None = None, findings: dict[str, str] | None = None,
                  style: str = "official", coverage_rows: list[Any] | None = None,
-                 unreviewed: bool = False, rnd: Any = None) -> ReportContent:
+                 unreviewed: bool = False, rnd: Any = None, since: dt.date | None = None) -> ReportContent:
     """The report of one scope ("national" or a canonical province name) in one language.
 
     ``findings`` are the officer's texts (keys of ``leader.FINDING_KEYS``); a missing or blank one
     is prefilled with generated sentences. ``rnd`` is the reporting round the report covers and
     ``coverage_rows`` its ``rounds.coverage`` (``leader.report_coverage``); without them page one
-    says no round is defined. ``unreviewed``: the figures include submissions no reviewer approved
+    says no round is defined; ``since`` is the previous round's as-of date ("what changed since", by default
+    the end of the previous quarter). ``unreviewed``: the figures include submissions no reviewer approved
     (``rounds.includes_unreviewed``); the report then says 含未审核数据 under its title and on every chart.
     """
     from ..progress import counted_items
@@ -424,7 +425,7 @@ def build_report(progress: Any, data: Dataset, catalog: Catalog | None = None, *
     items: dict[str, pd.DataFrame] = {}
     item_titles: dict[str, str] = {}
     subsets = metric_subsets(data)
-    since = leader.previous_round_date(as_of)
+    since = since or leader.previous_round_date(as_of)
     new_counts: dict[str, int] = {}
     for _, r in (targets.drop_duplicates("metric").iterrows() if len(targets) else []):
         sub = subsets.get(r["metric"])
@@ -441,7 +442,7 @@ def build_report(progress: Any, data: Dataset, catalog: Catalog | None = None, *
     sources = sources_table(data, lang)
     first = leader.page_one(rows=rows, progress=progress, catalog=catalog, scope_type=scope_type, scope=scope,
                             as_of=as_of, headlines=summary, new_counts=new_counts, lang=lang,
-                            coverage_rows=coverage_rows, rnd=rnd)
+                            coverage_rows=coverage_rows, rnd=rnd, since=since)
     drafts = leader.prefilled_findings(rows, len(data.sources), as_of, catalog, lang)
     given = {k: str(v).strip() for k, v in (findings or {}).items() if k in leader.FINDING_KEYS and str(v or "").strip()}
     return ReportContent(
