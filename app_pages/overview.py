@@ -20,7 +20,7 @@ def draw_region_tiles(progress, lang: str) -> None:
     numeric = rows[(rows["scope_type"] == "province") & (rows["kind"] != "qualitative")]
     catalog = load_catalog()
     # Custom metrics of a province's own plan are named in its workbook, not in the catalog.
-    names = views.custom_metric_names(data.dataset().targets)
+    names = views.custom_metric_names(data.dataset().targets, lang)
     draw_tile_map(progress, list(dict.fromkeys(numeric["metric"])), lang, "overview",
                   lambda m: names.get(m) or catalog.label("metric", m, lang))
 

@@ -267,9 +267,15 @@ def store_button(n: int, sha: str, result: IngestResult, content: bytes, name: s
         st.info(t("app_upload_same_file", lang, id=earlier["id"], uploaded_at=str(earlier["uploaded_at"])[:16]))
         return
     provinces_in_file = result.provinces()
-    if not (upload_permitted(user, provinces_in_file, lang) and st.button(
-            t("app_upload_store", lang), key=f"store_{n}_{sha[:12]}", type="primary",
-            disabled=not provinces_in_file, icon=":material/save:")):
+    if not upload_permitted(user, provinces_in_file, lang):
+        return
+    # A file with errors is stored only once the officer has said they know which rows stay out (issue 13).
+    invalid = result.row_counts.invalid
+    agreed = not invalid or st.checkbox(
+        t("app_upload_confirm_errors", lang, invalid=fmt_count(invalid), stored=fmt_count(result.row_counts.valid)),
+        key=f"store_agree_{n}_{sha[:12]}")
+    if not st.button(t("app_upload_store", lang), key=f"store_{n}_{sha[:12]}", type="primary",
+                     disabled=not (provinces_in_file and agreed), icon=":material/save:"):
         return
     try:
         with st.spinner(t("app_upload_storing", lang)):

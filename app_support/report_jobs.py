@@ -47,11 +47,11 @@ def job_key(rev: str, scope: str, as_of: dt.date, lang: str, fmt: str, style: st
 
 
 def _build(progress, dataset, scope: str, lang: str, fmt: str, style: str, findings: dict[str, str],
-           unreviewed: bool = False, rnd=None, coverage_rows=None) -> bytes:
+           unreviewed: bool = False, rnd=None, coverage_rows=None, since=None) -> bytes:
     from metrics.report import build_report, render
 
     return render(build_report(progress, dataset, scope=scope, lang=lang, findings=findings, style=style,
-                               unreviewed=unreviewed, rnd=rnd, coverage_rows=coverage_rows), fmt)
+                               unreviewed=unreviewed, rnd=rnd, coverage_rows=coverage_rows, since=since), fmt)
 
 
 def round_coverage(as_of: dt.date):  # noqa: ANN201 - (rounds.Round | None, [rounds.CoverageRow] | None)
@@ -77,8 +77,11 @@ def submit(scope: str, as_of: dt.date, lang: str, fmt: str, style: str, findings
         # Read the cached engine results here, in the script thread (Streamlit's caches belong to it).
         progress = data.progress(as_of)
         dataset = data.dataset(None)
+        from metrics.report.leader import previous_round_as_of
+
+        since = previous_round_as_of(data.store(), rnd)  # "what changed since" the round before
         job = Job(key, pool.submit(_build, progress, dataset, scope, lang, fmt, style, dict(findings), unreviewed,
-                                   rnd, cov))
+                                   rnd, cov, since))
         job.future.add_done_callback(lambda _f, j=job: setattr(j, "finished", time.monotonic()))
         jobs[key] = job
         # Drop the oldest finished jobs beyond the bound (a running one is never dropped).

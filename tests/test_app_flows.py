@@ -124,7 +124,14 @@ def test_an_upload_is_checked_previewed_stored_and_recognised_when_sent_again(ap
     assert (counts["有效行"] + counts["无效行"] + counts["空行"] == counts["合计"]).all()
     assert any(b.label == t("app_upload_annotated") for b in app.download_button)
     assert any(c.startswith("新增") for c in texts(app, "caption"))  # the preview of changes
+    # The file has errors: storing waits until the officer says they know those rows stay out.
     store_button = next(b for b in app.button if b.label == t("app_upload_store"))
+    assert store_button.disabled
+    (agree,) = [c for c in app.checkbox if c.key.startswith("store_agree_")]
+    assert agree.label.startswith("我已知悉：有错误的") and "行不会保存" in agree.label
+    agree.check().run()
+    store_button = next(b for b in app.button if b.label == t("app_upload_store"))
+    assert not store_button.disabled
     store_button.click().run()
     assert not app.exception
     assert any("已保存" in s for s in texts(app, "success"))

@@ -1,6 +1,7 @@
 """Status reports in every format, opened with a reader, on the hand-computed case of report_case.py."""
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import subprocess
@@ -288,3 +289,9 @@ def test_every_report_format_says_it_includes_unreviewed_data(case, lang, note):
 def test_a_report_on_reviewed_data_carries_no_note(outputs):
     texts = _report_texts(outputs)
     assert not any("含未审核数据" in v for v in texts.values())
+
+
+def test_the_generated_time_is_beijing_time_by_default(content):
+    """The 生成时间 line is read in Beijing (TRACKER_TIMEZONE), not in the server's own zone."""
+    assert content.generated.tzinfo is not None
+    assert content.generated.utcoffset() == dt.timedelta(hours=8)

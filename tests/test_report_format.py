@@ -198,6 +198,27 @@ def test_report_coverage_reads_the_stored_round(tmp_path):
         store.close()
 
 
+def test_changes_are_counted_since_the_previous_defined_round(tmp_path, case):
+    """With rounds defined, "与上一轮相比" starts at the as-of date of the round before, not the quarter end."""
+    from metrics import rounds
+    from metrics.report.leader import previous_round_as_of, report_round
+    from metrics.store import Store
+
+    store = Store(f"sqlite:///{tmp_path / 'r.sqlite'}")
+    try:
+        for name, as_of in (("2024年第四季度", dt.date(2024, 12, 31)), ("2025年第二季度", AS_OF)):
+            rounds.add_round(store, name, as_of, as_of + dt.timedelta(days=15), ["广东省"], actor="a")
+        rnd = report_round(store, AS_OF)
+        assert previous_round_as_of(store, rnd) == dt.date(2024, 12, 31)
+        assert previous_round_as_of(store, report_round(store, dt.date(2025, 1, 5))) is None  # the first round
+    finally:
+        store.close()
+    data, progress = case
+    c = build_report(progress, data, scope="national", since=dt.date(2024, 12, 31))
+    # tech items dated 2025-03-01 and 2025-05-01 come after 2024-12-31.
+    assert dict(c.page_one.blocks)["(四)与上一轮相比"] == ["前沿关键核心技术较2024年12月31日新增2项。"]
+
+
 def test_changes_since_the_previous_round_count_items_dated_after_it(case):
     data, progress = case
     c = build_report(progress, data, scope="national")

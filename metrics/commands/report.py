@@ -74,9 +74,9 @@ def run(args: argparse.Namespace) -> int:
         for source, (sha, mtime) in zip(data.sources, hashes):
             source.setdefault("sha256", sha)
             source.setdefault("uploaded_at", mtime)
-    rnd = coverage_rows = None
+    rnd = coverage_rows = since = None
     if not args.files:
-        from ..report.leader import report_coverage
+        from ..report.leader import previous_round_as_of, report_coverage
         from ..store import Store, StoreError
 
         from ..rounds import includes_unreviewed
@@ -94,8 +94,9 @@ def run(args: argparse.Namespace) -> int:
 
         # Page one states the coverage of the reporting round the report covers (files alone have none).
         rnd, coverage_rows = report_coverage(store, as_of_of(progress))
+        since = previous_round_as_of(store, rnd)
     content = build_report(progress, data, catalog, scope=scope, lang=args.lang, style=args.style,
-                           unreviewed=unreviewed, rnd=rnd, coverage_rows=coverage_rows)
+                           unreviewed=unreviewed, rnd=rnd, coverage_rows=coverage_rows, since=since)
     body = render(content, fmt)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(body)

@@ -20,7 +20,7 @@ from ..charts import (as_of_of, fmt_date, fmt_number, is_missing, scope_rows, st
 from ..i18n import t, translations
 from ..model import Dataset
 from ..presentation import (deadline_sentence, fmt_count, fmt_iso_date, fmt_money, fmt_value, metric_name,  # noqa: F401
-                            status_ids, target_figure, unreviewed_mark)
+                            status_ids, target_figure, tracker_timezone, unreviewed_mark)
 
 # Word and PDF list at most this many counted items per metric; the Excel file has them all.
 APPENDIX_LIMIT = 20
@@ -375,13 +375,14 @@ def shared_table(progress: Any, catalog: Catalog, scope_type: str, scope: str, l
 def build_report(progress: Any, data: Dataset, catalog: Catalog | None = None, *, scope: str = "national",
                  lang: str = "zh", generated: dt.datetime | None = None, findings: dict[str, str] | None = None,
                  style: str = "official", coverage_rows: list[Any] | None = None,
-                 unreviewed: bool = False, rnd: Any = None) -> ReportContent:
+                 unreviewed: bool = False, rnd: Any = None, since: dt.date | None = None) -> ReportContent:
     """The report of one scope ("national" or a canonical province name) in one language.
 
     ``findings`` are the officer's texts (keys of ``leader.FINDING_KEYS``); a missing or blank one
     is prefilled with generated sentences. ``rnd`` is the reporting round the report covers and
     ``coverage_rows`` its ``rounds.coverage`` (``leader.report_coverage``); without them page one
-    says no round is defined. ``unreviewed``: the figures include submissions no reviewer approved
+    says no round is defined; ``since`` is the previous round's as-of date ("what changed since", by default
+    the end of the previous quarter). ``unreviewed``: the figures include submissions no reviewer approved
     (``rounds.includes_unreviewed``); the report then says 含未审核数据 under its title and on every chart.
     """
     from ..progress import counted_items
@@ -424,7 +425,7 @@ def build_report(progress: Any, data: Dataset, catalog: Catalog | None = None, *
     items: dict[str, pd.DataFrame] = {}
     item_titles: dict[str, str] = {}
     subsets = metric_subsets(data)
-    since = leader.previous_round_date(as_of)
+    since = since or leader.previous_round_date(as_of)
     new_counts: dict[str, int] = {}
     for _, r in (targets.drop_duplicates("metric").iterrows() if len(targets) else []):
         sub = subsets.get(r["metric"])
@@ -441,14 +442,14 @@ def build_report(progress: Any, data: Dataset, catalog: Catalog | None = None, *
     sources = sources_table(data, lang)
     first = leader.page_one(rows=rows, progress=progress, catalog=catalog, scope_type=scope_type, scope=scope,
                             as_of=as_of, headlines=summary, new_counts=new_counts, lang=lang,
-                            coverage_rows=coverage_rows, rnd=rnd)
+                            coverage_rows=coverage_rows, rnd=rnd, since=since)
     drafts = leader.prefilled_findings(rows, len(data.sources), as_of, catalog, lang)
     given = {k: str(v).strip() for k, v in (findings or {}).items() if k in leader.FINDING_KEYS and str(v or "").strip()}
     return ReportContent(
         lang=lang, scope_type=scope_type, scope=scope, scope_label=s_label, title=title,
         policy=f"{catalog.policy.title_zh if lang == 'zh' else catalog.policy.title_en}({catalog.policy.number})"
         if lang == "zh" else f"{catalog.policy.title_en} ({catalog.policy.number})",
-        as_of=as_of, generated=generated or dt.datetime.now().replace(microsecond=0),
+        as_of=as_of, generated=generated or dt.datetime.now(tracker_timezone()).replace(microsecond=0),  # Beijing time
         sources=sources, summary=summary,
         targets=targets, charts=charts, goals=goals, tasks=tasks, assessments=assessments,
         items=items, item_titles=item_titles, shared_items=shared_table(progress, catalog, scope_type, scope, lang),

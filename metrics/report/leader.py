@@ -73,6 +73,17 @@ def report_coverage(store: Any, as_of: dt.date | None, now: dt.datetime | None =
     return rnd, rounds.coverage(store, rnd.name, now or dt.datetime.now(dt.timezone.utc))
 
 
+def previous_round_as_of(store: Any, rnd: Any) -> dt.date | None:
+    """The as-of date of the reporting round before ``rnd`` (the latest defined round as of an earlier
+    date), or None when ``rnd`` is None or is the first round."""
+    from .. import rounds
+
+    if rnd is None:
+        return None
+    earlier = [r.as_of for r in rounds.list_rounds(store) if r.as_of < rnd.as_of]
+    return max(earlier) if earlier else None
+
+
 def previous_round_date(as_of: dt.date | None) -> dt.date | None:
     """The end of the quarter before ``as_of`` (the previous reporting round's as-of date by default)."""
     if as_of is None:
@@ -179,14 +190,16 @@ def headline_sentences(rows: pd.DataFrame, summary: list[str], catalog: Catalog,
 
 def page_one(*, rows: pd.DataFrame, progress: Any, catalog: Catalog, scope_type: str, scope: str,
              as_of: dt.date | None, headlines: list[str], new_counts: dict[str, int], lang: str,
-             coverage_rows: list[Any] | None = None, rnd: Any = None) -> PageOne:
+             coverage_rows: list[Any] | None = None, rnd: Any = None, since: dt.date | None = None) -> PageOne:
     """Page one: the round's coverage (``rounds.coverage`` rows; None: no round defined), each target's
     headline, furthest behind, changes since the previous round."""
     name = round_name(as_of, lang, rnd)
     blocks = [(t("rl_h_coverage", lang), coverage_sentences(coverage_rows, scope_type, scope, name, catalog, lang)),
               (t("rl_h_headlines", lang), headline_sentences(rows, headlines, catalog, lang)),
               (t("rl_h_behind", lang), behind_sentences(rows, progress, scope_type, catalog, lang))]
-    changes = change_sentences(new_counts, rows, previous_round_date(as_of), catalog, lang)
+    # Since the previous defined round; without rounds, since the end of the previous quarter.
+    since = since or previous_round_date(as_of)
+    changes = change_sentences(new_counts, rows, since, catalog, lang)
     if changes:
         blocks.append((t("rl_h_changes", lang), changes))
     return PageOne(name, blocks)
