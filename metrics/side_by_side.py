@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 from .catalog import load_catalog
 from .charts import fmt_number, is_missing, status_label, unit_label
 from .i18n import t
+from .presentation import target_figure
 
 
 def side_by_side_rows(progress: Any, regions: list[str]) -> pd.DataFrame:
@@ -21,13 +22,14 @@ def side_by_side_rows(progress: Any, regions: list[str]) -> pd.DataFrame:
 
 
 def cell_text(row: dict[str, Any], lang: str) -> str:
-    """One region's figure for one target: "12 / 20 项 · 60%" or "3 项 · 无目标"."""
+    """One region's figure for one target: "12 / 20 项 · 60%" or "3 项 · 无目标"; the figure worded by
+    ``presentation.target_figure`` as on the cards (money in 亿元 / billion yuan, "1 incubator")."""
     unit = unit_label(load_catalog(), str(row.get("metric")), row.get("unit"), lang)
-    actual = fmt_number(row.get("actual")) or "0"
+    figure = target_figure(row, unit, lang)
     if is_missing(row.get("target")):
-        return f"{actual} {unit} · {status_label(row.get('status'), lang)}".strip()
+        return f"{figure} · {status_label(row.get('status'), lang)}".strip()
     pct = "" if is_missing(row.get("percent")) else f" · {fmt_number(row['percent'])}%"
-    return f"{actual} / {fmt_number(row['target'])} {unit}{pct}".strip()
+    return f"{figure}{pct}".strip()
 
 
 def side_by_side_table(progress: Any, regions: list[str], lang: str = "zh",

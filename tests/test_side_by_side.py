@@ -22,6 +22,10 @@ PROGRESS = SimpleNamespace(rows=ROWS)
 @pytest.mark.parametrize("row, lang, expected", [
     (ROWS.iloc[0].to_dict(), "zh", "12 / 20 项 · 60%"),
     (ROWS.iloc[2].to_dict(), "zh", "560.8 亿元 · 无目标"),
+    (ROWS.iloc[0].to_dict(), "en", "12 / 20 technologies · 60%"),
+    (ROWS.iloc[2].to_dict(), "en", "56.08 billion yuan · 无目标"),  # money as fmt_money words it
+    ({**ROWS.iloc[2].to_dict(), "metric": "incubator", "unit": "个", "actual": 1.0, "kind": "count"}, "en",
+     "1 incubator · 无目标"),
 ])
 def test_a_cell_reads_actual_target_and_percent(row, lang, expected):
     from metrics.charts import status_label
