@@ -157,17 +157,20 @@ def _signed_in(user: Principal, token: str) -> None:
 
 
 def _local_time(moment: dt.datetime | None) -> str:
-    """A time in the browser's time zone when known (else UTC), to the minute."""
+    """A time in the browser's time zone when known (else the tracker's, Beijing time), to the minute."""
     if moment is None:
         return ""
+    from metrics.presentation import local_time
+
+    local = local_time(moment)
     try:
         from zoneinfo import ZoneInfo
 
         zone = st.context.timezone
-        moment = moment.astimezone(ZoneInfo(zone)) if zone else moment
-    except Exception:  # noqa: BLE001 - unknown zone name or no browser: show UTC
+        local = moment.astimezone(ZoneInfo(zone)) if zone else local
+    except Exception:  # noqa: BLE001 - unknown zone name or no browser: the tracker's zone
         pass
-    return moment.strftime("%Y-%m-%d %H:%M %Z").strip()
+    return local.strftime("%Y-%m-%d %H:%M %Z").strip()
 
 
 def _login_form(accounts: Accounts) -> None:

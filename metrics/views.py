@@ -16,7 +16,7 @@ import pandas as pd
 from .charts import fmt_number
 from .i18n import t
 from .model import Problem, SheetCount
-from .presentation import deadline_sentence, metric_name, provincial_metric_name, target_figure, target_in_words
+from .presentation import deadline_sentence, fmt_time, metric_name, provincial_metric_name, target_figure, target_in_words
 
 
 # ---- target cards -----------------------------------------------------------------------------
@@ -199,16 +199,15 @@ def counted_rows(rows: pd.DataFrame, catalog: Any, lang: str = "zh") -> pd.DataF
 
 
 def minute_text(moment: Any) -> str:
-    """An ISO time stamp as "2026-11-29 08:40 UTC" (the store keeps UTC)."""
+    """A stored time stamp to the minute in the tracker's time zone (Beijing time by default,
+    ``TRACKER_TIMEZONE``), as every page shows times: "2026-11-29 08:40"; a naive stamp as written."""
     if moment is None or (isinstance(moment, float) and math.isnan(moment)):
         return ""
     try:
         ts = pd.Timestamp(moment)
     except (ValueError, TypeError):
         return str(moment)
-    if ts.tzinfo is not None:
-        ts = ts.tz_convert("UTC")
-    return ts.strftime("%Y-%m-%d %H:%M") + (" UTC" if ts.tzinfo is not None else "")
+    return fmt_time(ts) if ts.tzinfo is not None else ts.strftime("%Y-%m-%d %H:%M")
 
 
 # ---- history --------------------------------------------------------------------------------

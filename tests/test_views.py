@@ -40,8 +40,8 @@ def test_in_english_units_and_a_batch_come_from_the_catalog(catalog):
 
 
 @pytest.mark.parametrize("moment, expected", [
-    ("2026-11-29T00:40:28.745764+00:00", "2026-11-29 00:40 UTC"),
-    ("2026-11-29T08:40:00+08:00", "2026-11-29 00:40 UTC"),
+    ("2026-11-29T00:40:28.745764+00:00", "2026-11-29 08:40"),  # stored UTC, shown in Beijing time
+    ("2026-11-29T08:40:00+08:00", "2026-11-29 08:40"),
     ("2026-11-29 08:40:00", "2026-11-29 08:40"),
     (None, ""),
 ])
