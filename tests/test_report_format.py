@@ -231,7 +231,7 @@ def test_blank_findings_are_prefilled_and_given_ones_kept(case):
     c = build_report(progress, data, findings={"progress": "  ", "notes": "自写说明"})
     assert c.findings["progress"] == "本期暂无按期达成或进度超前的目标。"
     assert c.findings["notes"] == "自写说明"
-    assert c.findings["next_steps"] == "针对进度滞后的领军企业、典型应用场景、关键标准,督促相关地区加快推进并按时报送。"
+    assert c.findings["next_steps"] == "针对未完成或进度滞后的领军企业、典型应用场景、关键标准,督促相关地区加快推进并按时报送。"
 
 
 # ---- PDF and HTML ---------------------------------------------------------------------------
