@@ -57,6 +57,11 @@ def test_a_file_without_an_as_of_date_is_stored_only_after_the_officer_confirms_
     assert skipped["Excel 行号"].tolist() == [4, 5]
     assert skipped["工作表"].tolist() == ["成果清单", "成果清单"]
     assert "日期" in skipped["原因"][0] and "合计" in skipped["原因"][1]
+    # One row has an error: the officer says they know it stays out before the store button works.
+    assert next(b for b in app.button if b.label == t("app_upload_store")).disabled
+    (agree,) = [c for c in app.checkbox if c.key.startswith("store_agree_")]
+    assert agree.label == t("app_upload_confirm_errors", invalid="1", stored="2")
+    agree.check().run()
     next(b for b in app.button if b.label == t("app_upload_store")).click().run()
     assert not app.exception
     assert any("已保存" in s for s in texts(app, "success"))

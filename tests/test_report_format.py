@@ -215,8 +215,9 @@ def test_changes_are_counted_since_the_previous_defined_round(tmp_path, case):
         store.close()
     data, progress = case
     c = build_report(progress, data, scope="national", since=dt.date(2024, 12, 31))
-    # tech items dated 2025-03-01 and 2025-05-01 come after 2024-12-31.
-    assert dict(c.page_one.blocks)["(四)与上一轮相比"] == ["前沿关键核心技术较2024年12月31日新增2项。"]
+    # tech items dated 2025-03-01 and 2025-05-01 come after 2024-12-31, and one product.
+    assert dict(c.page_one.blocks)["(四)与上一轮相比"] == ["前沿关键核心技术较2024年12月31日新增2项。",
+                                                      "标志性产品较2024年12月31日新增1项。"]
 
 
 def test_changes_since_the_previous_round_count_items_dated_after_it(case):
