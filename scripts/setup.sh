@@ -12,8 +12,9 @@ reqs=requirements.txt
 if [ "$mode" = test ]; then
   # chromium: browser tests (Playwright drives /usr/bin/chromium); poppler-utils: pdftoppm/pdftotext;
   # libreoffice-calc-nogui: third-party workbooks written by LibreOffice; libreoffice-writer-nogui: the Word
-  # report converted to PDF and looked at (issue 14); postgresql: storage tests.
-  debs+=(chromium poppler-utils libreoffice-calc-nogui libreoffice-writer-nogui postgresql)
+  # report converted to PDF and looked at (issue 14); postgresql: storage tests; nginx-light: `nginx -t`
+  # on deploy/nginx.conf (issue 17).
+  debs+=(chromium poppler-utils libreoffice-calc-nogui libreoffice-writer-nogui postgresql nginx-light)
   reqs=requirements-dev.txt
 fi
 

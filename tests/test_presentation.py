@@ -151,7 +151,7 @@ def test_passed_deadline_is_reported_as_it_ended():
     for gone in ("pace_percent", "pace_value", "gap_items", "gap_pp", "required_rate", "projected",
                  "projected_percent"):
         assert math.isnan(r[gone]), gone
-    for lang, words in (("zh", ["44 / 100 项", "未完成", "此后新增 25 项"]), ("en", ["44 / 100", "25 项 more"])):
+    for lang, words in (("zh", ["44 / 100 项", "未完成", "此后新增 25 项"]), ("en", ["44 / 100", "25 项 added since the deadline"])):
         sentence = pr.deadline_sentence(r, lang)
         assert all(w in sentence for w in words), sentence
         assert "69" not in sentence and "70" not in sentence
@@ -195,10 +195,10 @@ def test_status_json_keeps_its_fields_with_null_after_the_deadline(tmp_path):
 
 @pytest.mark.parametrize("lang, expected", [("zh", "9 个 / 一批"), ("en", "9 incubators / a batch")])
 def test_a_target_in_words_is_said_in_the_readers_language(lang, expected):
-    from metrics.presentation import _target_words
+    from metrics.presentation import target_figure
 
     row = {"kind": "count", "actual": 9, "target": float("nan"), "target_text": "一批"}
-    assert _target_words(row, "个" if lang == "zh" else "incubators", lang) == expected
+    assert target_figure(row, "个" if lang == "zh" else "incubators", lang) == expected
 
 
 # ---- issue 13, second wave -----------------------------------------------------------------------------
