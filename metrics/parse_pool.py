@@ -11,8 +11,9 @@ answered as an unreadable file with a problem that names the limit (``parse_too_
 ``parse_too_big``, ``parse_crashed``), never a crash. The CLI's ``import`` and ``validate`` use the
 same path (``bounded_read_file``).
 
-Workers are forked from a forkserver that has imported the ingest code once, so a worker starts
-in milliseconds, and never from the app process itself (whose threads must not be forked).
+In the app, workers are forked from a forkserver that has imported the ingest code once, so a worker
+starts in milliseconds, and never from the app process itself (whose threads must not be forked); a
+single-threaded caller (the CLI) forks its workers directly.
 """
 from __future__ import annotations
 
@@ -65,7 +66,13 @@ def limits() -> Limits:
 
 
 def _ctx() -> Any:
+    """How workers start. A process with one thread (the CLI) forks them itself: nothing is imported
+    again and no fork server starts (that cost a one-file ``validate`` 0.6 s, doubling it). A threaded
+    process (the app) must not fork itself, so its workers come from a fork server that has preloaded
+    the ingest code once."""
     global _context
+    if threading.active_count() == 1:
+        return mp.get_context("fork")
     with _lock:
         if _context is None:
             ctx = mp.get_context("forkserver")

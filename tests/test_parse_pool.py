@@ -16,6 +16,7 @@ import pytest
 
 from ingest_files import item_row, register
 from metrics.ingest import read_file
+from metrics import parse_pool
 from metrics.parse_pool import Limits, bounded_read_file, bounded_read_file_stats, limits
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -96,6 +97,14 @@ def test_the_cli_reads_through_the_same_bounded_path(tmp_path, command):
     assert "parse_too_slow" in json.dumps(out, ensure_ascii=False)
 
 
+@pytest.mark.parametrize("threads, method", [(1, "fork"), (3, "forkserver")])
+def test_a_single_threaded_caller_forks_its_workers_and_the_app_uses_the_fork_server(monkeypatch, threads, method):
+    monkeypatch.setattr(parse_pool.threading, "active_count", lambda: threads)
+    assert parse_pool._ctx().get_start_method() == method
+    result = bounded_read_file(JIANGSU.read_bytes(), JIANGSU.name)
+    assert result.readable and result.province == "江苏省"
+
+
 def test_a_worker_does_not_re_run_the_app_script_that_is_main(tmp_path, monkeypatch):
     """Under ``streamlit run`` (and after an AppTest) ``__main__`` is dashboard.py; a worker must not run it."""
     import types
@@ -105,6 +114,7 @@ def test_a_worker_does_not_re_run_the_app_script_that_is_main(tmp_path, monkeypa
     script.write_text(f"open({str(marker)!r}, 'w').write('the app ran')\n", encoding="utf-8")
     fake_main = types.ModuleType("__main__")
     fake_main.__file__ = str(script)
+    monkeypatch.setattr(parse_pool.threading, "active_count", lambda: 3)  # as in the app: the fork server
     monkeypatch.setitem(sys.modules, "__main__", fake_main)
     result = bounded_read_file(JIANGSU.read_bytes(), JIANGSU.name)
     assert result.readable and result.province == "江苏省"
