@@ -19,13 +19,11 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
-from bench.data import ROOT
-from bench.server import CHART, CHROMIUM, CHROMIUM_ARGS, EXCEPTION, IDLE, free_port, serve
+from bench.server import CHART, CHROMIUM, CHROMIUM_ARGS, EXCEPTION, IDLE, free_port, serve, start_streamlit, wait_healthy
 
 TITLE = "[data-testid='stMain'] h1"
 URL_PATHS = {"overview": "", "gaps": "gaps", "compare": "compare", "goals": "goals"}
@@ -45,22 +43,10 @@ def serve_bare(folder: Path, timeout: float = 120) -> Iterator[str]:
     script.write_text(BARE_SCRIPT, encoding="utf-8")
     port = free_port()
     log = open(folder / f"bare_{port}.log", "wb")
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
-                             "--server.port", str(port), "--server.address", "127.0.0.1",
-                             "--browser.gatherUsageStats", "false"], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    proc = start_streamlit(script, port, log)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the bare streamlit page did not start")
-            time.sleep(0.2)
+        wait_healthy(proc, base, timeout, lambda: "the bare streamlit page did not start")
         yield base
     finally:
         proc.terminate()

@@ -11,7 +11,7 @@ import time
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 from bench.data import ROOT
 
@@ -71,6 +71,29 @@ class Server:
             self.proc.wait()
 
 
+def start_streamlit(script: str | Path, port: int, log: Any, env: dict[str, str] | None = None) -> subprocess.Popen:
+    """``streamlit run SCRIPT`` headless on 127.0.0.1:``port`` from the repository (its config.toml applies)."""
+    return subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
+                             "--server.port", str(port), "--server.address", "127.0.0.1",
+                             "--browser.gatherUsageStats", "false"],
+                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
+def wait_healthy(proc: subprocess.Popen, base: str, timeout: float, why: Any) -> None:
+    """Poll ``/_stcore/health`` until it answers 200; RuntimeError(``why()``) if the process ends or time runs out."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(why())
+        time.sleep(0.2)
+
+
 @contextmanager
 def serve(url: str, folder: str | Path, timeout: float = 120, env: dict[str, str] | None = None) -> Iterator[Server]:
     """``streamlit run dashboard.py`` against the store at ``url``, on 127.0.0.1 only; stopped on exit.
@@ -82,24 +105,11 @@ def serve(url: str, folder: str | Path, timeout: float = 120, env: dict[str, str
            **(env or {})}
     log_path = Path(folder) / f"streamlit_{port}.log"
     log = open(log_path, "wb")
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
-                             "--server.port", str(port), "--server.address", "127.0.0.1",
-                             "--browser.gatherUsageStats", "false"],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = start_streamlit("dashboard.py", port, log, env)
     base = f"http://127.0.0.1:{port}"
     server = Server(proc, base, log_path)
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not start: {server.log_text()[-2000:]}")
-            time.sleep(0.2)
+        wait_healthy(proc, base, timeout, lambda: f"streamlit did not start: {server.log_text()[-2000:]}")
         yield server
     finally:
         server.stop()

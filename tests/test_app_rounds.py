@@ -64,6 +64,15 @@ def test_the_returned_province_sees_the_comment(board_url, monkeypatch, page):
     assert "成果清单缺少日期" not in "\n".join(w.value for w in other.warning)
 
 
+def dashboard_run(url: str, monkeypatch, approved: bool) -> AppTest:
+    """The app's first page on the store at ``url``, with the approved-only choice set."""
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("TRACKER_SAMPLE_DATA", "off")
+    at = AppTest.from_file("../dashboard.py", default_timeout=120)
+    at.session_state["approved_only"] = approved
+    return at.run()
+
+
 @pytest.mark.parametrize("approved, provinces, note_shown", [
     (False, ["广东省", "江苏省"], True),
     (True, ["广东省"], False),
@@ -71,11 +80,7 @@ def test_the_returned_province_sees_the_comment(board_url, monkeypatch, page):
 def test_approved_only_choice_changes_national_figures_and_the_note(board_url, monkeypatch, approved, provinces,
                                                                     note_shown):
     url, gd, js = board_url
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("TRACKER_SAMPLE_DATA", "off")
-    at = AppTest.from_file("../dashboard.py", default_timeout=120)
-    at.session_state["approved_only"] = approved
-    at.run()
+    at = dashboard_run(url, monkeypatch, approved)
     assert not at.exception, [e.value for e in at.exception]
     captions = "\n".join(c.value for c in at.sidebar.caption)
     assert ("含未审核数据" in captions) is note_shown
@@ -108,11 +113,7 @@ def test_every_chart_on_a_page_says_when_it_includes_unreviewed_data(board_url, 
     import json
 
     url, gd, js = board_url
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("TRACKER_SAMPLE_DATA", "off")
-    at = AppTest.from_file("../dashboard.py", default_timeout=120)
-    at.session_state["approved_only"] = approved
-    at.run()
+    at = dashboard_run(url, monkeypatch, approved)
     at.switch_page("app_pages/compare.py").run()
     assert not at.exception, [e.value for e in at.exception]
     charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
