@@ -164,7 +164,8 @@ def mapping_preview(n: int, content: bytes, name: str, chosen: str | None, candi
     st.caption(t("app_upload_mapping_preview", lang, valid=fmt_count(counts.valid), invalid=fmt_count(counts.invalid)))
     for kind, frame in (("items", trial.items), ("totals", trial.totals), ("targets", trial.targets)):
         if len(frame):
-            st.dataframe(translated(frame.head(5), PREVIEW_COLUMNS, lang), hide_index=True, width="stretch",
+            shown = views.by_name(frame.head(5), load_catalog(), lang)  # names, not internal keys
+            st.dataframe(translated(shown, PREVIEW_COLUMNS, lang), hide_index=True, width="stretch",
                          key=f"map_preview_{n}_{kind}")
 
 

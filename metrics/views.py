@@ -190,12 +190,19 @@ def counted_rows(rows: pd.DataFrame, catalog: Any, lang: str = "zh") -> pd.DataF
     province, direction and flagship category by name."""
     if "counted" in rows.columns:
         rows = rows[rows["counted"].fillna(False).astype(bool)]
+    return by_name(rows, catalog, lang, ("province", "direction", "flagship")).reset_index(drop=True)
+
+
+def by_name(rows: pd.DataFrame, catalog: Any, lang: str = "zh",
+            columns: tuple[str, ...] = ("province", "metric", "status", "direction", "flagship")) -> pd.DataFrame:
+    """A copy of ``rows`` with the canonical keys in ``columns`` shown by their names in ``lang``
+    (江苏省 / Jiangsu, enterprise → 领军企业, in_progress → 推进中); a custom metric keeps its id."""
     rows = rows.copy()
-    for column, dimension in (("province", "province"), ("direction", "direction"), ("flagship", "flagship")):
+    for column in columns:
         if column in rows.columns:
-            rows[column] = [catalog.label(dimension, v, lang) if isinstance(v, str) and v else ""
+            rows[column] = [catalog.label(column, v, lang) if isinstance(v, str) and v else ""
                             for v in rows[column]]
-    return rows.reset_index(drop=True)
+    return rows
 
 
 def minute_text(moment: Any) -> str:

@@ -323,3 +323,14 @@ def test_a_three_level_merged_header_is_read_like_a_two_level_one(merge_down: bo
     assert items["date_precision"].tolist() == ["month", "day", "year"]
     assert items["code"].tolist()[0] == "91430100MA4L0000X9"
     assert items["note"].tolist()[1] == "第二批"
+
+
+@pytest.mark.parametrize("precision, zh, en", [
+    ("day", "日", "day"), ("month", "月", "month"), ("quarter", "季度", "quarter"), ("half", "半年", "half-year"),
+    ("year", "年", "year"),
+])
+def test_every_date_precision_has_words_for_the_as_of_note(precision, zh, en):
+    """The detected_as_of note says how the date was taken ("按季度取期末"); a missing key showed raw."""
+    from metrics.i18n import t
+
+    assert (t(f"ingest_precision_{precision}", "zh"), t(f"ingest_precision_{precision}", "en")) == (zh, en)

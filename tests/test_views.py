@@ -265,3 +265,14 @@ def test_custom_metric_names_are_said_in_the_reader_language():
     row = {"name_zh": "科技园区和先导区", "name_en": "Provincial metric: 科技园区和先导区", "deadline": "2026-12-31"}
     assert views.target_choice_label(row, "en") == "Provincial metric: 科技园区和先导区 (2026)"
     assert views.target_choice_label(row, "zh") == "科技园区和先导区 (2026)"
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("zh", ["湖南省", "领军企业", "推进中", ""]),
+    ("en", ["Hunan", "Leading enterprises", "In progress", ""]),
+])
+def test_rows_as_read_are_shown_by_name_not_by_key(catalog, lang, expected):
+    """The mapping preview shows what a row is, never an internal key (enterprise, in_progress)."""
+    rows = pd.DataFrame({"province": ["湖南省"], "metric": ["enterprise"], "status": ["in_progress"],
+                         "direction": [None]})
+    assert views.by_name(rows, catalog, lang).iloc[0].tolist() == expected
