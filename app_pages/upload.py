@@ -27,7 +27,7 @@ from metrics.ingest import SHEET_KIND, SHEET_METRIC, sheet_defs
 from metrics.mapping import IGNORE, Mapping, find_profile, save_profile, to_yaml
 from metrics.markup import md_text
 from metrics.model import IngestResult
-from metrics.presentation import fmt_count, fmt_date, metric_name
+from metrics.presentation import fmt_count, fmt_date, metric_name, region_name
 from metrics.settings import max_upload_bytes
 from metrics.text import alias_key
 from metrics.upload_plan import as_of_guess, store_plan
@@ -206,7 +206,8 @@ def show_profile(n: int, profile: Mapping, lang: str) -> bool:
 def show_summary(n: int, result: IngestResult, lang: str) -> None:
     counts = result.row_counts
     m1, m2, m3, m4 = st.columns(4)
-    m1.metric(t("app_upload_province", lang), "、".join(result.provinces()) or "–")
+    catalog = load_catalog()
+    m1.metric(t("app_upload_province", lang), "、".join(region_name(catalog, p, lang) for p in result.provinces()) or "–")
     m2.metric(t("app_col_as_of", lang), result.as_of.isoformat() if result.as_of else "–")
     m3.metric(t("app_col_valid", lang), counts.valid)
     m4.metric(t("app_col_invalid", lang), counts.invalid)
