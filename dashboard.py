@@ -16,10 +16,12 @@ from app_support.links import VIEW_TARGET, read_link, show_link_notes, write_lin
 from app_support.login import draw_account_box, require_login
 from app_support.session import current_as_of, current_lang, current_scope, draw_sidebar
 from metrics.i18n import t
+from metrics.parse_pool import warm_up
 from metrics.store import StoreError
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 st.set_page_config(page_title="未来产业发展目标监测看板", page_icon="📊", layout="wide")
+warm_up()  # once per process, in the background: the first upload after a restart finds the parse pool started
 
 lang = current_lang()
 try:

@@ -120,3 +120,33 @@ def test_a_worker_does_not_re_run_the_app_script_that_is_main(tmp_path, monkeypa
     assert result.readable and result.province == "江苏省"
     assert not marker.exists()
     assert sys.modules["__main__"] is fake_main  # put back after the start
+
+
+def test_warming_up_starts_the_fork_server_once_in_the_background():
+    thread = parse_pool.warm_up()
+    assert parse_pool.warm_up() is thread and thread.daemon  # once per process, never holding up the exit
+    thread.join(120)
+    assert parse_pool.is_warm()
+    pid = parse_pool.fork_server_pid()
+    import psutil
+
+    assert "multiprocessing.forkserver" in " ".join(psutil.Process(pid).cmdline())
+    from multiprocessing import forkserver
+
+    assert forkserver._forkserver._preload_modules == parse_pool._PRELOAD  # it has imported the ingest code
+    assert bounded_read_file(JIANGSU.read_bytes(), JIANGSU.name).province == "江苏省"  # the next parse uses it
+    assert parse_pool.fork_server_pid() == pid
+
+
+def test_the_app_warms_the_pool_when_it_starts(monkeypatch, tmp_path):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'tracker.sqlite'}")
+    monkeypatch.setenv("TRACKER_SAMPLE_DATA", "off")
+    monkeypatch.setattr(parse_pool, "_warming", None)
+    monkeypatch.setattr(parse_pool, "_warm", threading.Event())
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120).run()
+    assert not at.exception
+    assert parse_pool._warming is not None and parse_pool._warming.name == "tracker-parse-warmup"
+    parse_pool._warming.join(120)
+    assert parse_pool.is_warm()
