@@ -19,7 +19,7 @@ Printed: seconds to the refusal and the problem shown, the server's peak RSS (su
 alone), the other session's view latency p50/p95/max during the upload against the baseline, the load
 average; exit 1 when a budget is missed (refusal < 10 s, peak < 1 GB, every view answered). Run:
 
-    python -m bench.hostile_upload [--rows 1048576] [--cols 193] [--baseline-seconds 10]
+    python -m bench.hostile_upload [--rows 1048576] [--cols 193] [--no-dimension] [--baseline-seconds 10]
 """
 from __future__ import annotations
 
@@ -55,9 +55,11 @@ def _column(n: int) -> str:
     return out
 
 
-def huge_workbook(rows: int = ROWS, cols: int = COLS, folder: Path = Path(tempfile.gettempdir())) -> Path:
-    """The ``rows`` × ``cols`` workbook, written once into ``folder`` (reused while it exists)."""
-    path = folder / f"tracker_bench_huge_{rows}x{cols}.xlsx"
+def huge_workbook(rows: int = ROWS, cols: int = COLS, folder: Path = Path(tempfile.gettempdir()),
+                  dimension: bool = True) -> Path:
+    """The ``rows`` × ``cols`` workbook, written once into ``folder`` (reused while it exists); without
+    ``dimension`` the sheet does not declare its size (only reading it would tell)."""
+    path = folder / f"tracker_bench_huge_{rows}x{cols}{'' if dimension else '_undeclared'}.xlsx"
     if path.exists():
         return path
     partial = path.with_suffix(".partial")
@@ -69,7 +71,8 @@ def huge_workbook(rows: int = ROWS, cols: int = COLS, folder: Path = Path(tempfi
         with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as part:
             part.write(('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
                         '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-                        f'<dimension ref="A1:{_column(cols)}{rows}"/><sheetData>').encode())
+                        + (f'<dimension ref="A1:{_column(cols)}{rows}"/>' if dimension else "")
+                        + "<sheetData>").encode())
             header = "".join(f'<c t="inlineStr"><is><t>列{j}</t></is></c>' for j in range(1, cols + 1))
             part.write(f'<row r="1">{header}</row>'.encode())
             batch: list[str] = []
@@ -226,7 +229,7 @@ def upload_in_browser(base: str, cookie: str, path: Path) -> tuple[float, float,
             browser.close()
 
 
-def run(rows: int = ROWS, cols: int = COLS, baseline_seconds: float = 10.0) -> dict[str, Any]:
+def run(rows: int = ROWS, cols: int = COLS, baseline_seconds: float = 10.0, dimension: bool = True) -> dict[str, Any]:
     from metrics import auth
     from metrics.auth import Accounts
     from metrics.store import Store
@@ -236,7 +239,7 @@ def run(rows: int = ROWS, cols: int = COLS, baseline_seconds: float = 10.0) -> d
     # Filling the store outside a Streamlit runtime warns once per cached function: noise here.
     logging.getLogger("streamlit.runtime.caching.cache_data_api").setLevel(logging.ERROR)
     built = time.perf_counter()
-    path = huge_workbook(rows, cols)
+    path = huge_workbook(rows, cols, dimension=dimension)
     built = time.perf_counter() - built
     with tempfile.TemporaryDirectory(prefix="bench_hostile_") as tmp:
         url = fill_store(tmp, "sample")
@@ -264,7 +267,7 @@ def run(rows: int = ROWS, cols: int = COLS, baseline_seconds: float = 10.0) -> d
             log = server.log_text()
         during = viewer.between(began, ended)
         baseline = [s for b, s in viewer.views if b + s < began]
-    out = {"rows": rows, "cols": cols, "file_mb": round(path.stat().st_size / 2**20, 1),
+    out = {"rows": rows, "cols": cols, "dimension": dimension, "file_mb": round(path.stat().st_size / 2**20, 1),
            "built_s": round(built, 1), "refused_s": round(seconds, 2), "refusal": refusal[:300],
            "server_peak_mb": round(memory.peak_mb), "app_process_peak_mb": round(memory.peak_app_mb),
            "processes_seen": memory.peak_processes, "server_before_upload_mb": round(idle_mb),
@@ -280,11 +283,14 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--rows", type=int, default=ROWS)
     p.add_argument("--cols", type=int, default=COLS)
+    p.add_argument("--no-dimension", action="store_true",
+                   help="the sheet does not declare its size (the zip and parse limits must stop it)")
     p.add_argument("--baseline-seconds", type=float, default=10.0, help="the viewer alone before the upload")
     args = p.parse_args(argv)
-    r = run(args.rows, args.cols, args.baseline_seconds)
+    r = run(args.rows, args.cols, args.baseline_seconds, not args.no_dimension)
     during, base = r["viewer_during_upload"], r["viewer_baseline"]
-    print(f"workbook: {r['rows']:,} rows x {r['cols']} columns, {r['file_mb']} MB zipped (written in {r['built_s']} s)")
+    print(f"workbook: {r['rows']:,} rows x {r['cols']} columns, {r['file_mb']} MB zipped (written in {r['built_s']} s), "
+          f"{'size declared' if r['dimension'] else 'no dimension element'}")
     print(f"refused after {r['refused_s']} s (budget < {BUDGET_SECONDS:g} s): {r['refusal']}")
     print(f"server peak RSS {r['server_peak_mb']} MB (app + parse pool, {r['processes_seen']} processes at most; "
           f"app process alone {r['app_process_peak_mb']} MB; before the upload {r['server_before_upload_mb']} MB; "
