@@ -340,13 +340,29 @@ class Accounts:
                      .values(failures=0, strikes=strikes + 1, blocked_until=until, last_at=now))
         return until
 
-    def clear_throttle(self, client: str | None = None) -> None:
-        """Forget the failed sign-ins of one client address, or of every client and name when None."""
+    def clear_throttle(self, client: str | None = None, *, name: str | None = None, actor: str = "") -> int:
+        """Forget the failed sign-ins (and lift the block) of one client address, of one sign-in name (an
+        account's lock too: ``unlock``), or of every client and name when neither is given; audited
+        (``throttle_cleared``). How many throttle entries went."""
         with self._write() as conn:
             q = login_throttle.delete()
+            detail: dict[str, Any] = {"client": None, "username": None}
+            province = None
             if client is not None:
                 q = q.where(login_throttle.c.key == client_key(client))
-            conn.execute(q)
+                detail["client"] = client_key(client)[7:]
+            elif name is not None:
+                name = name.strip()
+                row = self._row(conn, name)
+                if row is not None:
+                    conn.execute(users.update().where(users.c.id == row.id)
+                                 .values(failed_attempts=0, locked_until=None))
+                    province = row.province
+                q = q.where(login_throttle.c.key == "name:" + name[:100])
+                detail["username"] = name[:100]
+            cleared = conn.execute(q).rowcount
+            self._audit(conn, actor, "throttle_cleared", province, {**detail, "cleared": int(cleared)})
+            return int(cleared)
 
     def verify(self, username: str, password: str, now: dt.datetime | None = None,
                client: str | None = None) -> LoginResult:
@@ -492,11 +508,15 @@ class Accounts:
                                                  sessions.c.ended_at.is_(None))
                          .values(ended_at=now or _utcnow()))
 
-    def end_sessions(self, username: str, now: dt.datetime | None = None) -> int:
-        """Sign every session of ``username`` out; how many were open."""
+    def end_sessions(self, username: str, now: dt.datetime | None = None, *, actor: str = "") -> int:
+        """Sign every session of ``username`` out (audited as ``user_logout``); how many were open."""
         with self._write() as conn:
             row = self._row(conn, username)
-            return 0 if row is None else self._end_user_sessions(conn, row.id, now or _utcnow())
+            if row is None:
+                raise AuthError("auth_no_such_user", username=username)
+            ended = self._end_user_sessions(conn, row.id, now or _utcnow())
+            self._audit(conn, actor, "user_logout", row.province, {"username": username, "sessions": int(ended)})
+            return int(ended)
 
     @staticmethod
     def _end_user_sessions(conn: Connection, user_id: int, now: dt.datetime) -> int:

@@ -497,3 +497,66 @@ def test_cli_refusals_are_clear_messages_with_exit_status_1(tmp_path, args, stdi
 def test_cli_takes_no_password_argument(tmp_path):
     done = cli("add", "x", "--role", "viewer", "--password", PASSWORD, db=f"sqlite:///{tmp_path / 't.sqlite'}")
     assert done.returncode == 2 and "unrecognized arguments" in done.stderr
+
+
+def _cli_audit(db: str, action: str) -> list[dict]:
+    return [a for a in Store(db).audit() if a["action"] == action]
+
+
+def test_cli_logout_ends_every_session_of_one_user_and_is_audited(tmp_path):
+    db = f"sqlite:///{tmp_path / 'tracker.sqlite'}"
+    accounts = Accounts(Store(db))
+    accounts.add("js_editor", PASSWORD, "editor", "江苏省")
+    accounts.add("root", "admin password 1", "admin")
+    laptop, desk, other = (accounts.open_session("js_editor"), accounts.open_session("js_editor"),
+                           accounts.open_session("root"))
+    done = cli("logout", "js_editor", "--lang", "en", db=db)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "Ended 2 session(s) of user js_editor."
+    assert accounts.session_user(laptop) is None and accounts.session_user(desk) is None
+    assert accounts.session_user(other) == Principal("root", "admin")  # another user keeps signed in
+    [entry] = _cli_audit(db, "user_logout")
+    assert entry["actor"].startswith("cli:") and entry["province"] == "江苏省"
+    assert entry["detail"] == {"username": "js_editor", "sessions": 2}
+    assert t("app_action_user_logout", "en") == "signed out by an admin"
+    again = cli("logout", "js_editor", db=db)
+    assert (again.returncode, again.stdout.strip()) == (0, "已结束用户 js_editor 的 0 个会话。")
+    ghost = cli("logout", "ghost", "--lang", "en", db=db)
+    assert ghost.returncode == 1 and ghost.stderr.strip() == "No user ghost."
+
+
+def test_cli_unblock_lifts_a_clients_or_a_names_block_and_is_audited(tmp_path, monkeypatch):
+    monkeypatch.setenv("TRACKER_LOGIN_MAX_FAILURES", "2")
+    db = f"sqlite:///{tmp_path / 'tracker.sqlite'}"
+    accounts = Accounts(Store(db))
+    accounts.add("root", PASSWORD, "admin")
+    # a client that guessed too often is refused even the right password, until its block is lifted
+    _tries(accounts, "guess", 2, STRANGER)
+    assert accounts.verify("root", PASSWORD, now=T0, client=STRANGER).reason == "locked"
+    done = cli("unblock", "--client", STRANGER, "--lang", "en", db=db)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"Lifted the sign-in block of client {STRANGER} (1 record(s) cleared)."
+    assert accounts.verify("root", PASSWORD, now=T0, client=STRANGER).ok
+    # an account locked by failures without a client, and an unknown name's block, lifted by name
+    _tries(accounts, "root", 2, None)
+    _tries(accounts, "no_such_admin", 2, None)
+    assert accounts.verify("root", PASSWORD, now=T0).reason == "locked"
+    assert accounts.verify("no_such_admin", "x", now=T0).reason == "locked"
+    assert cli("unblock", "--user", "root", db=db).returncode == 0
+    assert accounts.verify("root", PASSWORD, now=T0).ok
+    named = cli("unblock", "--user", "no_such_admin", "--lang", "en", db=db)
+    assert named.stdout.strip() == "Lifted the sign-in block of the name no_such_admin (1 record(s) cleared)."
+    assert accounts.verify("no_such_admin", "x", now=T0).reason == "invalid"
+    _tries(accounts, "guess", 2, OFFICE)
+    everyone = cli("unblock", "--all", db=db)
+    # the stranger's (reset) and the office's counts, and the names guess and no_such_admin (tried once more)
+    assert everyone.stdout.strip() == "已解除所有客户端和用户名的登录限制(清除 4 条记录)。"
+    assert accounts.verify("root", PASSWORD, now=T0, client=OFFICE).ok
+    entries = _cli_audit(db, "throttle_cleared")
+    assert [e["detail"] for e in reversed(entries)] == [
+        {"client": STRANGER, "username": None, "cleared": 1},
+        {"client": None, "username": "root", "cleared": 0},
+        {"client": None, "username": "no_such_admin", "cleared": 1},
+        {"client": None, "username": None, "cleared": 4}]
+    assert all(e["actor"].startswith("cli:") for e in entries)
+    assert cli("unblock", db=db).returncode == 2  # which block to lift must be said

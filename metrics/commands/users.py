@@ -1,4 +1,4 @@
-"""``python -m metrics users add|remove|list|set-password|unlock [...] [--db URL]``
+"""``python -m metrics users add|remove|list|set-password|unlock|logout|unblock [...] [--db URL]``
 
 Passwords are never taken from the command line (they would land in the shell history and in
 ``ps``): they are typed at a prompt (twice) or, when standard input is not a terminal, read from
@@ -39,6 +39,15 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     unlock = sub.add_parser("unlock", help="lift a lock-out after too many failed sign-ins")
     unlock.add_argument("username")
     common(unlock)
+    logout = sub.add_parser("logout", help="end every session of a user at once (a lost laptop, a leaver)")
+    logout.add_argument("username")
+    common(logout)
+    unblock = sub.add_parser("unblock", help="lift the sign-in block of a client address or a name, or of all")
+    which = unblock.add_mutually_exclusive_group(required=True)
+    which.add_argument("--client", metavar="ADDRESS", help="the client address (as in the audit log)")
+    which.add_argument("--user", metavar="NAME", help="a sign-in name (an account's lock is lifted too)")
+    which.add_argument("--all", action="store_true", help="every client and every name")
+    common(unblock)
 
 
 def read_password(lang: str) -> str:
@@ -103,6 +112,19 @@ def run(args: argparse.Namespace) -> int:
         elif args.action == "unlock":
             accounts.unlock(args.username, actor=cli_actor())
             print(t("auth_user_unlocked", lang, username=args.username))
+        elif args.action == "logout":
+            count = accounts.end_sessions(args.username, actor=cli_actor())
+            print(t("auth_sessions_ended", lang, username=args.username, count=count))
+        elif args.action == "unblock":
+            if args.client is not None:
+                count = accounts.clear_throttle(args.client, actor=cli_actor())
+                print(t("auth_throttle_cleared_client", lang, client=args.client, count=count))
+            elif args.user is not None:
+                count = accounts.clear_throttle(name=args.user, actor=cli_actor())
+                print(t("auth_throttle_cleared_name", lang, username=args.user, count=count))
+            else:
+                count = accounts.clear_throttle(actor=cli_actor())
+                print(t("auth_throttle_cleared_all", lang, count=count))
         return 0
     except AuthError as exc:
         sys.stderr.write(exc.message(lang) + "\n")
