@@ -8,8 +8,9 @@ id of a server-side session (``metrics.auth``): every run looks the session up, 
 password or a removed account signs the session out on its next rerun, and a copied cookie is
 refused once its session ended. Streamlit has no API to set a cookie, so the cookie is written by
 one constant script (``COOKIE_SCRIPT``, allowed by its hash in the proxy's Content-Security-Policy)
-that reads the id from the element before it; the cookie is therefore not HttpOnly, which the
-server-side session makes harmless to copy once signed out.
+that reads the id from the element before it. Behind the proxy (``behind_proxy``: the header nginx
+sets) the script hands the id to nginx, which sets the cookie HttpOnly; on a direct run it writes the
+cookie itself, not HttpOnly, which the server-side session makes harmless to copy once signed out.
 """
 from __future__ import annotations
 
@@ -105,24 +106,50 @@ def may_clear_samples() -> bool:
 # ---- cookie -----------------------------------------------------------------------------------
 # One constant script (its SHA-256 is in deploy/nginx-security.conf's script-src, checked by a test):
 # it reads the value and lifetime from the element just before it, so no session id is ever script text.
+# Behind the proxy (the element names its cookie endpoint) it hands the id to nginx in a request header
+# and nginx sets the cookie HttpOnly (deploy/nginx.conf, /_tracker/session and /_tracker/logout); on a
+# direct (development) run it writes the cookie itself, which therefore cannot be HttpOnly.
 COOKIE_SCRIPT = ("(function(){var s=document.currentScript,e=s&&s.previousElementSibling;if(!e)return;"
-                 "document.cookie='" + COOKIE + "='+encodeURIComponent(e.getAttribute('data-value')||'')"
-                 "+'; path=/; max-age='+(parseInt(e.getAttribute('data-max-age'),10)||0)+'; SameSite=Strict'"
+                 "var v=e.getAttribute('data-value')||'',m=parseInt(e.getAttribute('data-max-age'),10)||0,"
+                 "p=e.getAttribute('data-endpoint');"
+                 "if(p){fetch(p+(v?'/session':'/logout'),{method:'POST',credentials:'same-origin',cache:'no-store',"
+                 "headers:v?{'X-Tracker-Session':v,'X-Tracker-Session-Max-Age':String(m)}:{'X-Tracker-Logout':'1'}});"
+                 "return;}"
+                 "document.cookie='" + COOKIE + "='+encodeURIComponent(v)"
+                 "+'; path=/; max-age='+m+'; SameSite=Strict'"
                  "+(window.location.protocol==='https:'?'; Secure':'');})();")
+# The header deploy/nginx.conf sets on every request it passes to the app (proxy_set_header replaces
+# whatever a client sent under that name), and the endpoint it then answers.
+PROXY_HEADER, PROXY_VALUE = "X-Tracker-Proxy", "cookie-endpoint"
+COOKIE_ENDPOINT = "/_tracker"
 
 
-def _cookie_script(value: str, max_age: int) -> str:
+def behind_proxy() -> bool:
+    """Whether this session came through deploy/nginx.conf, which can set the cookie HttpOnly. A client
+    that sends the header itself to a bare app only loses its own login across reloads (no endpoint)."""
+    try:
+        value = st.context.headers.get(PROXY_HEADER)
+    except Exception:  # noqa: BLE001 - no browser behind this session (tests, bare mode)
+        return False
+    return isinstance(value, str) and value.strip() == PROXY_VALUE
+
+
+def _cookie_script(value: str, max_age: int, endpoint: str = "") -> str:
     # The session id is URL-safe base64 (secrets.token_urlsafe); html.escape keeps the attribute sound anyway.
-    return (f'<span hidden data-value="{html.escape(value, quote=True)}" data-max-age="{int(max_age)}"></span>'
+    where = f' data-endpoint="{html.escape(endpoint, quote=True)}"' if endpoint else ""
+    return (f'<span hidden data-value="{html.escape(value, quote=True)}" data-max-age="{int(max_age)}"{where}></span>'
             f"<script>{COOKIE_SCRIPT}</script>")
 
 
 def _write_pending_cookie() -> None:
-    """Set or clear the browser's cookie when a sign-in or sign-out asked for it (on a run that completes)."""
+    """Set or clear the browser's cookie when a sign-in or sign-out asked for it (on a run that completes):
+    through the proxy's endpoint when behind it (HttpOnly), else by the script itself."""
+    endpoint = COOKIE_ENDPOINT if behind_proxy() else ""
     if st.session_state.pop(SET_COOKIE_KEY, False) and st.session_state.get(TOKEN_KEY):
-        st.html(_cookie_script(st.session_state[TOKEN_KEY], session_seconds()), unsafe_allow_javascript=True)
+        st.html(_cookie_script(st.session_state[TOKEN_KEY], session_seconds(), endpoint),
+                unsafe_allow_javascript=True)
     if st.session_state.pop(CLEAR_COOKIE_KEY, False):
-        st.html(_cookie_script("", 0), unsafe_allow_javascript=True)
+        st.html(_cookie_script("", 0, endpoint), unsafe_allow_javascript=True)
 
 
 def client() -> str:

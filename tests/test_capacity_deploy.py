@@ -87,7 +87,7 @@ def test_sticky_sessions_over_two_app_processes(conf):
 
 
 def test_the_websocket_is_upgraded_with_a_long_read_timeout(conf):
-    words, mapping = _one(conf, "map")
+    words, mapping = _one(conf, "map", "$http_upgrade")
     assert words == ["map", "$http_upgrade", "$connection_upgrade"]
     assert [w for w, _ in mapping] == [["default", "upgrade"], ["", "close"]]
     _, server = _one(conf, "server")
@@ -100,6 +100,9 @@ def test_the_websocket_is_upgraded_with_a_long_read_timeout(conf):
     _, root = _one(server, "location", "/")
     assert _one(root, "proxy_pass")[0] == ["proxy_pass", "http://tracker_app"]
     assert _one(root, "proxy_request_buffering")[0][1] == "off"  # uploads stream to the session's process
+    # both tell the app it is behind the proxy (its login cookie then goes through /_tracker/session)
+    for block in (stream, root):
+        assert {w[1]: w[2] for w, _ in _find(block, "proxy_set_header")}["X-Tracker-Proxy"] == "cookie-endpoint"
 
 
 def test_gzip_for_the_static_javascript_and_the_security_include(conf):
@@ -108,10 +111,13 @@ def test_gzip_for_the_static_javascript_and_the_security_include(conf):
     types = _one(server, "gzip_types")[0][1:]
     assert {"application/javascript", "text/javascript", "text/css"} <= set(types)
     assert _one(server, "include")[0] == ["include", "/etc/nginx/tracker/nginx-security.conf"]
-    # add_header is inherited only by blocks that set none: no location may set one (README).
+    # add_header is inherited only by blocks that set none: no location may set one (README), except the
+    # two that set the login cookie and answer an empty 204 (tests/test_proxy_cookie.py).
+    own = []
     for words, block in server:
-        if words[0] == "location":
-            assert not _find(block, "add_header"), words
+        if words[0] == "location" and _find(block, "add_header"):
+            own.append(words[1:])
+    assert own == [["=", "/_tracker/session"], ["=", "/_tracker/logout"]]
     security = parse_nginx(SECURITY_CONF.read_text(encoding="utf-8"))
     assert _find(security, "add_header")  # the headers the include brings
 
