@@ -10,8 +10,8 @@ and another session's page answering meanwhile*. This benchmark:
 3. signs two users in (server-side sessions opened in the store, their cookies handed to the clients);
 4. has one protocol-level client (Streamlit's websocket protocol, as ``bench.capacity``) view the pages in
    turn, first alone (the baseline), then while
-5. headless Chromium uploads the workbook through the upload page's file chooser, timed from choosing the
-   file until the page shows the refusal and has finished its run;
+5. headless Chromium uploads the workbook through the upload page's file chooser (``--repeat`` times, a
+   fresh page each), timed from choosing the file until the page shows the refusal and has finished its run;
 6. samples, every 50 ms, the resident memory of the app process plus all its descendants (the parse pool's
    fork server and workers), summed: the server's peak.
 
@@ -19,7 +19,7 @@ Printed: seconds to the refusal and the problem shown, the server's peak RSS (su
 alone), the other session's view latency p50/p95/max during the upload against the baseline, the load
 average; exit 1 when a budget is missed (refusal < 10 s, peak < 1 GB, every view answered). Run:
 
-    python -m bench.hostile_upload [--rows 1048576] [--cols 193] [--no-dimension] [--baseline-seconds 10]
+    python -m bench.hostile_upload [--rows 1048576] [--cols 193] [--no-dimension] [--repeat 5] [--baseline-seconds 10]
 """
 from __future__ import annotations
 
@@ -199,42 +199,48 @@ def _figures(latencies: list[float]) -> dict[str, Any]:
             "p95_s": round(p95(latencies), 3), "max_s": round(max(latencies), 3)}
 
 
-def upload_in_browser(base: str, cookie: str, path: Path) -> tuple[float, float, str]:
-    """Chromium signed in by ``cookie`` uploads ``path`` on the upload page; (monotonic start of the upload,
-    seconds until the refusal is shown and the run has finished, the refusal's text)."""
+def upload_in_browser(base: str, cookie: str, path: Path, repeat: int) -> list[tuple[float, float, str]]:
+    """Chromium signed in by ``cookie`` uploads ``path`` on the upload page ``repeat`` times (a fresh page
+    each time); for each: (monotonic start of the upload, seconds until the refusal is shown and the run
+    has finished, the refusal's text)."""
     from playwright.sync_api import sync_playwright
 
+    out = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
-            context.add_cookies([{"name": "tracker_session", "value": cookie, "url": base}])
-            page = context.new_page()
-            page.set_default_timeout(120_000)
-            page.goto(f"{base}/upload")
-            page.wait_for_selector("[data-testid='stFileUploaderDropzone'] button")
-            page.wait_for_selector(IDLE)
-            with page.expect_file_chooser() as chooser:
-                page.locator("[data-testid='stFileUploaderDropzone'] button").first.click()
-            began = time.monotonic()
-            chooser.value.set_files(str(path))
-            page.wait_for_selector(ERROR, state="visible")
-            page.wait_for_selector(IDLE)
-            seconds = time.monotonic() - began
-            if page.locator(EXCEPTION).count():
-                raise RuntimeError("an exception is shown on the upload page")
-            text = " | ".join(page.locator(ERROR).all_inner_texts())
-            return began, seconds, text
+            for _ in range(repeat):
+                context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+                context.add_cookies([{"name": "tracker_session", "value": cookie, "url": base}])
+                page = context.new_page()
+                page.set_default_timeout(120_000)
+                page.goto(f"{base}/upload")
+                page.wait_for_selector("[data-testid='stFileUploaderDropzone'] button")
+                page.wait_for_selector(IDLE)
+                with page.expect_file_chooser() as chooser:
+                    page.locator("[data-testid='stFileUploaderDropzone'] button").first.click()
+                began = time.monotonic()
+                chooser.value.set_files(str(path))
+                page.wait_for_selector(ERROR, state="visible")
+                page.wait_for_selector(IDLE)
+                seconds = time.monotonic() - began
+                if page.locator(EXCEPTION).count():
+                    raise RuntimeError("an exception is shown on the upload page")
+                out.append((began, seconds, " | ".join(page.locator(ERROR).all_inner_texts())))
+                context.close()
+                time.sleep(1.0)  # a gap between uploads: the viewer's views in it are not counted as during
         finally:
             browser.close()
+    return out
 
 
-def run(rows: int = ROWS, cols: int = COLS, baseline_seconds: float = 10.0, dimension: bool = True) -> dict[str, Any]:
+def run(rows: int = ROWS, cols: int = COLS, baseline_seconds: float = 10.0, dimension: bool = True,
+        repeat: int = 5) -> dict[str, Any]:
+    import logging
+
     from metrics import auth
     from metrics.auth import Accounts
     from metrics.store import Store
-
-    import logging
 
     # Filling the store outside a Streamlit runtime warns once per cached function: noise here.
     logging.getLogger("streamlit.runtime.caching.cache_data_api").setLevel(logging.ERROR)
@@ -260,21 +266,24 @@ def run(rows: int = ROWS, cols: int = COLS, baseline_seconds: float = 10.0, dime
             idle_mb = memory.peak_mb
             memory.reset()
             load_before = os.getloadavg()[0]
-            began, seconds, refusal = upload_in_browser(server.base, uploader, path)
-            ended = began + seconds
+            uploads = upload_in_browser(server.base, uploader, path, repeat)
             load_after = os.getloadavg()[0]
             viewer.stop()
             log = server.log_text()
-        during = viewer.between(began, ended)
-        baseline = [s for b, s in viewer.views if b + s < began]
+        first = uploads[0][0]
+        during = [s for began, seconds, _ in uploads for s in viewer.between(began, began + seconds)]
+        baseline = [s for b, s in viewer.views if b + s < first]
+    times = [seconds for _, seconds, _ in uploads]
+    refusals = {text for _, _, text in uploads}
     out = {"rows": rows, "cols": cols, "dimension": dimension, "file_mb": round(path.stat().st_size / 2**20, 1),
-           "built_s": round(built, 1), "refused_s": round(seconds, 2), "refusal": refusal[:300],
+           "built_s": round(built, 1), "uploads": len(uploads), "refused_median_s": round(statistics.median(times), 2),
+           "refused_max_s": round(max(times), 2), "refusal": " / ".join(sorted(refusals))[:300],
            "server_peak_mb": round(memory.peak_mb), "app_process_peak_mb": round(memory.peak_app_mb),
            "processes_seen": memory.peak_processes, "server_before_upload_mb": round(idle_mb),
            "viewer_during_upload": _figures(during), "viewer_baseline": _figures(baseline),
            "viewer_errors": viewer.errors[:3], "traceback_in_log": "Traceback" in log,
            "load_average": f"{load_before:.2f}-{load_after:.2f}"}
-    out["ok"] = (seconds < BUDGET_SECONDS and memory.peak_mb < BUDGET_MB and bool(refusal) and not viewer.errors
+    out["ok"] = (max(times) < BUDGET_SECONDS and memory.peak_mb < BUDGET_MB and all(refusals) and not viewer.errors
                  and out["viewer_during_upload"]["views"] > 0 and not out["traceback_in_log"])
     return out
 
@@ -286,12 +295,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-dimension", action="store_true",
                    help="the sheet does not declare its size (the zip and parse limits must stop it)")
     p.add_argument("--baseline-seconds", type=float, default=10.0, help="the viewer alone before the upload")
+    p.add_argument("--repeat", type=int, default=5, help="uploads of the workbook, one after another")
     args = p.parse_args(argv)
-    r = run(args.rows, args.cols, args.baseline_seconds, not args.no_dimension)
+    r = run(args.rows, args.cols, args.baseline_seconds, not args.no_dimension, args.repeat)
     during, base = r["viewer_during_upload"], r["viewer_baseline"]
     print(f"workbook: {r['rows']:,} rows x {r['cols']} columns, {r['file_mb']} MB zipped (written in {r['built_s']} s), "
           f"{'size declared' if r['dimension'] else 'no dimension element'}")
-    print(f"refused after {r['refused_s']} s (budget < {BUDGET_SECONDS:g} s): {r['refusal']}")
+    print(f"refused after {r['refused_median_s']} s median, {r['refused_max_s']} s at most over {r['uploads']} uploads "
+          f"(budget < {BUDGET_SECONDS:g} s): {r['refusal']}")
     print(f"server peak RSS {r['server_peak_mb']} MB (app + parse pool, {r['processes_seen']} processes at most; "
           f"app process alone {r['app_process_peak_mb']} MB; before the upload {r['server_before_upload_mb']} MB; "
           f"budget < {BUDGET_MB} MB)")
