@@ -10,7 +10,7 @@ import streamlit as st
 from app_support import data
 from app_support.errors import error_boundary
 from app_support.review_notice import show_returned_notices
-from app_support.login import audit_downloads
+from app_support.account_widgets import audit_downloads
 from app_support.session import NATIONAL, choice, current_lang, current_scope
 from app_support.ui import label_of, page_setup, show_changes, show_diff_counts, translated
 from metrics import views

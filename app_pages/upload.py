@@ -14,7 +14,7 @@ import streamlit as st
 
 from app_support import data
 from app_support.errors import error_boundary
-from app_support.login import denied, upload_permitted
+from app_support.account_widgets import denied, upload_permitted
 from app_support.review_notice import show_returned_notices
 from app_support.round_picker import round_picker
 from app_support.session import NATIONAL, choice, current_lang, current_scope, scope_label, scope_options

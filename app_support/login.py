@@ -1,4 +1,5 @@
 """Sign-in for shared deployments: the login gate, the session cookie, the account box, page checks.
+(What pages show about a user's rights, a refused write and the audit downloads: ``account_widgets``.)
 
 Off by default (``TRACKER_AUTH``): then every function here lets everything through and the app is
 the one-person tool it always was. On: ``require_login`` runs in ``dashboard.py`` before navigation;
@@ -21,7 +22,7 @@ from typing import Any
 
 import streamlit as st
 
-from metrics.access import AccessDenied, Principal, can_manage_users, can_upload, refused_provinces
+from metrics.access import Principal, can_manage_users
 from metrics.auth import Accounts, AuthError, checked_secret, client_address, session_seconds
 from metrics.i18n import LANGS, t
 from metrics.settings import auth_mode as _env_auth_mode
@@ -76,26 +77,6 @@ def page_user() -> Principal | None:
         st.warning(t("auth_login_needed", current_lang()))
         st.stop()
     return user
-
-
-def denied(exc: AccessDenied) -> None:
-    """Show a refused write as a clear message."""
-    log.warning("refused: %s", exc.message("en"))
-    st.error(exc.message(current_lang()), icon=":material/block:")
-
-
-def upload_permitted(user: Principal | None, provinces: list[str], lang: str) -> bool:
-    """Whether the store button may be shown for a file naming ``provinces``; says why not when it may not."""
-    if not can_upload(user):
-        st.info(t("auth_viewer_readonly", lang), icon=":material/visibility:")
-        return False
-    refused = refused_provinces(user, provinces or [""])
-    if user is not None and refused:
-        unnamed = t("auth_no_province", lang)
-        st.error(t("auth_upload_refused", lang, provinces="、".join(p or unnamed for p in refused),
-                   own=user.province or unnamed), icon=":material/block:")
-        return False
-    return True
 
 
 def may_clear_samples() -> bool:
@@ -333,17 +314,3 @@ def draw_account_box(user: Principal | None) -> None:
         if st.button(t("auth_logout", lang), key="auth_logout", icon=":material/logout:"):
             sign_out()
             st.rerun()
-
-
-def audit_downloads(rows: list[dict[str, Any]], lang: str) -> None:
-    """CSV and Excel downloads of the audit entries the user may read."""
-    from metrics.audit import audit_csv, audit_xlsx
-    from metrics.views import XLSX_MIME
-
-    if not rows:
-        return
-    c1, c2 = st.columns(2)
-    c1.download_button(t("auth_audit_export_csv", lang), audit_csv(rows, lang), file_name="audit_log.csv",
-                       mime="text/csv", key="audit_csv", icon=":material/download:")
-    c2.download_button(t("auth_audit_export_xlsx", lang), audit_xlsx(rows, lang), file_name="audit_log.xlsx",
-                       mime=XLSX_MIME, key="audit_xlsx", icon=":material/download:")
