@@ -2,9 +2,10 @@
 two ``streamlit run`` processes on one PostgreSQL are each stored exactly once (the same file through
 both: once in all), and ``deploy/nginx.conf`` holds what the README promises.
 
-nginx is not installed on the development machine, so ``nginx -t`` runs only where it is (skipped
-otherwise); the structural check always runs: the file is tokenised as nginx does (comments, quotes,
-blocks, ``;``) and the directives the README names are looked up in their blocks.
+``nginx -t`` runs on the file (scripts/setup.sh installs nginx-light; a missing nginx fails the test), and
+the structural check: the file is tokenised as nginx does (comments, quotes, blocks, ``;``) and the
+directives the README names are looked up in their blocks. The cookie locations are run by real nginx in
+tests/test_proxy_cookie.py.
 """
 from __future__ import annotations
 
