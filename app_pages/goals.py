@@ -7,7 +7,6 @@ from app_support import data, evidence, figures
 from app_support.errors import error_boundary
 from app_support.session import NATIONAL, choice, current_as_of, current_lang, current_scope
 from app_support.ui import page_setup, plot, translated
-from metrics import charts
 from metrics.catalog import load_catalog
 from metrics.i18n import t
 

@@ -251,7 +251,7 @@ def display_targets(content: ReportContent) -> tuple[list[str], list[list[str]]]
     return head, body
 
 
-def sources_table(data: Dataset, lang: str) -> pd.DataFrame:
+def sources_table(data: Dataset) -> pd.DataFrame:
     """The submissions the report counts: label, region, as-of, upload time, SHA-256."""
     cols = ["label", "province", "as_of", "uploaded_at", "sha256"]
     rows = [{c: ("" if s.get(c) is None else str(s.get(c))) for c in cols} for s in data.sources]
@@ -439,7 +439,7 @@ def build_report(progress: Any, data: Dataset, catalog: Catalog | None = None, *
 
     title = t("report_title", lang, scope=s_label)
     summary = summary_paragraphs(rows, catalog, scope_type, scope, as_of, lang)
-    sources = sources_table(data, lang)
+    sources = sources_table(data)
     first = leader.page_one(rows=rows, progress=progress, catalog=catalog, scope_type=scope_type, scope=scope,
                             as_of=as_of, headlines=summary, new_counts=new_counts, lang=lang,
                             coverage_rows=coverage_rows, rnd=rnd, since=since)
@@ -470,7 +470,7 @@ class TextTable:
     colors: list[str | None] = field(default_factory=list)  # status colour of each row (targets table)
 
 
-def _cell(v: Any, lang: str) -> str:
+def _cell(v: Any) -> str:
     if is_missing(v):
         return ""
     if isinstance(v, (dt.date, pd.Timestamp)):
@@ -485,7 +485,7 @@ def frame_table(content: ReportContent, caption: str, df: pd.DataFrame, columns:
     """Some columns of a frame as a text table with translated headers, at most ``limit`` rows."""
     cols = [c for c in columns if c in df.columns]
     shown = df if limit is None else df.head(limit)
-    body = [[_cell(v, content.lang) for v in rec] for rec in shown[cols].itertuples(index=False, name=None)]
+    body = [[_cell(v) for v in rec] for rec in shown[cols].itertuples(index=False, name=None)]
     return TextTable(caption, [content.text(f"report_col_{c}") for c in cols], body, more=len(df) - len(shown))
 
 
