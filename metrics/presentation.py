@@ -3,7 +3,9 @@
 Numbers are computed by the progress engine (``metrics.progress``); this module only says them:
 status labels and colours (the one reader of ``metrics/data/status.yaml``), metric, region and scope
 names by language, numbers, counts, money, dates at their precision, times in the tracker's time zone,
-"is this value missing", and the deadline wording of the calendar (``deadline_sentence``).
+"is this value missing", the deadline wording of the calendar (``deadline_sentence``), and the cells of
+the dashboard's tables and pickers (``percent_text``, ``rate_text``, ``target_text``, ``minute_text``,
+``custom_metric_names``; "–" where a cell has no value).
 Texts come from the translation table (``metrics/data/i18n/presentation.yaml``). Never imports streamlit.
 
 Rules chosen here (documented once, used everywhere):

@@ -8,7 +8,6 @@ import pandas as pd
 import pytest
 
 from app_support import cards, change_tables, evidence, history_tables, item_tables, report_files, target_picker, uploads
-from metrics import presentation
 from metrics.model import Problem, SheetCount
 
 
@@ -39,16 +38,6 @@ def test_in_english_units_and_a_batch_come_from_the_catalog(catalog):
     assert cards.card_headline(card) == "42 incubators / a batch"
     (card,) = cards.target_cards(rows, "zh", catalog)
     assert cards.card_headline(card) == "42 个 / 一批"
-
-
-@pytest.mark.parametrize("moment, expected", [
-    ("2026-11-29T00:40:28.745764+00:00", "2026-11-29 08:40"),  # stored UTC, shown in Beijing time
-    ("2026-11-29T08:40:00+08:00", "2026-11-29 08:40"),
-    ("2026-11-29 08:40:00", "2026-11-29 08:40"),
-    (None, ""),
-])
-def test_time_stamps_read_to_the_minute(moment, expected):
-    assert presentation.minute_text(moment) == expected
 
 
 def test_a_batch_target_shows_as_written_and_missing_numbers_become_none():
@@ -185,14 +174,6 @@ def test_files_are_refused_by_type_and_size_before_they_are_read(name, size, exp
     assert uploads.upload_refusal(name, size, 50 * 2**20) == expected
 
 
-@pytest.mark.parametrize("value, unit, lang, expected", [
-    (3.25, "项", "zh", "3.2 项/月"), (4.0, "technologies", "en", "4 technologies/month"),
-    (None, "项", "zh", "–"), (float("nan"), "项", "zh", "–"),
-])
-def test_required_rate_reads_per_month(value, unit, lang, expected):
-    assert presentation.rate_text(value, unit, lang) == expected
-
-
 def test_evidence_is_listed_best_level_first(catalog):
     frame = pd.DataFrame({"province": ["广东省", "北京市", "江苏省"], "goal": ["q2025_model"] * 3,
                           "level": ["in_progress", "achieved", "achieved"], "evidence": ["a", "b", pd.NA]})
@@ -248,18 +229,7 @@ def test_a_batch_card_has_no_percent_and_says_no_target_number(catalog):
     assert "无量化目标" in target_card_html(cards.target_cards(rows, "zh", catalog)[0], "zh")
 
 
-@pytest.mark.parametrize("lang, expected", [("zh", "一批"), ("en", "a batch")])
-def test_a_target_in_words_reads_in_the_readers_language_on_the_gaps_page_as_on_the_cards(lang, expected):
-    row = {"target": float("nan"), "target_text": "一批"}
-    assert presentation.target_text(row, lang, "项") == expected
-    assert presentation.target_text({"target": 12.0}, lang, "项") == "12 项"
-    assert presentation.target_text({"target": None, "target_text": None}, lang, "项") == "–"
-
-
-def test_custom_metric_names_are_said_in_the_reader_language():
-    targets = pd.DataFrame({"metric": ["custom_de7a6236", "tech"], "name_zh": ["科技园区和先导区", "前沿关键核心技术"]})
-    assert presentation.custom_metric_names(targets) == {"custom_de7a6236": "科技园区和先导区"}
-    assert presentation.custom_metric_names(targets, "en") == {"custom_de7a6236": "Provincial metric: 科技园区和先导区"}
+def test_a_provincial_metric_in_the_target_picker_is_named_in_the_reader_language():
     row = {"name_zh": "科技园区和先导区", "name_en": "Provincial metric: 科技园区和先导区", "deadline": "2026-12-31"}
     assert target_picker.target_choice_label(row, "en") == "Provincial metric: 科技园区和先导区 (2026)"
     assert target_picker.target_choice_label(row, "zh") == "科技园区和先导区 (2026)"
