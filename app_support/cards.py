@@ -6,7 +6,8 @@ from typing import Any
 
 import pandas as pd
 
-from metrics.presentation import deadline_sentence, finite_number, fmt_iso_date, metric_name, target_figure
+from metrics.presentation import (deadline_sentence, finite_number, fmt_iso_date, is_missing, metric_name,
+                                 target_figure)
 
 
 def target_cards(rows: pd.DataFrame, lang: str = "zh", catalog: Any = None) -> list[dict[str, Any]]:
@@ -19,9 +20,9 @@ def target_cards(rows: pd.DataFrame, lang: str = "zh", catalog: Any = None) -> l
         m = catalog.metric_by_id.get(r["metric"]) if catalog is not None else None
         unit = m.unit_label(lang) if m is not None else (r.get("unit") or "")
         text = r.get("target_text") or ""
-        if m is not None and lang == "en" and r.get("target_source") == "national":
-            spec = next((s for s in m.targets if s.province is None and fmt_iso_date(s.deadline) == fmt_iso_date(r.get("deadline"))),
-                        None)
+        deadline = r.get("deadline")
+        if m is not None and lang == "en" and r.get("target_source") == "national" and not is_missing(deadline):
+            spec = catalog.national_target(r["metric"], pd.Timestamp(deadline).date())
             text = (spec.text_en or text) if spec is not None else text
         number = finite_number(r.get("target"))
         cards.append({

@@ -7,7 +7,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from app_support import cards, change_tables, evidence, history_tables, item_tables, report_files, target_picker, uploads
+from app_support import (cards, change_tables, evidence, history_tables, item_tables, report_files, target_picker,
+                         uploads)
 from metrics.model import Problem, SheetCount
 
 
