@@ -5,7 +5,6 @@ from typing import Any
 
 import pandas as pd
 
-
 # Row tables of a submission, in the order the diff is shown; the name column of each, if any.
 DIFF_TABLES = ("items", "totals", "targets", "assessments", "tasks")
 _NAME_FIELD = {"items": "name", "totals": "as_of", "targets": "deadline", "assessments": "goal", "tasks": "task"}

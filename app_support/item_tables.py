@@ -5,7 +5,6 @@ from typing import Any
 
 import pandas as pd
 
-
 SEARCH_COLUMNS = ("name", "code", "province", "lead_unit", "evidence", "note", "direction", "flagship")
 
 

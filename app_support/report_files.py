@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-
 REPORT_LABELS = {"xlsx": "Excel", "docx": "Word", "pdf": "PDF", "html": "HTML"}
 
 

@@ -8,9 +8,7 @@ import pandas as pd
 
 from metrics.model import Problem, SheetCount
 
-
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 # What the uploader offers; the file's content is checked again by ingest (magic bytes, zip bombs).
 UPLOAD_TYPES = ("xlsx", "xlsm", "xls", "csv")
