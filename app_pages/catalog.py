@@ -6,11 +6,11 @@ import streamlit as st
 
 from app_support import data
 from app_support.errors import error_boundary
+from app_support.overlay import overlay_table
 from app_support.session import NATIONAL, current_lang, current_scope
 from app_support.ui import page_setup, sample_banner
 from metrics.catalog import catalog_as_records, load_catalog
 from metrics.i18n import t
-from metrics.views import overlay_table
 
 lang, scope = current_lang(), current_scope()
 catalog = load_catalog()

@@ -8,7 +8,7 @@ from app_support.errors import error_boundary
 from app_support.session import choice, choices, current_as_of, current_lang
 from app_support.tiles import draw_tile_map
 from app_support.ui import page_setup, plot, translated
-from metrics import charts, views
+from metrics import charts, presentation
 from metrics.side_by_side import default_regions, side_by_side_chart, side_by_side_rows, side_by_side_table
 from metrics.catalog import load_catalog
 from metrics.i18n import t
@@ -26,7 +26,7 @@ def ranking_table(progress, metric: str, lang: str):
     def figure(v, kind, unit):  # money as fmt_money words it (亿元 / billion yuan), counts whole
         return charts.fmt_value(v, kind, unit, lang) or "–"
 
-    as_text = {c: [views.percent_text(v) for v in ranked[c]] for c in ("percent", "contribution_percent")
+    as_text = {c: [presentation.percent_text(v) for v in ranked[c]] for c in ("percent", "contribution_percent")
                if c in ranked.columns}
     as_text.update({c: [figure(v, k, u) for v, k, u in zip(ranked[c], ranked["kind"], units)]
                     for c in ("actual", "target") if c in ranked.columns})
@@ -68,7 +68,7 @@ if province_rows.empty:
     st.info(t("app_no_data", lang))
     st.stop()
 # Custom metrics of a province's own plan are named in its workbook, not in the catalog.
-names = views.custom_metric_names(data.dataset().targets, lang)
+names = presentation.custom_metric_names(data.dataset().targets, lang)
 
 with error_boundary("tile_title"):
     draw_tile_map(progress, list(dict.fromkeys(province_rows["metric"])), lang, "compare",

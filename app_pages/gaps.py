@@ -4,12 +4,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_support import data, figures, tables
+from app_support import data, figures, item_tables, tables, target_picker
 from app_support.errors import error_boundary
 from app_support.links import remember_target, wanted_target
 from app_support.session import NATIONAL, choice, current_as_of, current_lang, current_scope
 from app_support.ui import page_setup, plot, show_figures, table_download, translated
-from metrics import charts, views
+from metrics import charts, presentation
 from metrics.catalog import load_catalog
 from metrics.clauses import clause_text
 from metrics.i18n import t
@@ -37,12 +37,13 @@ if rows.empty:
     st.info(t("app_no_data", lang) if scope == NATIONAL else t("app_no_data_scope", lang, scope=scope))
     st.stop()
 
-targets = views.target_choices(rows)
+targets = target_picker.target_choices(rows)
 linked = wanted_target(targets)  # a shared link's target wins once over the last choice
 if linked is not None:
     st.session_state["gaps_target"] = linked
 picked = choice(st.selectbox, t("app_gaps_target", lang), list(range(len(targets))), "gaps_target",
-                lambda i: views.target_choice_label(targets[i], lang), index=views.first_numeric_target(targets))
+                lambda i: target_picker.target_choice_label(targets[i], lang),
+                index=target_picker.first_numeric_target(targets))
 row = targets[picked]
 remember_target(row)
 metric, deadline = row["metric"], row["deadline"]
@@ -51,10 +52,10 @@ unit = charts.unit_label(catalog, metric, row["unit"], lang)
 with error_boundary("app_gaps_figures"):
     show_figures([
         (t("app_col_actual", lang), f"{charts.fmt_number(row['actual']) or 0} {unit}", None),
-        (t("app_col_target", lang), views.target_text(row, lang, unit), None),
-        (t("app_col_percent", lang), views.percent_text(row["percent"]), None),
-        (t("app_col_pace", lang), views.percent_text(row["pace_percent"]), None),
-        (t("app_gaps_required_rate", lang), views.rate_text(row["required_rate"], unit, lang),
+        (t("app_col_target", lang), presentation.target_text(row, lang, unit), None),
+        (t("app_col_percent", lang), presentation.percent_text(row["percent"]), None),
+        (t("app_col_pace", lang), presentation.percent_text(row["pace_percent"]), None),
+        (t("app_gaps_required_rate", lang), presentation.rate_text(row["required_rate"], unit, lang),
          t("app_gaps_required_rate_help", lang)),
     ])
     st.markdown(f"**{t('app_col_status', lang)}:** {md_text(deadline_sentence(row, lang, unit))}")
@@ -90,9 +91,9 @@ if scope == NATIONAL:
 
 with error_boundary("app_gaps_items"):
     st.subheader(t("app_gaps_items", lang))
-    items = views.counted_rows(data.counted_items(scope_type, scope, metric, as_of), catalog, lang)
+    items = item_tables.counted_rows(data.counted_items(scope_type, scope, metric, as_of), catalog, lang)
     query = st.text_input(t("app_gaps_search", lang), key="gaps_search", placeholder=t("app_gaps_search_hint", lang))
-    shown = views.search_items(items, query)
+    shown = item_tables.search_items(items, query)
     st.caption(t("app_gaps_items_count", lang, shown=len(shown), total=len(items)))
     table = with_dates_as_text(shown)
     table = translated(table, {"province": "app_col_province", "name": "app_col_name", "code": "app_col_code_id",

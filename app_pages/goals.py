@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_support import data, figures
+from app_support import data, evidence, figures
 from app_support.errors import error_boundary
 from app_support.session import NATIONAL, choice, current_as_of, current_lang, current_scope
 from app_support.ui import page_setup, plot, translated
-from metrics import charts, views
 from metrics.catalog import load_catalog
 from metrics.i18n import t
 
@@ -37,17 +36,17 @@ with tab_goals, error_boundary("app_goals_tab_goals"):
         plot(figures.figure("levels_chart", as_of, lang, kind="goals"), "goals_levels")
     goals = catalog.qualitative_metrics
     goal = choice(st.selectbox, t("app_col_goal", lang), [g.id for g in goals], "goals_goal",
-                  lambda g: views.goal_label(catalog, g, lang))
+                  lambda g: evidence.goal_label(catalog, g, lang))
     spec = catalog.metric(goal)
     clause = spec.source_clause
     if clause:
         st.caption(f"{catalog.policy.number} · {clause.section}")
         st.text(f"「{clause.quote}」")
-    show_evidence(views.evidence_table(dataset.assessments, "goal", goal, catalog, lang), "goals_table")
+    show_evidence(evidence.evidence_table(dataset.assessments, "goal", goal, catalog, lang), "goals_table")
 
 with tab_tasks, error_boundary("app_goals_tab_tasks"):
     if scope == NATIONAL:
         plot(figures.figure("levels_chart", as_of, lang, kind="tasks"), "tasks_levels")
     task = choice(st.selectbox, t("app_col_task", lang), [x.number for x in catalog.tasks], "goals_task",
                   lambda n: f"{n}. {catalog.label('task', str(n), lang)}")
-    show_evidence(views.evidence_table(dataset.tasks, "task", task, catalog, lang), "tasks_table")
+    show_evidence(evidence.evidence_table(dataset.tasks, "task", task, catalog, lang), "tasks_table")

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_support import data
+from app_support import change_tables, data, history_tables
 from app_support.errors import error_boundary
 from app_support.review_notice import show_returned_notices
 from app_support.account_widgets import audit_downloads
 from app_support.session import NATIONAL, choice, current_lang, current_scope
 from app_support.ui import label_of, page_setup, show_changes, show_diff_counts, translated
-from metrics import views
+from metrics import presentation
 from metrics.catalog import load_catalog
 from metrics.access import can_write, visible_audit
 from metrics.i18n import t
@@ -44,7 +44,7 @@ def describe(h: dict, lang: str) -> str:
 def facts(h: dict, lang: str) -> str:
     """Who uploaded a submission, when, and its file's short SHA-256 (to tell two files apart)."""
     return t("app_history_facts", lang, uploader=uploader_text(h, lang),
-             uploaded_at=views.minute_text(h.get("uploaded_at")), sha=views.short_hash(h.get("sha256")))
+             uploaded_at=presentation.minute_text(h.get("uploaded_at")), sha=history_tables.short_hash(h.get("sha256")))
 
 
 def show_undo(store, user, lang: str) -> None:
@@ -62,7 +62,7 @@ def show_undo(store, user, lang: str) -> None:
 
 def show_list(history: list[dict], lang: str) -> None:
     """Every stored submission, newest first."""
-    table = views.history_table(history)
+    table = history_tables.history_table(history)
     by_id = {h["id"]: h for h in history}
     table = table.assign(state=[t(f"app_state_{s}", lang) for s in table["state"]],
                          sample=[t("app_yes" if s else "app_no", lang) for s in table["sample"]],
@@ -128,7 +128,7 @@ def diff_province(history: list[dict], scope: str, lang: str) -> str | None:
     regions with two or more submissions, the latest upload's first."""
     if scope != NATIONAL:
         return scope
-    provinces = views.diff_provinces(history)
+    provinces = history_tables.diff_provinces(history)
     return choice(st.selectbox, t("app_history_diff_province", lang), provinces, "history_diff_province",
                   lambda p: catalog.label("province", p, lang))
 
@@ -148,7 +148,7 @@ def show_diff(history: list[dict], scope: str, lang: str) -> None:
         st.caption(t("app_history_diff_need_two", lang))
         return
     province = diff_province(history, scope, lang)
-    pair = views.latest_two(history, province) if province else None
+    pair = history_tables.latest_two(history, province) if province else None
     if pair is None:
         st.caption(t("app_history_diff_none" if scope == NATIONAL else "app_history_diff_need_two", lang))
         return
@@ -159,8 +159,8 @@ def show_diff(history: list[dict], scope: str, lang: str) -> None:
     b = diff_picker(right, f"history_diff_b__{province}", t("app_history_diff_b", lang), ids, pair[1], by_id, lang)
     diff = data.submission_diff(a, b)
     show_diff_counts(diff, lang, key="history_diff_counts")
-    if not views.diff_counts(diff).empty:
-        st.dataframe(show_changes(views.diff_rows(diff), lang), hide_index=True, width="stretch",
+    if not change_tables.diff_counts(diff).empty:
+        st.dataframe(show_changes(change_tables.diff_rows(diff), lang), hide_index=True, width="stretch",
                      key="history_diff_rows", height=280)
 
 
@@ -170,7 +170,7 @@ def show_audit(store, user, province: str | None, lang: str) -> None:
     audit_rows = visible_audit(user, store.audit(province))
     if user is not None and user.role != "admin":
         st.caption(t("auth_audit_hidden", lang))
-    audit = views.audit_table(audit_rows)
+    audit = history_tables.audit_table(audit_rows)
     st.dataframe(translated(audit.assign(action=[label_of("app_action", a, lang) for a in audit["action"]]),
                             {"at": "app_col_at", "actor": "app_col_actor", "action": "app_col_action",
                              "submission_id": "app_col_id", "province": "app_col_province",

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_support import data, figures
+from app_support import cards, data, figures, history_tables
 from app_support.errors import error_boundary
 from app_support.session import NATIONAL, current_as_of, current_lang, current_scope, scope_label
 from app_support.tiles import draw_tile_map
 from app_support.ui import page_setup, plot, show_cards, show_diff_counts
-from metrics import charts, views
+from metrics import charts, presentation
 from metrics.catalog import load_catalog
 from metrics.i18n import t
 
@@ -20,7 +20,7 @@ def draw_region_tiles(progress, lang: str) -> None:
     numeric = rows[(rows["scope_type"] == "province") & (rows["kind"] != "qualitative")]
     catalog = load_catalog()
     # Custom metrics of a province's own plan are named in its workbook, not in the catalog.
-    names = views.custom_metric_names(data.dataset().targets, lang)
+    names = presentation.custom_metric_names(data.dataset().targets, lang)
     draw_tile_map(progress, list(dict.fromkeys(numeric["metric"])), lang, "overview",
                   lambda m: names.get(m) or catalog.label("metric", m, lang))
 
@@ -39,14 +39,14 @@ if rows.empty:
 else:
     with error_boundary("app_overview_cards"):
         # The live period leads (issue 13): targets still ahead first, passed ones as they ended.
-        live, finals = views.calendar_sections(rows)
+        live, finals = cards.calendar_sections(rows)
         st.subheader(t("calendar2_overview_live", lang))
         if live.empty:
             st.caption(t("calendar2_overview_live_none", lang))
-        show_cards(views.target_cards(live, lang, load_catalog()), lang)
+        show_cards(cards.target_cards(live, lang, load_catalog()), lang)
         for year, passed in finals:
             st.subheader(t("calendar2_overview_final", lang, year=year))
-            show_cards(views.target_cards(passed, lang, load_catalog()), lang)
+            show_cards(cards.target_cards(passed, lang, load_catalog()), lang)
     with error_boundary("app_overview_bullets"):
         st.subheader(t("app_overview_bullets", lang))
         plot(figures.figure("overview_bullets", as_of, lang, scope_type=scope_type, scope=scope), "overview_bullets")
@@ -56,7 +56,7 @@ with error_boundary("tile_title"):
 
 with error_boundary("app_overview_changes"):
     st.subheader(t("app_overview_changes", lang))
-    pairs = views.latest_pairs(data.store().history(None if scope == NATIONAL else scope))
+    pairs = history_tables.latest_pairs(data.store().history(None if scope == NATIONAL else scope))
     if not pairs:
         st.caption(t("app_overview_no_changes", lang))
     for old, new in pairs[:5]:

@@ -5,12 +5,11 @@ import datetime as dt
 
 import streamlit as st
 
-from app_support import data, report_jobs
+from app_support import data, report_files, report_jobs
 from app_support.errors import error_boundary
 from app_support.login import current_user
 from app_support.session import current_as_of, current_lang, current_scope, scope_label, scope_options
 from app_support.ui import page_setup
-from metrics import views
 from metrics.findings import findings_keys, load_findings, save_findings
 from metrics.i18n import LANGS, t
 from metrics.report import FORMATS, MEDIA_TYPES
@@ -31,7 +30,7 @@ c3, c4, c5 = st.columns(3)
 report_lang = c3.radio(t("app_report_lang", lang), list(LANGS), index=list(LANGS).index(lang), horizontal=True,
                        key="report_lang", format_func=lambda v: "中文" if v == "zh" else "English")
 fmt = c4.radio(t("app_report_format", lang), list(FORMATS), horizontal=True, key="report_format",
-               format_func=lambda f: views.REPORT_LABELS.get(f, f))
+               format_func=lambda f: report_files.REPORT_LABELS.get(f, f))
 style = c5.radio(t("rl_style_label", lang), list(STYLE_NAMES), horizontal=True, key="report_style",
                  format_func=lambda s: report_style(s).label[lang])
 
@@ -79,7 +78,7 @@ def report_status() -> None:
     if error is not None:
         st.error(t("rl_build_failed", lang, error=type(error).__name__))
         return
-    name = views.report_filename(r_scope, r_as_of, r_lang, r_fmt)
+    name = report_files.report_filename(r_scope, r_as_of, r_lang, r_fmt)
     st.success(t("app_report_ready", lang))
     st.download_button(t("app_report_download", lang, name=name), job.future.result(), file_name=name,
                        mime=MEDIA_TYPES[r_fmt], key="report_download", type="primary", icon=":material/download:")

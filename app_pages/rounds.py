@@ -19,23 +19,29 @@ lang = current_lang()
 user = page_setup("rounds_page_title", scoped=False, samples=False)
 store = data.store()
 
+
+def add_round_form() -> None:
+    """The admin's form that defines a round: name, as-of date, due date and the regions it expects."""
+    with st.form("rounds_add_form"):
+        name = st.text_input(t("rounds_col_name", lang), key="rounds_new_name")
+        as_of = st.date_input(t("rounds_col_as_of", lang), value=dt.date(2025, 12, 31), key="rounds_new_as_of")
+        due = st.date_input(t("rounds_col_due", lang), value=dt.date(2026, 1, 15), key="rounds_new_due")
+        regions = st.multiselect(t("rounds_col_regions", lang), rounds.all_regions(), key="rounds_new_regions",
+                                 help=t("rounds_regions_help", lang))
+        if not st.form_submit_button(t("rounds_add_button", lang)):
+            return
+        try:
+            rnd = rounds.add_round(store, name, as_of, due, regions or None, user=user)
+            st.success(t("rounds_added", lang, name=rnd.name, as_of=rnd.as_of, due=rnd.due, n=len(rnd.regions)))
+        except rounds.RoundError as exc:
+            st.error(exc.message(lang))
+        except AccessDenied as exc:
+            st.error(exc.message(lang))
+
+
 if can_manage_users(user):
     with st.expander(t("rounds_define", lang)):
-        with st.form("rounds_add_form"):
-            name = st.text_input(t("rounds_col_name", lang), key="rounds_new_name")
-            as_of = st.date_input(t("rounds_col_as_of", lang), value=dt.date(2025, 12, 31), key="rounds_new_as_of")
-            due = st.date_input(t("rounds_col_due", lang), value=dt.date(2026, 1, 15), key="rounds_new_due")
-            regions = st.multiselect(t("rounds_col_regions", lang), rounds.all_regions(), key="rounds_new_regions",
-                                     help=t("rounds_regions_help", lang))
-            if st.form_submit_button(t("rounds_add_button", lang)):
-                try:
-                    rnd = rounds.add_round(store, name, as_of, due, regions or None, user=user)
-                    st.success(t("rounds_added", lang, name=rnd.name, as_of=rnd.as_of, due=rnd.due,
-                                 n=len(rnd.regions)))
-                except rounds.RoundError as exc:
-                    st.error(exc.message(lang))
-                except AccessDenied as exc:
-                    st.error(exc.message(lang))
+        add_round_form()
 
 found = rounds.list_rounds(store)
 if not found:

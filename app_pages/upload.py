@@ -12,14 +12,13 @@ import re
 
 import streamlit as st
 
-from app_support import data
+from app_support import change_tables, data, item_tables, uploads
 from app_support.errors import error_boundary
 from app_support.account_widgets import denied, upload_permitted
 from app_support.review_notice import show_returned_notices
 from app_support.round_picker import round_picker
 from app_support.session import NATIONAL, choice, current_lang, current_scope, scope_label, scope_options
 from app_support.ui import page_setup, show_changes, translated
-from metrics import views
 from metrics.access import AccessDenied, can_upload
 from metrics.catalog import load_catalog
 from metrics.i18n import t
@@ -44,12 +43,12 @@ def templates_section(lang: str, scope: str) -> str | None:
     chosen = None if province == NATIONAL else province
     c1, c2 = st.columns(2)
     c1.download_button(t("app_upload_blank_template", lang), data.template_bytes(chosen),
-                       file_name=views.template_filename(chosen, prefilled=False), key="download_blank",
-                       mime=views.XLSX_MIME, icon=":material/download:")
+                       file_name=uploads.template_filename(chosen, prefilled=False), key="download_blank",
+                       mime=uploads.XLSX_MIME, icon=":material/download:")
     if chosen and data.dataset(chosen).provinces():
         c2.download_button(t("app_upload_prefilled_template", lang), data.prefilled_template_bytes(chosen),
-                           file_name=views.template_filename(chosen, prefilled=True), key="download_prefilled",
-                           mime=views.XLSX_MIME, icon=":material/download:")
+                           file_name=uploads.template_filename(chosen, prefilled=True), key="download_prefilled",
+                           mime=uploads.XLSX_MIME, icon=":material/download:")
     elif chosen:
         c2.caption(t("app_upload_no_previous", lang, province=scope_label(chosen, lang)))
     return chosen
@@ -57,7 +56,7 @@ def templates_section(lang: str, scope: str) -> str | None:
 
 def refused(name: str, content: bytes, limit: int, lang: str, user) -> bool:
     """Refuse a file by its name or size before reading it (recorded); True when refused."""
-    refusal = views.upload_refusal(name, len(content), limit)
+    refusal = uploads.upload_refusal(name, len(content), limit)
     if refusal:
         st.error(t(refusal, lang, mb=limit // 2**20))
         data.store().record_refusal(user.username if user else "", name, content, refusal)
@@ -164,7 +163,7 @@ def mapping_preview(n: int, content: bytes, name: str, chosen: str | None, candi
     st.caption(t("app_upload_mapping_preview", lang, valid=fmt_count(counts.valid), invalid=fmt_count(counts.invalid)))
     for kind, frame in (("items", trial.items), ("totals", trial.totals), ("targets", trial.targets)):
         if len(frame):
-            shown = views.by_name(frame.head(5), load_catalog(), lang)  # names, not internal keys
+            shown = item_tables.by_name(frame.head(5), load_catalog(), lang)  # names, not internal keys
             st.dataframe(translated(shown, PREVIEW_COLUMNS, lang), hide_index=True, width="stretch",
                          key=f"map_preview_{n}_{kind}")
 
@@ -212,7 +211,7 @@ def show_summary(n: int, result: IngestResult, lang: str) -> None:
     m3.metric(t("app_col_valid", lang), counts.valid)
     m4.metric(t("app_col_invalid", lang), counts.invalid)
     st.markdown(f"##### {t('app_upload_sheet_counts', lang)}")
-    st.dataframe(translated(views.sheet_count_table(result.sheets),
+    st.dataframe(translated(uploads.sheet_count_table(result.sheets),
                             {"sheet": "app_col_sheet", "valid": "app_col_valid", "invalid": "app_col_invalid",
                              "blank": "app_col_blank", "total": "app_col_total"}, lang),
                  hide_index=True, width="stretch", key=f"sheet_counts_{n}")
@@ -220,7 +219,7 @@ def show_summary(n: int, result: IngestResult, lang: str) -> None:
 
 def show_report(n: int, result: IngestResult, content: bytes, name: str, chosen: str | None,
                 as_of: dt.date | None, mapping: str | None, lang: str) -> None:
-    report = views.problem_table(result.problems, lang)
+    report = uploads.problem_table(result.problems, lang)
     st.markdown(f"##### {t('app_upload_report', lang, errors=len(result.errors), warnings=len(result.warnings))}")
     if report.empty:
         st.success(t("app_upload_clean", lang))
@@ -232,7 +231,7 @@ def show_report(n: int, result: IngestResult, content: bytes, name: str, chosen:
                                      "fix": "app_col_fix", "code": "app_col_code"}, lang),
                  hide_index=True, width="stretch", key=f"report_{n}")
     st.download_button(t("app_upload_annotated", lang), data.annotated_workbook(content, name, chosen, as_of, mapping, lang),
-                       file_name=views.annotated_filename(name), mime=views.XLSX_MIME,
+                       file_name=uploads.annotated_filename(name), mime=uploads.XLSX_MIME,
                        key=f"annotated_{n}", icon=":material/download:")
 
 
@@ -240,7 +239,7 @@ def show_preview(n: int, content: bytes, name: str, chosen: str | None, as_of: d
                  mapping: str | None, lang: str) -> None:
     """What storing would change, against the current submissions of the file's provinces."""
     st.markdown(f"##### {t('app_upload_preview', lang)}")
-    changes = views.diff_rows(data.upload_diff(content, name, chosen, as_of, mapping))
+    changes = change_tables.diff_rows(data.upload_diff(content, name, chosen, as_of, mapping))
     if changes.empty:
         st.caption(t("app_changes_none", lang))
         return
@@ -264,7 +263,7 @@ def show_store_plan(n: int, result: IngestResult, lang: str) -> None:
 def store_button(n: int, sha: str, result: IngestResult, content: bytes, name: str, lang: str, user) -> None:
     """The store button (none for a viewer or another province's editor); stores and says so."""
     pick = round_picker(data.store(), result, n, lang, user)  # which reporting round (issue 13)
-    earlier = views.same_file(data.store().history(), sha)
+    earlier = uploads.same_file(data.store().history(), sha)
     if earlier:
         st.info(t("app_upload_same_file", lang, id=earlier["id"], uploaded_at=str(earlier["uploaded_at"])[:16]))
         return
@@ -289,7 +288,7 @@ def store_button(n: int, sha: str, result: IngestResult, content: bytes, name: s
     if getattr(outcome, "duplicate_of", None):
         st.info(t("app_upload_same_file", lang, id=outcome.duplicate_of, uploaded_at=""))
     else:
-        st.success(t("app_upload_stored", lang, ids=views.outcome_ids(outcome)))
+        st.success(t("app_upload_stored", lang, ids=uploads.outcome_ids(outcome)))
         pick.confirm(outcome)
 
 
@@ -341,7 +340,7 @@ def main(user) -> None:
     st.subheader(t("app_upload_files", lang))
     limit = max_upload_bytes()
     st.caption(t("app_upload_widget_note", lang, mb=limit // 2**20))  # the uploader's own texts are English only
-    files = st.file_uploader(t("app_upload_files_label", lang, mb=limit // 2**20), type=list(views.UPLOAD_TYPES),
+    files = st.file_uploader(t("app_upload_files_label", lang, mb=limit // 2**20), type=list(uploads.UPLOAD_TYPES),
                              accept_multiple_files=True, key="upload_files", help=t("app_upload_files_help", lang))
     for n, uploaded in enumerate(files or []):
         with error_boundary("app_upload_files"), st.container(border=True):

@@ -39,7 +39,7 @@ def upload_permitted(user: Principal | None, provinces: list[str], lang: str) ->
 def audit_downloads(rows: list[dict[str, Any]], lang: str) -> None:
     """CSV and Excel downloads of the audit entries the user may read."""
     from metrics.audit import audit_csv, audit_xlsx
-    from metrics.views import XLSX_MIME
+    from app_support.uploads import XLSX_MIME
 
     if not rows:
         return

@@ -205,7 +205,7 @@ def counted_items(scope_type: str, scope: str, metric: str, as_of: dt.date):
 def _upload_diff(url: str, rev: str, content: bytes, filename: str, province: str | None,
                  as_of: dt.date | None = None, mapping: str | None = None) -> dict:
     """What storing an uploaded file would change against the current submissions (per table)."""
-    from metrics.views import upload_diff as diff
+    from app_support.change_tables import upload_diff as diff
 
     return diff(_dataset(url, rev, None), parse_upload(content, filename, province, as_of, mapping))
 

@@ -11,9 +11,9 @@ from metrics.charts import fmt_date, fmt_number, mark_unreviewed, status_color, 
 from metrics.i18n import t, translations
 from metrics.markup import safe_figure
 from metrics.xlsx_safe import csv_bytes
-from metrics.views import card_headline
 
 from . import data
+from .cards import card_headline
 from .login import current_user, may_clear_samples, page_user
 from .session import current_as_of, current_lang, current_scope, scope_label
 
@@ -165,7 +165,7 @@ def unreviewed_shown() -> bool:
 
 
 def show_changes(changes: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """A diff table (``views.diff_rows``) with translated change kinds, tables and metric names."""
+    """A diff table (``change_tables.diff_rows``) with translated change kinds, tables and metric names."""
     from metrics.catalog import load_catalog
 
     catalog = load_catalog()
@@ -178,7 +178,7 @@ def show_changes(changes: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def show_diff_counts(diff: dict[str, Any], lang: str, key: str) -> None:
     """Rows added, removed and changed per table between two submissions (or "no changes")."""
-    from metrics.views import diff_counts
+    from .change_tables import diff_counts
 
     counts = diff_counts(diff)
     if counts.empty:

@@ -3,7 +3,9 @@
 Numbers are computed by the progress engine (``metrics.progress``); this module only says them:
 status labels and colours (the one reader of ``metrics/data/status.yaml``), metric, region and scope
 names by language, numbers, counts, money, dates at their precision, times in the tracker's time zone,
-"is this value missing", and the deadline wording of the calendar (``deadline_sentence``).
+"is this value missing", the deadline wording of the calendar (``deadline_sentence``), and the cells of
+the dashboard's tables and pickers (``percent_text``, ``rate_text``, ``target_text``, ``minute_text``,
+``custom_metric_names``; "–" where a cell has no value).
 Texts come from the translation table (``metrics/data/i18n/presentation.yaml``). Never imports streamlit.
 
 Rules chosen here (documented once, used everywhere):
@@ -298,3 +300,58 @@ def unreviewed_mark(text: str, unreviewed: bool, lang: str = "zh") -> str:
         return text
     note = t("rounds_unreviewed_note", lang)
     return f"{text} · {note}" if text else note
+
+
+# ---- figures in the dashboard's tables and pickers ("–" where a table cell has no value) ------------------
+def finite_number(value: Any) -> float | None:
+    """A finite float, or None for NaN / NA / missing."""
+    if value is None or value is pd.NA:
+        return None
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) else f
+
+
+def minute_text(moment: Any) -> str:
+    """A stored time stamp to the minute in the tracker's time zone (Beijing time by default,
+    ``TRACKER_TIMEZONE``), as every page shows times: "2026-11-29 08:40"; a naive stamp as written."""
+    if moment is None or (isinstance(moment, float) and math.isnan(moment)):
+        return ""
+    try:
+        ts = pd.Timestamp(moment)
+    except (ValueError, TypeError):
+        return str(moment)
+    return fmt_time(ts) if ts.tzinfo is not None else ts.strftime("%Y-%m-%d %H:%M")
+
+
+def percent_text(value: Any) -> str:
+    """A 0–100 percent as "42.5%", or – when there is none."""
+    return fmt_percent(finite_number(value)) or "–"
+
+
+def rate_text(value: Any, unit: str, lang: str = "zh") -> str:
+    """A required rate per month: "3.2 项/月" / "3.2 technologies/month"; – when none is needed."""
+    v = finite_number(value)
+    if v is None:
+        return "–"
+    return f"{fmt_number(v)} {unit}/月" if lang == "zh" else f"{fmt_number(v)} {unit}/month"
+
+
+def target_text(row: dict[str, Any], lang: str, unit: str) -> str:
+    """The target as a number with its unit, or as the policy writes it (一批) when it has none."""
+    value = finite_number(row.get("target"))
+    if value is not None:
+        return f"{fmt_number(value)} {unit}".strip()
+    return target_in_words(row.get("target_text"), lang) or "–"  # 一批 reads 'a batch' in English
+
+
+def custom_metric_names(targets: pd.DataFrame, lang: str = "zh") -> dict[str, str]:
+    """custom_… metric id -> its name in ``lang``: the name the province gave it in its 目标设定 sheet,
+    in English "Provincial metric: <that name>" (``presentation.provincial_metric_name``)."""
+    if targets.empty:
+        return {}
+    custom = targets[targets["metric"].astype("string").str.startswith("custom_", na=False)]
+    return {str(m): provincial_metric_name(str(n), lang) for m, n in zip(custom["metric"], custom["name_zh"])
+            if isinstance(n, str) and n}

@@ -37,8 +37,8 @@ ROW_COLUMNS = [
 
 
 # ---- thresholds and status definitions (metrics/data/status.yaml, read by metrics.presentation) ------
-# The one parser of status.yaml is metrics.presentation; these names stay importable from here.
-from .presentation import status_colours, status_definitions, status_file as _status_file, status_label  # noqa: E402,F401
+# The one parser of status.yaml is metrics.presentation; the engine reads thresholds and ids through it.
+from .presentation import status_file as _status_file  # noqa: E402
 from .presentation import status_ids as _status_ids  # noqa: E402
 from .presentation import provincial_metric_name  # noqa: E402
 

@@ -246,12 +246,6 @@ def reviews_by_submission(store: "Store", ids: list[int] | None = None) -> dict[
     return out
 
 
-def review_state(store: "Store", submission_id: int) -> dict[str, Any] | None:
-    """The latest review of a submission, or None when it has not been reviewed."""
-    found = reviews_by_submission(store, [submission_id]).get(submission_id)
-    return found[-1] if found else None
-
-
 def returned_notices(store: "Store", province: str | None) -> list[dict[str, Any]]:
     """The returned submissions of ``province`` whose return is their latest review and that no later
     upload of the same round replaced: what the province's editors must correct."""

@@ -9,7 +9,7 @@ import yaml
 
 from metrics.i18n import translations
 from metrics.schema import SUBMISSION_STATES
-from metrics.views import DIFF_TABLES
+from app_support.change_tables import DIFF_TABLES
 
 ROOT = Path(__file__).resolve().parents[1]
 # The dashboard's own files (app_support/login.py belongs to the accounts work and its auth_ keys).

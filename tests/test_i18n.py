@@ -1,7 +1,10 @@
-"""Every translation key has both languages, and placeholders agree between them."""
+"""Every translation key has both languages, placeholders agree between them, every key is used by the
+code and every key the code asks for exists."""
 from __future__ import annotations
 
+import ast
 import re
+from pathlib import Path
 
 from metrics.i18n import LANGS, t, translations
 
@@ -29,3 +32,92 @@ def test_every_entry_is_exactly_two_texts():
     bad = {k: v for k, v in translations().items()
            if set(v) != {"zh", "en"} or not all(isinstance(x, str) and x for x in v.values())}
     assert bad == {}
+
+
+# ---- every key is used, and every key the code asks for exists ---------------------------------------
+ROOT = Path(__file__).resolve().parent.parent
+CODE = sorted([p for d in ("metrics", "app_support", "app_pages") for p in (ROOT / d).rglob("*.py")]
+              + [ROOT / "dashboard.py"])
+TEMPLATES = sorted((ROOT / "metrics" / "report" / "templates").glob("*.j2"))  # the HTML report's Jinja
+
+# Keys the code builds from a prefix and a value (f"auth_action_{action}", "report_col_" + c), so no
+# literal names them. A key is used when it is written out in quotes somewhere, or starts with one of these.
+DYNAMIC_PREFIXES = {
+    "app_action_": "metrics/audit.py: an audit action's name",
+    "app_change_": "app_support/ui.py: added / removed / changed",
+    "app_compare_value_": "app_pages/compare.py: the value a heat map shows",
+    "app_severity_": "app_pages/upload.py: a problem's severity",
+    "app_state_": "app_pages/history.py: a submission's state",
+    "app_table_": "app_support/ui.py: the tables of a diff",
+    "auth_action_": "metrics/access.py: what a role may do",
+    "auth_col_": "metrics/commands/users.py: the user list's columns",
+    "auth_role_": "metrics/access.py, app_support/login.py: role names",
+    "chart_breakdown_": "metrics/charts.py: breakdown titles by dimension",
+    "chart_by_": "metrics/charts.py: breakdown axis by dimension",
+    "chart_heat_left_out_": "metrics/charts.py: the heat map's value",
+    "chart_heatmap_": "metrics/charts.py: the heat map's value",
+    "chart_levels_": "metrics/charts.py: goals or tasks",
+    "ingest_col_": "metrics/commands/validate.py: the problem table's columns",
+    "ingest_id_": "metrics/ingest.py: identifier checks",
+    "ingest_precision_": "metrics/ingest.py: a date's precision",
+    "ingest_severity_": "metrics/commands/validate.py: a problem's severity",
+    "kind_": "app_pages/catalog.py: a metric's kind",
+    "progress_source_": "metrics/commands/status.py: where a target comes from",
+    "report_col_": "metrics/report/content.py, xlsx.py: report columns",
+    "report_scope_word_": "metrics/report/content.py: the kind of region",
+    "report_verb_": "metrics/report/content.py: a metric's verb",
+    "rounds_col_": "metrics/commands/rounds.py: round table columns",
+    "rounds_state_": "metrics/rounds.py: a province's state in a round",
+    "store_col_": "metrics/commands/history.py: history columns",
+    "store_reason_": "metrics/commands/import_.py: why an import was refused",
+    "store_state_": "metrics/commands/history.py: a submission's state",
+    "store_table_": "metrics/commands/diff.py: the tables of a diff",
+    "template_help_": "metrics/template.py: help per sheet and column",
+    "template_purpose_": "metrics/template.py: what each sheet is for",
+    "tile_colour_": "app_support/tiles.py: what the tile map colours by",
+}
+
+
+def _trees() -> list[ast.AST]:
+    return [ast.parse(p.read_text(encoding="utf-8")) for p in CODE]
+
+
+def _built_prefixes() -> set[str]:
+    """The leading literal of every f-string and every "text" + value in the code."""
+    found = set()
+    for tree in _trees():
+        for n in ast.walk(tree):
+            if isinstance(n, ast.JoinedStr) and len(n.values) > 1 and isinstance(n.values[0], ast.Constant):
+                found.add(n.values[0].value)
+            elif (isinstance(n, ast.BinOp) and isinstance(n.op, ast.Add) and isinstance(n.left, ast.Constant)
+                  and isinstance(n.left.value, str)):
+                found.add(n.left.value)
+    return found
+
+
+def _quoted_strings() -> set[str]:
+    in_code = {n.value for tree in _trees() for n in ast.walk(tree)
+               if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+    in_templates = {m for p in TEMPLATES for m in re.findall(r"['\"](\w+)['\"]", p.read_text(encoding="utf-8"))}
+    return in_code | in_templates
+
+
+def test_every_key_is_used_by_the_code():
+    quoted = _quoted_strings()
+    unused = [k for k in translations() if k not in quoted and not k.startswith(tuple(DYNAMIC_PREFIXES))]
+    assert unused == []
+
+
+def test_every_dynamic_prefix_is_still_built_by_the_code_and_names_keys():
+    built = _built_prefixes()
+    assert sorted(p for p in DYNAMIC_PREFIXES if p not in built) == []
+    assert sorted(p for p in DYNAMIC_PREFIXES if not any(k.startswith(p) for k in translations())) == []
+
+
+def test_every_literal_key_given_to_t_exists_in_both_languages():
+    asked = {n.args[0].value for tree in _trees() for n in ast.walk(tree)
+             if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "t" and n.args
+             and isinstance(n.args[0], ast.Constant) and isinstance(n.args[0].value, str)}
+    table = translations()
+    assert {"app_title", "scope_national", "rounds_unreviewed_note"} <= asked  # the scan sees the calls
+    assert sorted(k for k in asked if not all((table.get(k) or {}).get(lang) for lang in LANGS)) == []

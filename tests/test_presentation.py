@@ -92,7 +92,7 @@ def test_one_status_parser_serves_engine_and_charts():
     from metrics import charts, progress
     assert pr.status_ids() == progress.STATUS_IDS == ("met", "on_track", "at_risk", "off_track", "missed",
                                                       "no_target")
-    assert charts.status_label is pr.status_label and progress.status_label is pr.status_label
+    assert charts.status_label is pr.status_label and not hasattr(progress, "status_label")  # no second home
     assert charts.status_color is pr.status_colour and charts.is_missing is pr.is_missing
 
 
@@ -241,3 +241,46 @@ def test_a_count_of_one_takes_the_singular_unit_in_english(value, unit, lang, ex
     from metrics.presentation import fmt_value
 
     assert fmt_value(value, "count", unit, lang) == expected
+
+
+# ---- the dashboard's table cells and pickers ("–" where there is no value) -------------------------------
+@pytest.mark.parametrize("moment, expected", [
+    ("2026-11-29T00:40:28.745764+00:00", "2026-11-29 08:40"),  # stored UTC, shown in Beijing time
+    ("2026-11-29T08:40:00+08:00", "2026-11-29 08:40"),
+    ("2026-11-29 08:40:00", "2026-11-29 08:40"),
+    (None, ""),
+])
+def test_time_stamps_read_to_the_minute(moment, expected):
+    assert pr.minute_text(moment) == expected
+
+
+@pytest.mark.parametrize("value, unit, lang, expected", [
+    (3.25, "项", "zh", "3.2 项/月"), (4.0, "technologies", "en", "4 technologies/month"),
+    (None, "项", "zh", "–"), (float("nan"), "项", "zh", "–"),
+])
+def test_required_rate_reads_per_month(value, unit, lang, expected):
+    assert pr.rate_text(value, unit, lang) == expected
+
+
+@pytest.mark.parametrize("lang, expected", [("zh", "一批"), ("en", "a batch")])
+def test_a_target_in_words_reads_in_the_readers_language_on_the_gaps_page_as_on_the_cards(lang, expected):
+    row = {"target": float("nan"), "target_text": "一批"}
+    assert pr.target_text(row, lang, "项") == expected
+    assert pr.target_text({"target": 12.0}, lang, "项") == "12 项"
+    assert pr.target_text({"target": None, "target_text": None}, lang, "项") == "–"
+
+
+def test_custom_metric_names_are_said_in_the_reader_language():
+    targets = pd.DataFrame({"metric": ["custom_de7a6236", "tech"], "name_zh": ["科技园区和先导区", "前沿关键核心技术"]})
+    assert pr.custom_metric_names(targets) == {"custom_de7a6236": "科技园区和先导区"}
+    assert pr.custom_metric_names(targets, "en") == {"custom_de7a6236": "Provincial metric: 科技园区和先导区"}
+    assert pr.custom_metric_names(targets.iloc[:0]) == {}
+
+
+@pytest.mark.parametrize("value, number, percent", [
+    (42.5, 42.5, "42.5%"), ("7", 7.0, "7%"), (None, None, "–"), (float("nan"), None, "–"), (pd.NA, None, "–"),
+    ("n/a", None, "–"),
+])
+def test_a_table_cell_without_a_number_shows_a_dash(value, number, percent):
+    assert pr.finite_number(value) == number
+    assert pr.percent_text(value) == percent

@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from metrics.model import Dataset, conform
-from metrics.progress import (ROW_COLUMNS, STATUS_IDS, Thresholds, compute_progress, counted_items,
-                              status_colours, status_definitions)
+from metrics.presentation import status_colours, status_definitions
+from metrics.progress import ROW_COLUMNS, STATUS_IDS, Thresholds, compute_progress, counted_items
 from metrics.text import item_key
 
 BASELINE = dt.date(2024, 1, 18)

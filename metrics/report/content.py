@@ -251,7 +251,7 @@ def display_targets(content: ReportContent) -> tuple[list[str], list[list[str]]]
     return head, body
 
 
-def sources_table(data: Dataset, lang: str) -> pd.DataFrame:
+def sources_table(data: Dataset) -> pd.DataFrame:
     """The submissions the report counts: label, region, as-of, upload time, SHA-256."""
     cols = ["label", "province", "as_of", "uploaded_at", "sha256"]
     rows = [{c: ("" if s.get(c) is None else str(s.get(c))) for c in cols} for s in data.sources]
@@ -385,7 +385,6 @@ def build_report(progress: Any, data: Dataset, catalog: Catalog | None = None, *
     the end of the previous quarter). ``unreviewed``: the figures include submissions no reviewer approved
     (``rounds.includes_unreviewed``); the report then says 含未审核数据 under its title and on every chart.
     """
-    from ..progress import counted_items
     from . import leader
     from .style import report_style
 
@@ -397,7 +396,41 @@ def build_report(progress: Any, data: Dataset, catalog: Catalog | None = None, *
     rows = scope_rows(progress, scope_type, scope)
     s_label = t("scope_national", lang) if scope_type == "national" else catalog.label("province", scope, lang)
     targets = targets_table(rows, catalog, lang)
+    goals, tasks, assessments = level_tables(progress, catalog, scope_type, scope, lang)
+    charts = chart_specs(targets, goals, tasks, catalog, scope_type, scope, lang, unreviewed)
+    since = since or leader.previous_round_date(as_of)
+    items, item_titles, new_counts = item_lists(data, targets, catalog, scope_type, scope, as_of, since, lang)
 
+    summary = summary_paragraphs(rows, catalog, scope_type, scope, as_of, lang)
+    sources = sources_table(data)
+    first = leader.page_one(rows=rows, progress=progress, catalog=catalog, scope_type=scope_type, scope=scope,
+                            as_of=as_of, headlines=summary, new_counts=new_counts, lang=lang,
+                            coverage_rows=coverage_rows, rnd=rnd, since=since)
+    drafts = leader.prefilled_findings(rows, len(data.sources), as_of, catalog, lang)
+    given = {k: str(v).strip() for k, v in (findings or {}).items() if k in leader.FINDING_KEYS and str(v or "").strip()}
+    return ReportContent(
+        lang=lang, scope_type=scope_type, scope=scope, scope_label=s_label,
+        title=t("report_title", lang, scope=s_label), policy=policy_line(catalog, lang),
+        as_of=as_of, generated=generated or dt.datetime.now(tracker_timezone()).replace(microsecond=0),  # Beijing time
+        sources=sources, summary=summary,
+        targets=targets, charts=charts, goals=goals, tasks=tasks, assessments=assessments,
+        items=items, item_titles=item_titles, shared_items=shared_table(progress, catalog, scope_type, scope, lang),
+        problems=problems_table(data, lang), progress=progress, catalog=catalog, page_one=first,
+        findings={k: given.get(k, drafts[k]) for k in leader.FINDING_KEYS},
+        provenance=leader.provenance_sentences(sources, catalog, lang), style=style, unreviewed=unreviewed)
+
+
+def policy_line(catalog: Catalog, lang: str) -> str:
+    """The policy a report rests on, with its number: 《…》(国办发〔…〕号) / Title (No. …)."""
+    if lang == "zh":
+        return f"{catalog.policy.title_zh}({catalog.policy.number})"
+    return f"{catalog.policy.title_en} ({catalog.policy.number})"
+
+
+def chart_specs(targets: pd.DataFrame, goals: pd.DataFrame, tasks: pd.DataFrame, catalog: Catalog,
+                scope_type: str, scope: str, lang: str, unreviewed: bool) -> list[ChartSpec]:
+    """The report's charts in reading order: the overview, a trend per target, then (national reports)
+    the heat map, the ranking of the lead target and the level distributions of goals and tasks."""
     charts = [ChartSpec("overview_bullets", {"scope_type": scope_type, "scope": scope},
                         t("report_chart_overview", lang))]
     for _, r in targets.iterrows():
@@ -413,20 +446,27 @@ def build_report(progress: Any, data: Dataset, catalog: Catalog | None = None, *
         lead = numeric["metric"].iloc[0] if len(numeric) else lead
         if lead:
             charts.append(ChartSpec("ranking_chart", {"metric": lead}, t("report_chart_ranking", lang)))
-    goals, tasks, assessments = level_tables(progress, catalog, scope_type, scope, lang)
     # The level distributions are across regions: a national view (a province's own levels are in the table).
     if scope_type == "national" and goals[[lv.id for lv in catalog.levels]].to_numpy().sum() > 0:
         charts.append(ChartSpec("levels_chart", {"kind": "goals"}, t("report_chart_goals", lang)))
     if scope_type == "national" and len(tasks) and tasks[[lv.id for lv in catalog.levels]].to_numpy().sum() > 0:
         charts.append(ChartSpec("levels_chart", {"kind": "tasks"}, t("report_chart_tasks", lang)))
     # 含未审核数据 on every chart's caption when the figures include unreviewed submissions.
-    charts = [ChartSpec(c.kind, c.kwargs, unreviewed_mark(c.title, unreviewed, lang)) for c in charts]
+    return [ChartSpec(c.kind, c.kwargs, unreviewed_mark(c.title, unreviewed, lang)) for c in charts]
+
+
+def item_lists(data: Dataset, targets: pd.DataFrame, catalog: Catalog, scope_type: str, scope: str,
+               as_of: dt.date | None, since: dt.date | None, lang: str
+               ) -> tuple[dict[str, pd.DataFrame], dict[str, str], dict[str, int]]:
+    """Per metric of the targets: the counted items as a table, its title, and how many are new since
+    ``since`` (what page one says changed)."""
+    from ..progress import counted_items
+    from . import leader
 
     items: dict[str, pd.DataFrame] = {}
     item_titles: dict[str, str] = {}
-    subsets = metric_subsets(data)
-    since = since or leader.previous_round_date(as_of)
     new_counts: dict[str, int] = {}
+    subsets = metric_subsets(data)
     for _, r in (targets.drop_duplicates("metric").iterrows() if len(targets) else []):
         sub = subsets.get(r["metric"])
         found = counted_items(sub, catalog, scope_type, scope, r["metric"], as_of) if sub is not None else pd.DataFrame()
@@ -436,26 +476,7 @@ def build_report(progress: Any, data: Dataset, catalog: Catalog | None = None, *
             new_counts[r["metric"]] = leader.new_since(found, since)
         items[r["metric"]] = items_table(found, catalog, lang) if len(found) else pd.DataFrame(columns=ITEM_FIELDS)
         item_titles[r["metric"]] = r["name"]
-
-    title = t("report_title", lang, scope=s_label)
-    summary = summary_paragraphs(rows, catalog, scope_type, scope, as_of, lang)
-    sources = sources_table(data, lang)
-    first = leader.page_one(rows=rows, progress=progress, catalog=catalog, scope_type=scope_type, scope=scope,
-                            as_of=as_of, headlines=summary, new_counts=new_counts, lang=lang,
-                            coverage_rows=coverage_rows, rnd=rnd, since=since)
-    drafts = leader.prefilled_findings(rows, len(data.sources), as_of, catalog, lang)
-    given = {k: str(v).strip() for k, v in (findings or {}).items() if k in leader.FINDING_KEYS and str(v or "").strip()}
-    return ReportContent(
-        lang=lang, scope_type=scope_type, scope=scope, scope_label=s_label, title=title,
-        policy=f"{catalog.policy.title_zh if lang == 'zh' else catalog.policy.title_en}({catalog.policy.number})"
-        if lang == "zh" else f"{catalog.policy.title_en} ({catalog.policy.number})",
-        as_of=as_of, generated=generated or dt.datetime.now(tracker_timezone()).replace(microsecond=0),  # Beijing time
-        sources=sources, summary=summary,
-        targets=targets, charts=charts, goals=goals, tasks=tasks, assessments=assessments,
-        items=items, item_titles=item_titles, shared_items=shared_table(progress, catalog, scope_type, scope, lang),
-        problems=problems_table(data, lang), progress=progress, catalog=catalog, page_one=first,
-        findings={k: given.get(k, drafts[k]) for k in leader.FINDING_KEYS},
-        provenance=leader.provenance_sentences(sources, catalog, lang), style=style, unreviewed=unreviewed)
+    return items, item_titles, new_counts
 
 
 # ---- the document view shared by Word, PDF and HTML ---------------------------------------------
@@ -470,7 +491,7 @@ class TextTable:
     colors: list[str | None] = field(default_factory=list)  # status colour of each row (targets table)
 
 
-def _cell(v: Any, lang: str) -> str:
+def _cell(v: Any) -> str:
     if is_missing(v):
         return ""
     if isinstance(v, (dt.date, pd.Timestamp)):
@@ -485,7 +506,7 @@ def frame_table(content: ReportContent, caption: str, df: pd.DataFrame, columns:
     """Some columns of a frame as a text table with translated headers, at most ``limit`` rows."""
     cols = [c for c in columns if c in df.columns]
     shown = df if limit is None else df.head(limit)
-    body = [[_cell(v, content.lang) for v in rec] for rec in shown[cols].itertuples(index=False, name=None)]
+    body = [[_cell(v) for v in rec] for rec in shown[cols].itertuples(index=False, name=None)]
     return TextTable(caption, [content.text(f"report_col_{c}") for c in cols], body, more=len(df) - len(shown))
 
 

@@ -263,6 +263,28 @@ def _table(w: _Writer, tb: TextTable, content: ReportContent, *, status_col: int
 def render_docx(content: ReportContent) -> bytes:
     """The Word report as bytes, in the style of ``content.style`` (report_styles.yaml)."""
     style = report_style(content.style)
+    doc, w = _new_document(style)
+    w.para(content.title, "title")
+    for k, v in meta_lines(content):
+        w.para(f"{k}:{v}" if content.lang == "zh" else f"{k}: {v}", "meta")
+    _write_page_one(w, content)
+    tables = document_tables(content, APPENDIX_LIMIT)
+    w.para(content.text("rl_h_targets"), "heading1")
+    _table(w, tables["targets"], content, status_col=len(tables["targets"].head) - 1,
+           widths=[3.4, 1.8, 2.4, 1.8, 1.5, 1.5, 1.5, 1.7])
+    _write_charts(doc, w, content, style)
+    w.para(content.text("rl_h_goals"), "heading1")
+    for key in ("goals", "tasks", "assessments"):
+        w.para(tables[key].caption, "heading2")
+        _table(w, tables[key], content)
+    _write_appendix(w, content, tables)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def _new_document(style: ReportStyle) -> tuple[Any, _Writer]:
+    """An empty document on the style's page, with its type grid and page numbers."""
     doc = Document()
     _setup_styles(doc, style)
     section = doc.sections[0]
@@ -273,12 +295,11 @@ def render_docx(content: ReportContent) -> bytes:
     _doc_grid(section, doc, style)
     w = _Writer(doc, style)
     _page_numbers(doc, section, w)
+    return doc, w
 
-    w.para(content.title, "title")
-    for k, v in meta_lines(content):
-        w.para(f"{k}:{v}" if content.lang == "zh" else f"{k}: {v}", "meta")
 
-    # Page one: what a leader reads in a minute.
+def _write_page_one(w: _Writer, content: ReportContent) -> None:
+    """Page one (what a leader reads in a minute), then the officer's findings as their own chapters."""
     w.para(content.text("rl_h_overview"), "heading1")
     for heading, paras in content.page_one.blocks:
         w.para(heading, "heading2")
@@ -289,11 +310,9 @@ def render_docx(content: ReportContent) -> bytes:
         for para in _paragraphs(content.findings.get(key, "")):
             w.para(para)
 
-    tables = document_tables(content, APPENDIX_LIMIT)
-    w.para(content.text("rl_h_targets"), "heading1")
-    _table(w, tables["targets"], content, status_col=len(tables["targets"].head) - 1,
-           widths=[3.4, 1.8, 2.4, 1.8, 1.5, 1.5, 1.5, 1.7])
 
+def _write_charts(doc: Any, w: _Writer, content: ReportContent, style: ReportStyle) -> None:
+    """Every chart at the text width, centred, off the type grid."""
     w.para(content.text("rl_h_charts"), "heading1")
     for spec, png in report_images(content):
         doc.add_picture(io.BytesIO(png), width=Mm(style.text_width_mm))
@@ -306,11 +325,10 @@ def render_docx(content: ReportContent) -> bytes:
         if content.unreviewed:  # 含未审核数据 under every chart
             w.para(unreviewed_mark("", True, content.lang), "caption")
 
-    w.para(content.text("rl_h_goals"), "heading1")
-    for key in ("goals", "tasks", "assessments"):
-        w.para(tables[key].caption, "heading2")
-        _table(w, tables[key], content)
 
+def _write_appendix(w: _Writer, content: ReportContent, tables: dict[str, Any]) -> None:
+    """The appendix: the officer's notes, where the figures come from, the counted items (cut to
+    ``APPENDIX_LIMIT`` per metric), shared items and open problems."""
     w.para(content.text("rl_h_appendix"), "heading1")
     w.para(content.text("rl_h_notes"), "heading2")
     for para in _paragraphs(content.findings.get("notes", "")):
@@ -326,7 +344,3 @@ def render_docx(content: ReportContent) -> bytes:
     for key in ("shared", "problems"):
         w.para(tables[key].caption, "heading3")
         _table(w, tables[key], content)
-
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from ..catalog import Catalog
-from ..charts import fmt_date, fmt_number, is_missing, status_label, unit_label
+from ..charts import fmt_date, fmt_number, is_missing, unit_label
 from ..i18n import t
 from ..presentation import deadline_sentence, metric_name, region_name, tracker_timezone
 
@@ -182,12 +182,6 @@ def new_since(found: pd.DataFrame, since: dt.date | None) -> int:
     return int((pd.to_datetime(found["date"], errors="coerce") > pd.Timestamp(since)).sum())
 
 
-def headline_sentences(rows: pd.DataFrame, summary: list[str], catalog: Catalog, lang: str) -> list[str]:
-    """Page one's target lines: the summary (``content.summary_paragraphs``), which already says each
-    target with a number once and folds the targets without one into a single line."""
-    return list(summary)
-
-
 def page_one(*, rows: pd.DataFrame, progress: Any, catalog: Catalog, scope_type: str, scope: str,
              as_of: dt.date | None, headlines: list[str], new_counts: dict[str, int], lang: str,
              coverage_rows: list[Any] | None = None, rnd: Any = None, since: dt.date | None = None) -> PageOne:
@@ -195,7 +189,9 @@ def page_one(*, rows: pd.DataFrame, progress: Any, catalog: Catalog, scope_type:
     headline, furthest behind, changes since the previous round."""
     name = round_name(as_of, lang, rnd)
     blocks = [(t("rl_h_coverage", lang), coverage_sentences(coverage_rows, scope_type, scope, name, catalog, lang)),
-              (t("rl_h_headlines", lang), headline_sentences(rows, headlines, catalog, lang)),
+              # The summary (``content.summary_paragraphs``) already says each target with a number once
+              # and folds the targets without one into a single line: page one repeats it as it is.
+              (t("rl_h_headlines", lang), list(headlines)),
               (t("rl_h_behind", lang), behind_sentences(rows, progress, scope_type, catalog, lang))]
     # Since the previous defined round; without rounds, since the end of the previous quarter.
     since = since or previous_round_date(as_of)

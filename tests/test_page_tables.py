@@ -1,4 +1,5 @@
-"""The dashboard's tables from plain data: cards, validation report, diffs, search, history, names."""
+"""The dashboard's tables from plain data (``app_support``'s cards, uploads, change, item, history and evidence
+tables) and the figures they word (``metrics.presentation``)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -6,7 +7,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from metrics import views
+from app_support import (cards, change_tables, evidence, history_tables, item_tables, report_files, target_picker,
+                         uploads)
 from metrics.model import Problem, SheetCount
 
 
@@ -23,37 +25,27 @@ def progress_rows(**overrides) -> pd.DataFrame:
 
 @pytest.mark.parametrize("lang, name", [("zh", "前沿关键核心技术"), ("en", "Frontier key core technologies")])
 def test_target_cards_carry_the_figures_of_each_target_in_the_language(lang, name):
-    (card,) = views.target_cards(progress_rows(), lang)
+    (card,) = cards.target_cards(progress_rows(), lang)
     assert card["name"] == name
     assert (card["actual"], card["target"], card["percent"], card["pace_percent"]) == (42.0, 100.0, 42.0, 60.0)
     assert card["status"] == "off_track" and card["deadline"] == "2025-12-31"
-    assert views.card_headline(card) == "42 / 100 项"
+    assert cards.card_headline(card) == "42 / 100 项"
 
 
 def test_in_english_units_and_a_batch_come_from_the_catalog(catalog):
     rows = progress_rows(metric="incubator", name_zh="未来产业孵化器", name_en="Future-industry incubators", unit="个",
                          target=float("nan"), percent=float("nan"), target_text="一批", status="no_target")
-    (card,) = views.target_cards(rows, "en", catalog)
-    assert views.card_headline(card) == "42 incubators / a batch"
-    (card,) = views.target_cards(rows, "zh", catalog)
-    assert views.card_headline(card) == "42 个 / 一批"
-
-
-@pytest.mark.parametrize("moment, expected", [
-    ("2026-11-29T00:40:28.745764+00:00", "2026-11-29 08:40"),  # stored UTC, shown in Beijing time
-    ("2026-11-29T08:40:00+08:00", "2026-11-29 08:40"),
-    ("2026-11-29 08:40:00", "2026-11-29 08:40"),
-    (None, ""),
-])
-def test_time_stamps_read_to_the_minute(moment, expected):
-    assert views.minute_text(moment) == expected
+    (card,) = cards.target_cards(rows, "en", catalog)
+    assert cards.card_headline(card) == "42 incubators / a batch"
+    (card,) = cards.target_cards(rows, "zh", catalog)
+    assert cards.card_headline(card) == "42 个 / 一批"
 
 
 def test_a_batch_target_shows_as_written_and_missing_numbers_become_none():
-    (card,) = views.target_cards(progress_rows(target=float("nan"), percent=float("nan"), target_text="一批",
+    (card,) = cards.target_cards(progress_rows(target=float("nan"), percent=float("nan"), target_text="一批",
                                                status="no_target"))
     assert card["target"] is None and card["percent"] is None
-    assert views.card_headline(card) == "42 项 / 一批"
+    assert cards.card_headline(card) == "42 项 / 一批"
 
 
 @pytest.mark.parametrize("lang, problem, fix", [
@@ -64,7 +56,7 @@ def test_the_problem_and_its_fix_come_apart_from_the_problem_data(lang, problem,
     from metrics.ingest import make_problem
 
     p = make_problem("missing_value", sheet="成果清单", row=5, column="C", header="名称", header_en="Name")
-    table = views.problem_table([p], lang)
+    table = uploads.problem_table([p], lang)
     assert (table.loc[0, "problem"], table.loc[0, "fix"]) == (problem, fix)
     assert p.message == "第 5 行“名称”为空。请填写名称。"  # the message still says both
 
@@ -73,11 +65,11 @@ def test_a_full_stop_inside_a_value_does_not_cut_the_problem_short():
     from metrics.ingest import make_problem
 
     p = make_problem("unknown_province", sheet="成果清单", row=7, column="A", header="省份", value="广东。省")
-    table = views.problem_table([p], "zh")
+    table = uploads.problem_table([p], "zh")
     assert table.loc[0, "problem"] == "第 7 行省份“广东。省”无法识别。"
     assert table.loc[0, "fix"] == "请填写省级地区全称或简称,例如“广东省”或“广东”。"
     note = make_problem("non_data_row", sheet="成果清单", row=30, value="合计")  # a note: nothing to fix
-    assert views.problem_table([note], "en").loc[0, "fix"] == ""
+    assert uploads.problem_table([note], "en").loc[0, "fix"] == ""
 
 
 def test_the_validation_report_lists_errors_first_in_workbook_order():
@@ -90,7 +82,7 @@ def test_the_validation_report_lists_errors_first_in_workbook_order():
         Problem("missing_value", "error", "名称为空。请填写名称。", "Name is empty. Fill it in.",
                 sheet="成果清单", row=4, column="C", header="名称", fix="请填写名称。", fix_en="Fill it in."),
     ]
-    table = views.problem_table(problems, "en")
+    table = uploads.problem_table(problems, "en")
     assert list(table.columns) == ["severity", "sheet", "row", "column", "value", "problem", "fix", "code"]
     assert table["row"].tolist() == [4, 12, 9]
     assert table.loc[0, "column"] == "C (名称)" and table.loc[2, "value"] == "2025.6"
@@ -98,7 +90,7 @@ def test_the_validation_report_lists_errors_first_in_workbook_order():
 
 
 def test_sheet_counts_keep_every_row_accounted_for():
-    table = views.sheet_count_table({"成果清单": SheetCount(total=10, valid=7, invalid=2, blank=1),
+    table = uploads.sheet_count_table({"成果清单": SheetCount(total=10, valid=7, invalid=2, blank=1),
                                      "指标汇总": SheetCount(total=3, valid=3)})
     assert table.to_dict("records")[0] == {"sheet": "成果清单", "valid": 7, "invalid": 2, "blank": 1, "total": 10}
     assert (table["valid"] + table["invalid"] + table["blank"] == table["total"]).all()
@@ -115,18 +107,18 @@ DIFF = {
 
 
 def test_a_diff_becomes_one_table_of_rows_and_a_count_per_table():
-    rows = views.diff_rows(DIFF)
+    rows = change_tables.diff_rows(DIFF)
     assert rows["change"].tolist() == ["added", "removed", "changed", "added"]
     assert rows.loc[2, "fields"] == "date, status"
     assert rows.loc[3, "table"] == "tasks" and rows.loc[3, "name"] == "3"
-    counts = views.diff_counts(DIFF)
+    counts = change_tables.diff_counts(DIFF)
     assert counts.to_dict("records") == [{"table": "items", "added": 1, "removed": 1, "changed": 1},
                                          {"table": "tasks", "added": 1, "removed": 0, "changed": 0}]
 
 
 def test_no_change_gives_empty_tables_with_their_columns():
-    assert views.diff_rows({}).empty and list(views.diff_rows({}).columns)[0] == "change"
-    assert views.diff_counts({"items": {"added": [], "removed": [], "changed": []}}).empty
+    assert change_tables.diff_rows({}).empty and list(change_tables.diff_rows({}).columns)[0] == "change"
+    assert change_tables.diff_counts({"items": {"added": [], "removed": [], "changed": []}}).empty
 
 
 @pytest.mark.parametrize("query, names", [
@@ -142,7 +134,7 @@ def test_search_finds_items_containing_every_word(query, names):
                           "province": ["安徽省", "江苏省", "上海市"],
                           "lead_unit": ["Hefei Lab", "苏州某公司", ""],
                           "evidence": ["", "认定证书", "新闻稿"]})
-    assert views.search_items(items, query)["name"].tolist() == names
+    assert item_tables.search_items(items, query)["name"].tolist() == names
 
 
 HISTORY = [
@@ -158,19 +150,19 @@ HISTORY = [
 
 
 def test_the_previous_submission_of_a_province_is_the_latest_earlier_one_not_deleted():
-    pairs = views.latest_pairs(HISTORY)
+    pairs = history_tables.latest_pairs(HISTORY)
     assert [(old["id"], new["id"]) for old, new in pairs] == [(1, 2)]
 
 
 def test_history_is_newest_first_with_short_hashes():
-    table = views.history_table(HISTORY)
+    table = history_tables.history_table(HISTORY)
     assert table["id"].tolist() == [4, 3, 2, 1]
     assert table.loc[0, "sha256"] == "d" * 12
 
 
 @pytest.mark.parametrize("sha, expected", [("b" * 64, 2), ("d" * 64, None), ("e" * 64, None)])
 def test_re_uploading_the_same_bytes_is_recognised_unless_that_upload_was_deleted(sha, expected):
-    hit = views.same_file(HISTORY, sha)
+    hit = uploads.same_file(HISTORY, sha)
     assert (hit["id"] if hit else None) == expected
 
 
@@ -180,24 +172,16 @@ def test_re_uploading_the_same_bytes_is_recognised_unless_that_upload_was_delete
     ("big.xlsx", 51 * 2**20, "app_upload_too_big"), ("empty.xlsx", 0, "app_upload_empty"),
 ])
 def test_files_are_refused_by_type_and_size_before_they_are_read(name, size, expected):
-    assert views.upload_refusal(name, size, 50 * 2**20) == expected
-
-
-@pytest.mark.parametrize("value, unit, lang, expected", [
-    (3.25, "项", "zh", "3.2 项/月"), (4.0, "technologies", "en", "4 technologies/month"),
-    (None, "项", "zh", "–"), (float("nan"), "项", "zh", "–"),
-])
-def test_required_rate_reads_per_month(value, unit, lang, expected):
-    assert views.rate_text(value, unit, lang) == expected
+    assert uploads.upload_refusal(name, size, 50 * 2**20) == expected
 
 
 def test_evidence_is_listed_best_level_first(catalog):
     frame = pd.DataFrame({"province": ["广东省", "北京市", "江苏省"], "goal": ["q2025_model"] * 3,
                           "level": ["in_progress", "achieved", "achieved"], "evidence": ["a", "b", pd.NA]})
-    table = views.evidence_table(frame, "goal", "q2025_model", catalog, "zh")
+    table = evidence.evidence_table(frame, "goal", "q2025_model", catalog, "zh")
     assert table["province"].tolist() == ["北京市", "江苏省", "广东省"]
     assert table["evidence"].tolist() == ["b", "", "a"]
-    assert views.evidence_table(frame, "goal", "q2027_source", catalog).empty
+    assert evidence.evidence_table(frame, "goal", "q2027_source", catalog).empty
 
 
 @pytest.mark.parametrize("scope, lang, fmt, expected", [
@@ -206,7 +190,7 @@ def test_evidence_is_listed_best_level_first(catalog):
     ("national", "en", "html", "future-industries-status_national_2025-06-30_en.html"),
 ])
 def test_report_file_names_say_scope_date_and_language(scope, lang, fmt, expected):
-    assert views.report_filename(scope, dt.date(2025, 6, 30), lang, fmt) == expected
+    assert report_files.report_filename(scope, dt.date(2025, 6, 30), lang, fmt) == expected
 
 
 # ---- issue 13 (second wave): the live period leads, money in words, no bogus percent for 一批 ------------
@@ -217,7 +201,7 @@ def test_live_targets_lead_and_each_passed_year_gets_its_final_section():
         progress_rows(metric="industry_scale", deadline=None, passed=False),
         progress_rows(metric="product", deadline=pd.Timestamp("2025-12-31"), passed=True),
     ], ignore_index=True)
-    live, finals = views.calendar_sections(rows)
+    live, finals = cards.calendar_sections(rows)
     assert list(live["metric"]) == ["eco_leader", "industry_scale"]
     assert [(year, list(part["metric"])) for year, part in finals] == [(2025, ["tech", "product"])]
 
@@ -227,9 +211,9 @@ def test_money_on_a_card_reads_as_billion_yuan_in_english(catalog, lang, expecte
     rows = progress_rows(metric="industry_scale", name_zh="未来产业规模", name_en="Future-industry scale",
                          unit="亿元", kind="value", deadline=None, actual=3125.8, target=float("nan"),
                          percent=float("nan"), target_text="", status="no_target")
-    (card,) = views.target_cards(rows, lang, catalog)
-    assert views.card_headline(card, lang) == expected
-    assert "100 million yuan" not in views.card_headline(card, lang)
+    (card,) = cards.target_cards(rows, lang, catalog)
+    assert cards.card_headline(card, lang) == expected
+    assert "100 million yuan" not in cards.card_headline(card, lang)
 
 
 def test_a_batch_card_has_no_percent_and_says_no_target_number(catalog):
@@ -238,33 +222,18 @@ def test_a_batch_card_has_no_percent_and_says_no_target_number(catalog):
     rows = progress_rows(metric="eco_leader", name_zh="生态主导型领军企业", name_en="Ecosystem-leading enterprises",
                          unit="家", deadline=pd.Timestamp("2027-12-31"), actual=16.0, target=float("nan"),
                          percent=37.5, pace_percent=60.0, target_text="一批", status="no_target", passed=False)
-    (card,) = views.target_cards(rows, "en", catalog)
+    (card,) = cards.target_cards(rows, "en", catalog)
     assert card["no_number"] and card["percent"] is None
     html = target_card_html(card, "en")
     assert "No target number" in html and "16 enterprises / a batch" in html
     assert "37.5%" not in html and "done" not in html and "time elapsed" not in html
-    assert "无量化目标" in target_card_html(views.target_cards(rows, "zh", catalog)[0], "zh")
+    assert "无量化目标" in target_card_html(cards.target_cards(rows, "zh", catalog)[0], "zh")
 
 
-@pytest.mark.parametrize("lang, expected", [("zh", "一批"), ("en", "a batch")])
-def test_a_target_in_words_reads_in_the_readers_language_on_the_gaps_page_as_on_the_cards(lang, expected):
-    row = {"target": float("nan"), "target_text": "一批"}
-    assert views.target_text(row, lang, "项") == expected
-    assert views.target_text({"target": 12.0}, lang, "项") == "12 项"
-    assert views.target_text({"target": None, "target_text": None}, lang, "项") == "–"
-
-
-def test_custom_metric_names_are_said_in_the_reader_language():
-    import pandas as pd
-
-    from metrics import views
-
-    targets = pd.DataFrame({"metric": ["custom_de7a6236", "tech"], "name_zh": ["科技园区和先导区", "前沿关键核心技术"]})
-    assert views.custom_metric_names(targets) == {"custom_de7a6236": "科技园区和先导区"}
-    assert views.custom_metric_names(targets, "en") == {"custom_de7a6236": "Provincial metric: 科技园区和先导区"}
+def test_a_provincial_metric_in_the_target_picker_is_named_in_the_reader_language():
     row = {"name_zh": "科技园区和先导区", "name_en": "Provincial metric: 科技园区和先导区", "deadline": "2026-12-31"}
-    assert views.target_choice_label(row, "en") == "Provincial metric: 科技园区和先导区 (2026)"
-    assert views.target_choice_label(row, "zh") == "科技园区和先导区 (2026)"
+    assert target_picker.target_choice_label(row, "en") == "Provincial metric: 科技园区和先导区 (2026)"
+    assert target_picker.target_choice_label(row, "zh") == "科技园区和先导区 (2026)"
 
 
 @pytest.mark.parametrize("lang, expected", [
@@ -275,4 +244,4 @@ def test_rows_as_read_are_shown_by_name_not_by_key(catalog, lang, expected):
     """The mapping preview shows what a row is, never an internal key (enterprise, in_progress)."""
     rows = pd.DataFrame({"province": ["湖南省"], "metric": ["enterprise"], "status": ["in_progress"],
                          "direction": [None]})
-    assert views.by_name(rows, catalog, lang).iloc[0].tolist() == expected
+    assert item_tables.by_name(rows, catalog, lang).iloc[0].tolist() == expected
