@@ -78,6 +78,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.files:
         from ..report.leader import previous_round_as_of, report_coverage
         from ..store import Store, StoreError
+        from ._store import refuse
 
         from ..rounds import includes_unreviewed
 
@@ -87,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
             # 含未审核数据 when any stored submission counted here is not approved (issue 13)
             unreviewed = includes_unreviewed(data, store)
         except StoreError as exc:
-            return _fail(f"无法打开数据库:{exc.message}", f"cannot open the database: {exc.message_en}")
+            return refuse(exc, "progress_store_unavailable")
     progress = compute_progress(data, catalog, as_of=as_of)
     if not args.files:
         from ..charts import as_of_of

@@ -68,11 +68,12 @@ def run(args: argparse.Namespace) -> int:
         data = Dataset.from_results(results)
     else:
         from ..store import Store, StoreError
+        from ._store import refuse
 
         try:
             data = Store(args.db).dataset()
         except StoreError as exc:
-            return _fail("progress_store_unavailable", error=exc.message)
+            return refuse(exc, "progress_store_unavailable")
     progress = compute_progress(data, catalog, as_of=as_of)
     scope_types = ("national", "province", "direction", "flagship") if args.all_scopes else ("national", "province")
     records = progress.records(scope_types)
