@@ -189,8 +189,28 @@ def ingest_grids(grids: list[SheetGrid], label: str, province: str | None = None
     today = today or dt.date.today()
     caller = catalog.resolve_province(province) if province else None
     ctx = _Context(catalog, label, caller, None, today)
-    order = {g.name: i for i, g in enumerate(grids)}
-    plan: list[tuple[SheetDef, SheetGrid, Header | None]] = []
+    plan, signature = _plan_sheets(ctx, grids, mapping)
+    _detect_layout(ctx, plan, caller)
+    if ctx.as_of is None and as_of is not None:
+        ctx.as_of = as_of
+    for key in TABLE_ORDER:
+        for d, grid, header in plan:
+            if d.key == key:
+                _read_table(ctx, d, grid, header)
+    if not any(c.valid + c.invalid for c in ctx.sheets.values()) and not any(p.code in ("missing_column", "no_province")
+                                                                 for p in ctx.problems):
+        # Sheets were recognised but every row is blank (e.g. an unfilled template): say so,
+        # rather than claiming no table was found.
+        ctx.add("no_rows" if ctx.sheets else "no_data")
+    return _result(ctx, grids, plan, signature, mapping)
+
+
+_Plan = list[tuple[SheetDef, SheetGrid, "Header | None"]]
+
+
+def _plan_sheets(ctx: _Context, grids: list[SheetGrid], mapping: Mapping | None) -> tuple[_Plan, str]:
+    """What each sheet is and where its header is (the 基本信息 read on the way), and the workbook's shape."""
+    plan: _Plan = []
     shape: list[tuple[str, list[str]]] = []
     for grid in grids:
         planned = _plan_sheet(ctx, grid, mapping, shape)
@@ -205,22 +225,17 @@ def ingest_grids(grids: list[SheetGrid], label: str, province: str | None = None
         plan = [(d, g, _apply_mapping(ctx, mapping, d, g, h)) for d, g, h in plan]
         if mapping.signature and mapping.signature != signature:  # a profile made for another shape
             ctx.add("mapping_other_shape", profile=mapping.name)
-    _detect_layout(ctx, plan, caller)
-    if ctx.as_of is None and as_of is not None:
-        ctx.as_of = as_of
-    for key in TABLE_ORDER:
-        for d, grid, header in plan:
-            if d.key == key:
-                _read_table(ctx, d, grid, header)
+    return plan, signature
+
+
+def _result(ctx: _Context, grids: list[SheetGrid], plan: _Plan, signature: str,
+            mapping: Mapping | None) -> IngestResult:
+    """The read rows and problems as one result, problems and sheets in workbook order."""
+    order = {g.name: i for i, g in enumerate(grids)}
     frames = {FRAME_OF[k]: conform(pd.concat(v, ignore_index=True), FRAME_OF[k]) for k, v in ctx.frames.items()}
-    if not any(c.valid + c.invalid for c in ctx.sheets.values()) and not any(p.code in ("missing_column", "no_province")
-                                                                 for p in ctx.problems):
-        # Sheets were recognised but every row is blank (e.g. an unfilled template): say so,
-        # rather than claiming no table was found.
-        ctx.add("no_rows" if ctx.sheets else "no_data")
     ctx.problems.sort(key=lambda p: (order.get(p.sheet or "", -1), p.row or 0))
     ctx.sheets = dict(sorted(ctx.sheets.items(), key=lambda kv: order.get(kv[0], 0)))
-    result = IngestResult(file=label, readable=True, province=ctx.province, as_of=ctx.as_of,
+    result = IngestResult(file=ctx.label, readable=True, province=ctx.province, as_of=ctx.as_of,
                           problems=ctx.problems, sheets=ctx.sheets, **frames)
     result.contact = getattr(ctx, "contact", None)
     result.shape_signature = signature
@@ -421,35 +436,45 @@ def _read_info(ctx: _Context, grid: SheetGrid) -> None:
 
 
 # ---- tables -----------------------------------------------------------------------------------
+def _data_rows(rows: list[list[Any]]) -> list[list[Any]]:
+    """The rows below a header up to the last one written in, padded to one width."""
+    last = len(rows)
+    while last and all(is_blank(v) for v in rows[last - 1]):
+        last -= 1  # trailing blank (formatted) rows are not rows the user wrote
+    rows = rows[:last]
+    width = max(map(len, rows), default=0)
+    if len(set(map(len, rows))) > 1:  # CSV and xlrd rows may be ragged
+        rows = [r if len(r) == width else list(r) + [""] * (width - len(r)) for r in rows]
+    return rows
+
+
 class _Table:
     """One table sheet's data rows as columns, with a per-row error flag and the problems found."""
 
     def __init__(self, ctx: _Context, d: SheetDef, grid: SheetGrid, header: Header):
         self.ctx, self.d, self.grid, self.header = ctx, d, grid, header
-        rows = grid.rows[header.row + 1:]
-        last = len(rows)
-        while last and all(is_blank(v) for v in rows[last - 1]):
-            last -= 1  # trailing blank (formatted) rows are not rows the user wrote
-        self.rows = rows[:last]
-        self.n = last
+        self.rows = _data_rows(grid.rows[header.row + 1:])
+        self.n = len(self.rows)
         self.first_excel_row = header.row + 2
-        width = max(map(len, self.rows), default=0)
-        if len(set(map(len, self.rows))) > 1:  # CSV and xlrd rows may be ragged
-            self.rows = [r if len(r) == width else list(r) + [""] * (width - len(r)) for r in self.rows]
         self.cols = list(zip(*self.rows)) if self.n else []
         self.invalid = np.zeros(self.n, dtype=bool)
         self._texts: dict[str, np.ndarray] = {}
-        mapped = {j: k for k, j in header.columns.items()}
+        blank = self._blank_rows()
+        self.skipped = self._non_data(blank)
+        self.blank = blank | self.skipped  # skipped rows are never flagged; counted apart in count()
+        self._mark_example()
+        self._check_lengths()
+
+    def _blank_rows(self) -> np.ndarray:
+        """Rows with nothing in them: mapped columns judged on their cleaned text, the others on the cell."""
+        mapped = {j: k for k, j in self.header.columns.items()}
         blank = np.ones(self.n, dtype=bool)
         for j, col in enumerate(self.cols):
             if j in mapped:
                 blank &= self.text(mapped[j]) == ""
             else:
                 blank &= map_unique(col, is_blank).astype(bool)
-        self.skipped = self._non_data(blank)
-        self.blank = blank | self.skipped  # skipped rows are never flagged; counted apart in count()
-        self._mark_example()
-        self._check_lengths()
+        return blank
 
     def _check_lengths(self) -> None:
         """Each mapped column's text against its limit (``field_limits.yaml``): longer is an error on the row."""

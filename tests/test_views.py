@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from metrics import views
-from metrics.model import Problem, SheetCount
+from metrics.model import SheetCount
 
 
 def progress_rows(**overrides) -> pd.DataFrame:
