@@ -163,3 +163,26 @@ def test_a_problem_stored_before_params_shows_its_message_as_stored():
                   fix="请填写名称。", fix_en="Fill in Name.")
     assert old.statement("en") == "Row 5: '名称' is empty. Fill in Name."  # never cut apart
     assert old.fix_text("en") == ""  # the message already says it
+
+
+# ---- the app's error boundary -----------------------------------------------------------------------
+def test_the_error_boundary_shows_any_tracker_error_with_its_fix():
+    from streamlit.testing.v1 import AppTest
+
+    def script():
+        from app_support.errors import error_boundary
+        from metrics.rounds import RoundError
+        from metrics.store import StoreError
+
+        with error_boundary("app_page_gaps"):
+            raise StoreError("store_file_gone", path="/srv/tracker.sqlite")
+        with error_boundary("app_page_rounds"):
+            raise RoundError("rounds_exists", name="试点")
+
+    at = AppTest.from_function(script, default_timeout=30).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "数据库文件已被删除或替换:/srv/tracker.sqlite。刚才的保存未能持久保存;请恢复数据文件夹后重启应用并重新上传。",
+        "报送轮次“试点”已存在。",
+    ]
+    assert at.error[0].icon == ":material/database:"
