@@ -186,3 +186,29 @@ def test_the_error_boundary_shows_any_tracker_error_with_its_fix():
         "报送轮次“试点”已存在。",
     ]
     assert at.error[0].icon == ":material/database:"
+
+
+# ---- the CLI ---------------------------------------------------------------------------------------
+def _cli(*args: str) -> "subprocess.CompletedProcess[str]":
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "metrics", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_the_cli_prints_a_refusal_in_both_languages_and_exits_2(tmp_path):
+    db = f"sqlite:///{tmp_path / 'tracker.sqlite'}"
+    done = _cli("rollback", "999", "--db", db)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr == "没有编号为 999 的提交记录 / no submission with id 999\n"
+
+
+def test_the_cli_names_a_store_it_cannot_open_with_the_fix(tmp_path):
+    (tmp_path / "tracker.sqlite").write_bytes(b"")
+    done = _cli("history", "--db", f"sqlite:///{tmp_path / 'tracker.sqlite'}")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    zh, en = done.stderr.rstrip("\n").split(" / ")
+    assert zh.startswith("数据库不可用:数据库文件为空(0 字节)") and zh.endswith("请从备份恢复,或删除该文件后重新初始化。")
+    assert en.startswith("the database is not available: the database file") and \
+        en.endswith("no new store or sample data is created over it. Restore a backup, or delete the file to start a new store on purpose.")
