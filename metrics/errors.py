@@ -92,6 +92,18 @@ class TrackerError(Exception):
     def __str__(self) -> str:
         return f"{self.message('zh')} / {self.message('en')}"
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt from its state, not by calling the constructor again: subclasses such as AccessDenied
+        # take other arguments than the code, and an error may cross a process boundary (parse workers).
+        return _restore, (type(self), self.__dict__.copy())
+
+
+def _restore(cls: type[TrackerError], state: dict[str, Any]) -> TrackerError:
+    exc = cls.__new__(cls)
+    Exception.__init__(exc, state.get("code", ""))
+    exc.__dict__.update(state)
+    return exc
+
 
 def join(statement: str, fix: str, lang: str) -> str:
     """A statement followed by its fix: Chinese runs on, English takes a space."""

@@ -212,3 +212,12 @@ def test_the_cli_names_a_store_it_cannot_open_with_the_fix(tmp_path):
     assert zh.startswith("数据库不可用:数据库文件为空(0 字节)") and zh.endswith("请从备份恢复,或删除该文件后重新初始化。")
     assert en.startswith("the database is not available: the database file") and \
         en.endswith("no new store or sample data is created over it. Restore a backup, or delete the file to start a new store on purpose.")
+
+
+@pytest.mark.parametrize("exc, zh, en", RENDERED, ids=[type(e).__name__ + ":" + e.code for e, _, _ in RENDERED])
+def test_an_error_survives_pickling_with_its_code_and_params(exc, zh, en):
+    import pickle
+
+    back = pickle.loads(pickle.dumps(exc))
+    assert type(back) is type(exc) and (back.code, back.params) == (exc.code, exc.params)
+    assert (back.message("zh"), back.message("en")) == (zh, en)
