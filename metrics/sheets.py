@@ -87,6 +87,7 @@ def sheet_defs() -> tuple[SheetDef, ...]:
 
 
 def sheet_def(key: str) -> SheetDef:
+    """The definition of the sheet ``key`` (items, totals, info …)."""
     return next(d for d in sheet_defs() if d.key == key)
 
 
