@@ -3,6 +3,7 @@ class renders from its code and parameters, and a problem's statement and fix ar
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,7 @@ ERROR_CLASSES = {cls.__name__: cls for cls in (AccessDenied, AuthError, CatalogE
 
 
 def _raised_codes() -> list[tuple[str, str, str, str]]:
-    """(where, class, code, reason) of every error built with a literal code in metrics/ and app_support/."""
+    """(where, class, code, reason, parameter names) of every error built with a literal code in metrics/ and app_support/."""
     found = []
     for folder in ("metrics", "app_support"):
         for path in sorted((ROOT / folder).rglob("*.py")):
@@ -42,7 +43,9 @@ def _raised_codes() -> list[tuple[str, str, str, str]]:
                     continue  # a code passed on (StoreError(exc.code, …)) was checked where it was raised
                 reason = node.args[1] if len(node.args) > 1 else None
                 reason = reason.value if isinstance(reason, ast.Constant) and isinstance(reason.value, str) else ""
-                found.append((f"{path.relative_to(ROOT)}:{node.lineno}", name, code.value, reason))
+                # The parameters given by name; None when some come from a ** mapping (not checkable here).
+                given = None if any(k.arg is None for k in node.keywords) else frozenset(k.arg for k in node.keywords)
+                found.append((f"{path.relative_to(ROOT)}:{node.lineno}", name, code.value, reason, given))
     return found
 
 
@@ -50,13 +53,13 @@ RAISED = _raised_codes()
 
 
 def test_the_scan_finds_the_raise_sites():
-    classes = {cls for _, cls, _, _ in RAISED}
+    classes = {cls for _, cls, _, _, _ in RAISED}
     assert classes == set(ERROR_CLASSES) - {"AccessDenied"}, classes
     assert len(RAISED) > 60
 
 
-@pytest.mark.parametrize("where, cls, code, reason", RAISED, ids=[f"{w} {c}" for w, _, c, _ in RAISED])
-def test_every_raised_code_has_chinese_and_english_texts(where, cls, code, reason):
+@pytest.mark.parametrize("where, cls, code, reason, given", RAISED, ids=[f"{w} {c}" for w, _, c, _, _ in RAISED])
+def test_every_raised_code_has_chinese_and_english_texts(where, cls, code, reason, given):
     if cls == "ReadError":  # a problem code: its texts are in problems.yaml, the reason an i18n key
         spec = problem_specs()[code]
         assert spec["message_zh"] and spec["message_en"], where
@@ -67,6 +70,24 @@ def test_every_raised_code_has_chinese_and_english_texts(where, cls, code, reaso
     texts = translations().get(key)
     assert texts is not None, f"{where}: {cls}({code!r}) has no text {key!r}"
     assert texts.get("zh") and texts.get("en"), where
+
+
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+@pytest.mark.parametrize("where, cls, code, reason, given", [r for r in RAISED if r[4] is not None],
+                         ids=[f"{r[0]} {r[2]}" for r in RAISED if r[4] is not None])
+def test_every_raise_site_gives_the_values_its_texts_name(where, cls, code, reason, given):
+    if cls == "ReadError":
+        spec = problem_specs()[code]
+        texts = [spec.get(f"{part}_{lang}", "") for part in ("message", "fix") for lang in ("zh", "en")]
+        texts += list(translations()[reason].values()) if reason else []
+        given = given | {"reason"}
+    else:
+        key = ERROR_CLASSES[cls].text_prefix + code
+        texts = [v for k in (key, key + "_fix") for v in (translations().get(k) or {}).values()]
+    named = {name for text in texts for name in PLACEHOLDER.findall(text)}
+    assert named <= given, f"{where}: {cls}({code!r}) lacks {sorted(named - given)}"
 
 
 def test_access_denied_codes_have_texts():
