@@ -242,3 +242,29 @@ def test_an_error_survives_pickling_with_its_code_and_params(exc, zh, en):
     back = pickle.loads(pickle.dumps(exc))
     assert type(back) is type(exc) and (back.code, back.params) == (exc.code, exc.params)
     assert (back.message("zh"), back.message("en")) == (zh, en)
+
+
+def _cli_keys() -> list[tuple[str, str]]:
+    """(where, key) of every text a CLI command fails with: fail("key", …) and refuse(exc, "key")."""
+    found = []
+    for path in sorted((ROOT / "metrics" / "commands").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("fail", "refuse"):
+                arg = node.args[0 if node.func.id == "fail" else 1] if len(node.args) > (node.func.id == "refuse") else None
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                    found.append((f"{path.name}:{node.lineno}", arg.value))
+    return found
+
+
+def test_every_text_a_cli_command_fails_with_is_in_both_languages():
+    keys = _cli_keys()
+    assert len(keys) > 10 and ("report.py", "cli_report_no_format") in {(w.split(":")[0], k) for w, k in keys}
+    missing = [(w, k) for w, k in keys if not (translations().get(k) or {}).get("zh")
+               or not (translations().get(k) or {}).get("en")]
+    assert missing == []
+
+
+def test_the_report_command_refuses_a_bad_date_in_both_languages(tmp_path):
+    done = _cli("report", "--out", str(tmp_path / "r.xlsx"), "--as-of", "2025-13-01")
+    assert (done.returncode, done.stderr) == (2, "截至日期格式不对:2025-13-01(应为 YYYY-MM-DD) / "
+                                                 "the as-of date '2025-13-01' is not YYYY-MM-DD\n")
