@@ -48,7 +48,7 @@ class AccessDenied(TrackerError):
         super().__init__(code, user=user.username if user else "", role=user.role if user else "",
                          own=(user.province or "") if user else "", provinces=self.provinces, action=action)
 
-    def values(self, lang: str) -> dict[str, Any]:
+    def text_values(self, lang: str) -> dict[str, Any]:
         """Role and action by their names in ``lang``; a missing province as 未指定 / unassigned."""
         unnamed = t("auth_no_province", lang)
         p = self.params

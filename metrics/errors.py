@@ -43,7 +43,7 @@ def as_text(value: Text | dict[str, Any]) -> Text:
     return Text(value["$text"], tuple((value.get("values") or {}).items()))
 
 
-class _Blank(dict):
+class Blank(dict):
     """Format values where a placeholder the record does not carry renders empty, not a KeyError."""
 
     def __missing__(self, key: str) -> str:
@@ -77,17 +77,17 @@ class TrackerError(Exception):
             return self.text_key if part == "message" else ""
         return texts.get(lang) or texts.get("zh") or ""
 
-    def values(self, lang: str) -> dict[str, Any]:
+    def text_values(self, lang: str) -> dict[str, Any]:
         """The parameters as the texts of ``lang`` use them."""
         return rendered(self.params, lang)
 
     def message(self, lang: str = "zh") -> str:
         """What went wrong, in ``lang``."""
-        return self.template("message", lang).format_map(_Blank(self.values(lang)))
+        return self.template("message", lang).format_map(Blank(self.text_values(lang)))
 
     def fix(self, lang: str = "zh") -> str:
         """How to fix it, in ``lang`` ("" when there is nothing to do)."""
-        return self.template("fix", lang).format_map(_Blank(self.values(lang)))
+        return self.template("fix", lang).format_map(Blank(self.text_values(lang)))
 
     def __str__(self) -> str:
         return f"{self.message('zh')} / {self.message('en')}"
@@ -125,4 +125,4 @@ def bilingual(exc: BaseException) -> str:
     return f"{render(exc, 'zh')} / {render(exc, 'en')}"
 
 
-__all__ = ["Text", "TrackerError", "bilingual", "join", "render", "rendered"]
+__all__ = ["Blank", "Text", "TrackerError", "bilingual", "join", "render", "rendered"]

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .datafiles import parse_yaml
-from .errors import join, rendered
+from .errors import Blank, join, rendered
 from .model import Problem
 from .values import cell_text
 
@@ -23,15 +23,10 @@ def problem_specs() -> dict[str, dict[str, str]]:
     return parse_yaml(PROBLEMS_FILE.read_text(encoding="utf-8"))
 
 
-class _Blank(dict):
-    def __missing__(self, key: str) -> str:
-        return ""
-
-
 def render_part(problem: Problem, part: str, lang: str) -> str:
     """The ``part`` ("message": the statement alone, or "fix") of ``problem`` in ``lang``, from its code's template."""
     params = problem.params or {}
-    vals = _Blank(sheet=problem.sheet or "", row=problem.row or "", column=problem.column or "",
+    vals = Blank(sheet=problem.sheet or "", row=problem.row or "", column=problem.column or "",
                   header=problem.header or "", value=problem.value if problem.value is not None else "",
                   header_en=params.get("header_en") or problem.header or "")
     vals.update({k: v for k, v in rendered(params, lang).items() if k != "header_en"})

@@ -48,9 +48,9 @@ class ReadError(TrackerError):
 
         return problem_specs()[self.code].get(f"{part}_{lang}", "")
 
-    def values(self, lang: str) -> dict[str, Any]:
+    def text_values(self, lang: str) -> dict[str, Any]:
         """The parameters, with the reason rendered in ``lang`` from them."""
-        values = super().values(lang)
+        values = super().text_values(lang)
         if self.reason:
             values["reason"] = t(self.reason, lang, **values)
         return values
