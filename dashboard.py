@@ -15,6 +15,7 @@ from app_support.errors import error_boundary
 from app_support.links import VIEW_TARGET, read_link, show_link_notes, write_link
 from app_support.login import draw_account_box, require_login
 from app_support.session import current_as_of, current_lang, current_scope, draw_sidebar
+from metrics.errors import render
 from metrics.i18n import t
 from metrics.parse_pool import warm_up
 from metrics.store import StoreError
@@ -32,7 +33,7 @@ except StoreError as exc:
     # Nothing works without the store: say why (bilingual, no traceback) and stop here.
     logging.getLogger("tracker.app").exception("the store cannot be opened")
     st.error(t("app_store_error", lang))
-    st.caption(exc.message_en if lang == "en" else exc.message)
+    st.caption(render(exc, lang))
     st.stop()
 # Accounts on (TRACKER_AUTH): no page, no sidebar until signed in; a missing secret stops here.
 user = require_login(data.store())

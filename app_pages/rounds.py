@@ -12,6 +12,7 @@ from app_support.session import current_lang
 from app_support.ui import page_setup
 from metrics import rounds
 from metrics.access import AccessDenied, can_manage_users, can_review
+from metrics.errors import render
 from metrics.i18n import t
 from metrics.presentation import fmt_date, fmt_time
 
@@ -33,10 +34,8 @@ def add_round_form() -> None:
         try:
             rnd = rounds.add_round(store, name, as_of, due, regions or None, user=user)
             st.success(t("rounds_added", lang, name=rnd.name, as_of=rnd.as_of, due=rnd.due, n=len(rnd.regions)))
-        except rounds.RoundError as exc:
-            st.error(exc.message(lang))
-        except AccessDenied as exc:
-            st.error(exc.message(lang))
+        except (rounds.RoundError, AccessDenied) as exc:
+            st.error(render(exc, lang))
 
 
 if can_manage_users(user):
@@ -95,7 +94,5 @@ if can_review(user) and reviewable:
                 rounds.review(store, pick, decision, comment, rows, user=user)
                 data.invalidate()
                 st.success(t("rounds_reviewed", lang, id=pick, decision=t(f"rounds_state_{decision}", lang)))
-            except rounds.RoundError as exc:
-                st.error(exc.message(lang))
-            except AccessDenied as exc:
-                st.error(exc.message(lang))
+            except (rounds.RoundError, AccessDenied) as exc:
+                st.error(render(exc, lang))

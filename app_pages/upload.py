@@ -22,7 +22,7 @@ from app_support.ui import page_setup, show_changes, translated
 from metrics.access import AccessDenied, can_upload
 from metrics.catalog import load_catalog
 from metrics.i18n import t
-from metrics.ingest import SHEET_KIND, SHEET_METRIC, sheet_defs
+from metrics.sheets import SHEET_KIND, SHEET_METRIC, sheet_defs
 from metrics.mapping import IGNORE, Mapping, find_profile, save_profile, to_yaml
 from metrics.markup import md_text
 from metrics.model import IngestResult

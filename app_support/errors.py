@@ -9,12 +9,15 @@ import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
 
 from metrics.access import AccessDenied
+from metrics.errors import TrackerError, render
 from metrics.i18n import t
 from metrics.store import StoreError
 
 from .session import current_lang
 
 log = logging.getLogger("tracker.app")
+# A refused write and a store that cannot keep what it saved look different at a glance.
+_ICONS = {AccessDenied: ":material/block:", StoreError: ":material/database:"}
 
 
 @contextmanager
@@ -27,12 +30,12 @@ def error_boundary(where: str) -> Iterator[None]:
         yield
     except ScriptControlException:
         raise
-    except AccessDenied as exc:  # a refused write (accounts on) is an answer, not a failure
-        log.warning("page section %s refused: %s", where, exc.message("en"))
-        st.error(exc.message(current_lang()), icon=":material/block:")
-    except StoreError as exc:  # the store says why (e.g. its file vanished: the save is not durable)
-        log.error("page section %s: store error %s: %s", where, exc.code, exc.message_en)
-        st.error(exc.message_en if current_lang() == "en" else exc.message, icon=":material/database:")
+    except TrackerError as exc:  # a refusal or a store failure says why, in the reader's language
+        if isinstance(exc, AccessDenied):  # a refused write (accounts on) is an answer, not a failure
+            log.warning("page section %s refused: %s", where, exc.message("en"))
+        else:
+            log.error("page section %s: %s %s: %s", where, type(exc).__name__, exc.code, exc.message("en"))
+        st.error(render(exc, current_lang()), icon=_ICONS.get(type(exc), ":material/error:"))
     except Exception as exc:  # noqa: BLE001 - the boundary's job is to catch everything
         log.exception("page section %s failed", where)
         lang = current_lang()

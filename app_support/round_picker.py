@@ -15,6 +15,7 @@ import streamlit as st
 
 from metrics import rounds
 from metrics.access import AccessDenied
+from metrics.errors import render
 from metrics.i18n import t
 
 
@@ -41,7 +42,7 @@ class RoundPick:
             for sid in ids:
                 rounds.assign_round(self.store, int(sid), self.name, user=self.user)
         except (rounds.RoundError, AccessDenied) as exc:
-            st.error(exc.message(self.lang))
+            st.error(render(exc, self.lang))
             return
         st.success(t("calendar2_round_filed", self.lang, round=self.name, ids="、".join(str(i) for i in ids)),
                    icon=":material/event_available:")

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable
 
+from .errors import TrackerError
 from .i18n import t
 
 ROLES = ("admin", "editor", "viewer", "reviewer")
@@ -33,30 +34,27 @@ class Principal:
         return self.username
 
 
-class AccessDenied(Exception):
+class AccessDenied(TrackerError):
     """A write the user may not make; ``message(lang)`` says why in Chinese or English."""
 
     def __init__(self, user: Principal | None, provinces: Iterable[str], action: str = "write"):
         self.user = user
         self.provinces = sorted({p or "" for p in provinces})
         self.action = action
-        super().__init__(self.message("en"))
+        if user is None:
+            code = "auth_denied_action"
+        else:
+            code = "auth_denied_editor" if user.role == "editor" else "auth_denied_role"
+        super().__init__(code, user=user.username if user else "", role=user.role if user else "",
+                         own=(user.province or "") if user else "", provinces=self.provinces, action=action)
 
-    def message(self, lang: str = "zh") -> str:
-        """The refusal in ``lang``: who, which action, which provinces."""
-        if self.user is None:
-            return t("auth_denied_action", lang, action=t(f"auth_action_{self.action}", lang))
+    def text_values(self, lang: str) -> dict[str, Any]:
+        """Role and action by their names in ``lang``; a missing province as 未指定 / unassigned."""
         unnamed = t("auth_no_province", lang)
-        names = "、".join(p or unnamed for p in self.provinces) or unnamed
-        role = t(f"auth_role_{self.user.role}", lang)
-        if self.user.role == "editor":
-            return t("auth_denied_editor", lang, user=self.user.username, own=self.user.province or unnamed,
-                     provinces=names, action=t(f"auth_action_{self.action}", lang))
-        return t("auth_denied_role", lang, user=self.user.username, role=role,
-                 action=t(f"auth_action_{self.action}", lang))
-
-    def __str__(self) -> str:
-        return f"{self.message('zh')} / {self.message('en')}"
+        p = self.params
+        return {"user": p["user"], "role": t(f"auth_role_{p['role']}", lang) if p["role"] else "",
+                "own": p["own"] or unnamed, "provinces": "、".join(x or unnamed for x in p["provinces"]) or unnamed,
+                "action": t(f"auth_action_{p['action']}", lang)}
 
 
 def can_write(user: Principal | None, province: str | None) -> bool:

@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from .access import ROLES, Principal
-from .i18n import t
+from .errors import TrackerError
 from .schema import audit_log, login_throttle, sessions, users
 from .settings import setting
 
@@ -43,20 +43,8 @@ _USERNAME = re.compile(r"^[\w.@-]{1,64}$")  # \w includes CJK characters: 张三
 _DUMMY_HASH: bytes | None = None
 
 
-class AuthError(Exception):
-    """A refused account operation (bad name, role, province or password), in Chinese and English."""
-
-    def __init__(self, code: str, **values: Any):
-        self.code = code
-        self.values = values
-        super().__init__(self.message("en"))
-
-    def message(self, lang: str = "zh") -> str:
-        """The reason in ``lang``."""
-        return t(self.code, lang, **self.values)
-
-    def __str__(self) -> str:
-        return f"{self.message('zh')} / {self.message('en')}"
+class AuthError(TrackerError):
+    """A refused account operation (bad name, role, province or password): an auth.yaml code and its values."""
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .datafiles import parse_yaml
+from .errors import TrackerError
 from .quantity import Qualifier, parse_quantity
 from .text import alias_key
 
@@ -22,12 +23,8 @@ DATA_DIR = Path(__file__).parent / "data"
 Kind = Literal["count", "value", "qualitative"]
 
 
-class CatalogError(ValueError):
+class CatalogError(TrackerError, ValueError):
     """A catalog or overlay file that does not validate; names the file, the entry and the field."""
-
-    def __init__(self, file: str, entry: str, field: str, message: str):
-        self.file, self.entry, self.field, self.detail = file, entry, field, message
-        super().__init__(f"{file}: entry {entry}, field '{field}': {message}")
 
 
 class _Model(BaseModel):
@@ -370,7 +367,8 @@ class Catalog(_Model):
         """This catalog plus a province's custom metrics and its targets (marked with the province)."""
         problems = self.check_overlay(overlay)
         if problems:
-            raise CatalogError("overlay", overlay.province, "targets", "; ".join(problems))
+            raise CatalogError("catalog_invalid", file="overlay", entry=overlay.province, field="targets",
+                               detail="; ".join(problems))
         metrics = {m.id: m for m in self.all_metrics}
         for m in overlay.metrics:
             metrics.setdefault(m.id, m.model_copy(update={"national": False, "province": overlay.province}))
@@ -454,12 +452,13 @@ def load_plan_file(path: str | Path, catalog: "Catalog") -> Plan:
         data = parse_yaml(path.read_text(encoding="utf-8")) or {}
         plan = Plan.model_validate({**data, "folder": str(path.parent)})
     except yaml.YAMLError as exc:
-        raise CatalogError(path.name, "-", "-", f"not valid YAML: {exc}") from None
+        raise CatalogError("catalog_bad_yaml", file=path.name, error=str(exc)) from None
     except ValidationError as exc:
         raise _catalog_error(path.name, exc, data) from None
     problems = check_plan(plan, catalog, path.name)
     if problems:
-        raise CatalogError(path.name, plan.plan.id, "successors", "; ".join(problems))
+        raise CatalogError("catalog_invalid", file=path.name, entry=plan.plan.id, field="successors",
+                           detail="; ".join(problems))
     return plan
 
 
@@ -472,8 +471,8 @@ def with_plans(catalog: "Catalog", plans: list[Plan]) -> "Catalog":
         for e in plan.successors:
             m = metrics[e.metric]
             if any(t.province is None and t.deadline == e.deadline for t in m.targets):
-                raise CatalogError(plan.plan.id, e.metric, "deadline",
-                                   f"two national targets for {e.metric} due {e.deadline}")
+                raise CatalogError("catalog_invalid", file=plan.plan.id, entry=e.metric, field="deadline",
+                                   detail=f"two national targets for {e.metric} due {e.deadline}")
             spec = TargetSpec(value=e.value, qualifier=e.qualifier, text_zh=e.text_zh, text_en=e.text_en,
                               deadline=e.deadline, clause=e.clause, plan=plan.plan.id, succeeds=e.succeeds)
             targets = sorted([*m.targets, spec], key=lambda t: (t.province or "", t.deadline))
@@ -535,7 +534,8 @@ def parse_overlay(data: dict[str, Any], catalog: "Catalog", source: str = "overl
         raise _catalog_error(source, exc, data) from None
     problems = catalog.check_overlay(overlay, source)
     if problems:
-        raise CatalogError(source, str(province), "targets", "; ".join(problems))
+        raise CatalogError("catalog_invalid", file=source, entry=str(province), field="targets",
+                           detail="; ".join(problems))
     return overlay
 
 
@@ -546,7 +546,7 @@ def load_overlay_file(path: str | Path, catalog: "Catalog | None" = None) -> Pro
     try:
         data = parse_yaml(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
-        raise CatalogError(path.name, "-", "-", f"not valid YAML: {exc}") from None
+        raise CatalogError("catalog_bad_yaml", file=path.name, error=str(exc)) from None
     return parse_overlay(data, catalog, path.name)
 
 
@@ -562,7 +562,7 @@ def _catalog_error(file: str, exc: ValidationError, data: Any) -> CatalogError:
         except (KeyError, IndexError, TypeError):
             entry = f"{loc[0]}[{loc[1]}]"
         field = ".".join(str(x) for x in loc[2:]) or "-"
-    return CatalogError(file, entry, field, err["msg"])
+    return CatalogError("catalog_invalid", file=file, entry=entry, field=field, detail=err["msg"])
 
 
 def load_catalog_from(files: dict[str, Path]) -> Catalog:
@@ -573,11 +573,11 @@ def load_catalog_from(files: dict[str, Path]) -> Catalog:
         try:
             data = parse_yaml(Path(path).read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as exc:
-            raise CatalogError(Path(path).name, "-", "-", f"not valid YAML: {exc}") from None
+            raise CatalogError("catalog_bad_yaml", file=Path(path).name, error=str(exc)) from None
         except OSError as exc:
-            raise CatalogError(str(path), "-", "-", f"cannot be read: {exc}") from None
+            raise CatalogError("catalog_unreadable", file=str(path), error=str(exc)) from None
         if not isinstance(data, dict):
-            raise CatalogError(Path(path).name, "-", "-", "the file must hold a mapping of sections")
+            raise CatalogError("catalog_not_sections", file=Path(path).name)
         for k, v in data.items():
             merged[k] = v
             owner[k] = Path(path).name

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -19,19 +18,19 @@ import pandas as pd
 
 from .catalog import Catalog, load_catalog
 from .clean_text import MAX_CELL_CHARS, clean_cell, clean_rows
-from .datafiles import parse_yaml
-from .i18n import t
+from .errors import Text
 from .identifiers import classify_identifier, identifier_key_of
 from .layout import as_of_in_text, province_in_text, title_texts
 from .mapping import IGNORE, Mapping, shape_signature
 from .model import IngestResult, Problem, SheetCount, conform
+from .problems import make_problem, problem_specs
 from .readers import MAX_BYTES, MAX_CELLS, ReadError, SheetGrid, read_workbook
+from .resolvers import resolve_goal, resolve_task
+from .sheets import (HEADER_SCAN, SHEET_KIND, SHEET_METRIC, Column, Header, SheetDef, column_letter, field_limits,
+                     find_header, info_fields, sheet_by_columns, sheet_by_name, sheet_def)
 from .text import alias_key, item_key
 from .values import cell_text, is_blank, parse_date, parse_number, period_end
-from .workbook_spec import workbook_sheets
 
-PROBLEMS_FILE = Path(__file__).parent / "data" / "problems.yaml"
-HEADER_SCAN = 30           # rows searched for the header row (title rows above it are normal)
 MAX_MERGE_FILL = 2_000_000  # cells filled from merged ranges, at most
 # The template's example row: its first cell or its note starts with one of these (case ignored).
 EXAMPLE_MARK = re.compile(r"^\s*(示例|样例|例[:：]|例如|example|e\.g\.)", re.I)
@@ -42,227 +41,12 @@ NON_DATA_ROW = re.compile(r"^\s*(合\s*计|小\s*计|总\s*计|共\s*计|注\s*[
                           r"联\s*系\s*人|联\s*系\s*电\s*话|填\s*报\s*日\s*期|填\s*表\s*日\s*期|total\b|subtotal\b|"
                           r"note[s]?\s*:)", re.I)
 SEPARATOR = re.compile(r"^[\s\-—–=_*·.。~～]+$")
-SHEET_KIND = "_kind"  # a mapping profile's entry naming what a sheet is (items, totals …)
-SHEET_METRIC = "_metric"  # a mapping profile's entry naming the metric a whole item sheet holds
 TABLE_ORDER = ("targets", "items", "totals", "goals", "tasks")  # targets first: they define custom metrics
-
-
-# ---- problem records ------------------------------------------------------------------------
-@lru_cache(maxsize=1)
-def problem_specs() -> dict[str, dict[str, str]]:
-    """Every problem code: severity, message_zh, message_en, fix_zh, fix_en (where there is a fix), description."""
-    return parse_yaml(PROBLEMS_FILE.read_text(encoding="utf-8"))
-
-
-@dataclass(frozen=True)
-class Text:
-    """A message part that is translated: an i18n key and its values."""
-
-    key: str
-    values: tuple[tuple[str, Any], ...] = ()
-
-    def render(self, lang: str) -> str:
-        return t(self.key, lang, **dict(self.values))
-
-
-class _Defaults(dict):
-    def __missing__(self, key: str) -> str:
-        return ""
-
-
-def make_problem(code: str, *, sheet: str | None = None, row: int | None = None, column: str | None = None,
-                 header: str | None = None, value: Any = None, **params: Any) -> Problem:
-    """A problem record with its messages in Chinese and English filled from problems.yaml."""
-    spec = problem_specs()[code]
-    shown = cell_text(value) if value is not None else ""
-
-    def fill(part: str, lang: str) -> str:
-        vals = _Defaults(sheet=sheet or "", row=row or "", column=column or "", header=header or "",
-                         value=shown, header_en=params.get("header_en") or header or "")
-        for k, v in params.items():
-            if k != "header_en":
-                vals[k] = v.render(lang) if isinstance(v, Text) else v
-        return spec.get(f"{part}_{lang}", "").format_map(vals)
-
-    # The problem and its fix are rendered apart; the message says both (Chinese runs on, English
-    # takes a space), so no caller has to cut a rendered text to find the fix.
-    fix, fix_en = fill("fix", "zh"), fill("fix", "en")
-    return Problem(code=code, severity=spec["severity"], message=fill("message", "zh") + fix,
-                   message_en=fill("message", "en") + (" " + fix_en if fix_en else ""),
-                   sheet=sheet, row=row, column=column, header=header,
-                   value=(shown if value is not None else None), fix=fix, fix_en=fix_en)
 
 
 # Set by a parse worker (metrics.parse_pool) so that running out of its memory limit reaches the pool,
 # which names the limit, instead of being answered as an unreadable file.
 RAISE_MEMORY_ERROR = False
-FIELD_LIMITS_FILE = Path(__file__).parent / "data" / "field_limits.yaml"
-
-
-@lru_cache(maxsize=1)
-def field_limits() -> dict[str, int]:
-    """The longest text, in characters, each table column may hold (``metrics/data/field_limits.yaml``)."""
-    data = parse_yaml(FIELD_LIMITS_FILE.read_text(encoding="utf-8")) or {}
-    return {str(k): int(v) for k, v in data.items()}
-
-
-def column_letter(index: int) -> str:
-    """Excel column letter of a 0-based column index (0 -> A, 26 -> AA)."""
-    s = ""
-    n = index + 1
-    while n:
-        n, r = divmod(n - 1, 26)
-        s = chr(65 + r) + s
-    return s
-
-
-# ---- workbook definition --------------------------------------------------------------------
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header_zh: str
-    header_en: str
-    required: bool
-    names: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class SheetDef:
-    key: str
-    name_zh: str
-    layout: str
-    names: frozenset[str]
-    columns: tuple[Column, ...]
-
-    @property
-    def lookup(self) -> dict[str, str]:
-        return _lookup(self)
-
-    def column(self, key: str) -> Column:
-        return next(c for c in self.columns if c.key == key)
-
-
-@lru_cache(maxsize=None)
-def _lookup(sheet: SheetDef) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for c in sheet.columns:
-        for n in (c.key, c.header_zh, c.header_en, *c.names):
-            out.setdefault(alias_key(n), c.key)
-    return out
-
-
-@lru_cache(maxsize=1)
-def sheet_defs() -> tuple[SheetDef, ...]:
-    """The sheets of metrics/data/workbook.yaml with alias keys ready for matching."""
-    out = []
-    for s in workbook_sheets():
-        cols = tuple(Column(c["key"], c["header_zh"], c["header_en"], bool(c.get("required")),
-                            tuple(c.get("aliases") or [])) for c in s.get("columns") or [])
-        names = frozenset(alias_key(n) for n in (s["key"], s["name_zh"], s["name_en"], *(s.get("aliases") or [])))
-        out.append(SheetDef(s["key"], s["name_zh"], s.get("layout", "table"), names, cols))
-    return tuple(out)
-
-
-def _def(key: str) -> SheetDef:
-    return next(d for d in sheet_defs() if d.key == key)
-
-
-# ---- finding sheets and headers -------------------------------------------------------------
-@dataclass
-class Header:
-    """Where a table's header is and which column holds which field."""
-
-    row: int                      # 0-based index of the last header row
-    columns: dict[str, int]       # field key -> 0-based column index
-    texts: dict[int, str]         # column index -> header text as written
-    unknown: list[int] = field(default_factory=list)     # columns with a header that maps to nothing
-    duplicate: list[int] = field(default_factory=list)   # columns repeating a field already mapped
-
-    def score(self, sheet: SheetDef) -> tuple[int, int]:
-        req = sum(1 for c in sheet.columns if c.required and c.key in self.columns)
-        return req, len(self.columns)
-
-
-HEADER_LEVELS = 3  # merged header levels read (基本信息 → 认定情况 → 认定类别 / 认定时间)
-
-
-def _header_from(cells: list[Any], lookup: dict[str, str], row: int, above: list[list[Any]] = ()) -> Header:
-    """The header a row makes with the rows ``above`` it (nearest first): a cell whose own text
-    names no field takes the nearest upper text that does; a blank cell the nearest upper text."""
-    columns: dict[str, int] = {}
-    texts: dict[int, str] = {}
-    unknown, duplicate = [], []
-    for j, v in enumerate(cells):
-        text = cell_text(v)
-        key = lookup.get(alias_key(text)) if text else None
-        uppers = [cell_text(r[j]) for r in above if j < len(r)]
-        if key is None:
-            for up in uppers:
-                if up and (k := lookup.get(alias_key(up))) is not None:
-                    key, text = k, up
-                    break
-        if not text:
-            text = next((up for up in uppers if up), "")
-        if not text:
-            continue
-        texts[j] = text
-        if key is None:
-            unknown.append(j)
-        elif key in columns:
-            duplicate.append(j)
-        else:
-            columns[key] = j
-    return Header(row, columns, texts, unknown, duplicate)
-
-
-def find_header(rows: list[list[Any]], sheet: SheetDef) -> Header | None:
-    """The best header row for a sheet definition in the first rows (up to three merged levels)."""
-    lookup = sheet.lookup
-    best: Header | None = None
-    best_score = (0, 0)
-    for r in range(min(HEADER_SCAN, len(rows))):
-        candidates = [_header_from(rows[r], lookup, r)]
-        for levels in range(2, min(HEADER_LEVELS, r + 1) + 1):
-            candidates.append(_header_from(rows[r], lookup, r, above=[rows[r - k] for k in range(1, levels)]))
-        for h in candidates:
-            s = h.score(sheet)
-            # A header of more rows must add something over the fewer rows it ends on.
-            if s > best_score:
-                best, best_score = h, s
-    if best is None or best_score[1] == 0:
-        return None
-    return best
-
-
-def sheet_by_name(name: str) -> SheetDef | None:
-    """The sheet definition a sheet's name stands for (exact alias, else a template name inside it)."""
-    key = alias_key(name)
-    for d in sheet_defs():
-        if key in d.names:
-            return d
-    for d in sheet_defs():
-        if alias_key(d.name_zh) in key:
-            return d
-    return None
-
-
-def sheet_by_columns(rows: list[list[Any]]) -> tuple[SheetDef, Header] | None:
-    """The table definition whose required columns a sheet's header row matches best."""
-    best = None
-    best_score = (0, 0)
-    for d in sheet_defs():
-        if d.layout != "table":
-            continue
-        h = find_header(rows, d)
-        if h is None:
-            continue
-        req = sum(1 for c in d.columns if c.required)
-        s = h.score(d)
-        if s[0] == req and s[1] >= 2 and s > best_score:
-            best, best_score = (d, h), s
-    if best is None and _info_fields(rows):
-        return _def("info"), Header(0, {}, {})
-    return best
 
 
 def _fill_merged(grid: SheetGrid) -> None:
@@ -405,8 +189,28 @@ def ingest_grids(grids: list[SheetGrid], label: str, province: str | None = None
     today = today or dt.date.today()
     caller = catalog.resolve_province(province) if province else None
     ctx = _Context(catalog, label, caller, None, today)
-    order = {g.name: i for i, g in enumerate(grids)}
-    plan: list[tuple[SheetDef, SheetGrid, Header | None]] = []
+    plan, signature = _plan_sheets(ctx, grids, mapping)
+    _detect_layout(ctx, plan, caller)
+    if ctx.as_of is None and as_of is not None:
+        ctx.as_of = as_of
+    for key in TABLE_ORDER:
+        for d, grid, header in plan:
+            if d.key == key:
+                _read_table(ctx, d, grid, header)
+    if not any(c.valid + c.invalid for c in ctx.sheets.values()) and not any(p.code in ("missing_column", "no_province")
+                                                                 for p in ctx.problems):
+        # Sheets were recognised but every row is blank (e.g. an unfilled template): say so,
+        # rather than claiming no table was found.
+        ctx.add("no_rows" if ctx.sheets else "no_data")
+    return _result(ctx, grids, plan, signature, mapping)
+
+
+_Plan = list[tuple[SheetDef, SheetGrid, "Header | None"]]
+
+
+def _plan_sheets(ctx: _Context, grids: list[SheetGrid], mapping: Mapping | None) -> tuple[_Plan, str]:
+    """What each sheet is and where its header is (the 基本信息 read on the way), and the workbook's shape."""
+    plan: _Plan = []
     shape: list[tuple[str, list[str]]] = []
     for grid in grids:
         planned = _plan_sheet(ctx, grid, mapping, shape)
@@ -421,22 +225,17 @@ def ingest_grids(grids: list[SheetGrid], label: str, province: str | None = None
         plan = [(d, g, _apply_mapping(ctx, mapping, d, g, h)) for d, g, h in plan]
         if mapping.signature and mapping.signature != signature:  # a profile made for another shape
             ctx.add("mapping_other_shape", profile=mapping.name)
-    _detect_layout(ctx, plan, caller)
-    if ctx.as_of is None and as_of is not None:
-        ctx.as_of = as_of
-    for key in TABLE_ORDER:
-        for d, grid, header in plan:
-            if d.key == key:
-                _read_table(ctx, d, grid, header)
+    return plan, signature
+
+
+def _result(ctx: _Context, grids: list[SheetGrid], plan: _Plan, signature: str,
+            mapping: Mapping | None) -> IngestResult:
+    """The read rows and problems as one result, problems and sheets in workbook order."""
+    order = {g.name: i for i, g in enumerate(grids)}
     frames = {FRAME_OF[k]: conform(pd.concat(v, ignore_index=True), FRAME_OF[k]) for k, v in ctx.frames.items()}
-    if not any(c.valid + c.invalid for c in ctx.sheets.values()) and not any(p.code in ("missing_column", "no_province")
-                                                                 for p in ctx.problems):
-        # Sheets were recognised but every row is blank (e.g. an unfilled template): say so,
-        # rather than claiming no table was found.
-        ctx.add("no_rows" if ctx.sheets else "no_data")
     ctx.problems.sort(key=lambda p: (order.get(p.sheet or "", -1), p.row or 0))
     ctx.sheets = dict(sorted(ctx.sheets.items(), key=lambda kv: order.get(kv[0], 0)))
-    result = IngestResult(file=label, readable=True, province=ctx.province, as_of=ctx.as_of,
+    result = IngestResult(file=ctx.label, readable=True, province=ctx.province, as_of=ctx.as_of,
                           problems=ctx.problems, sheets=ctx.sheets, **frames)
     result.contact = getattr(ctx, "contact", None)
     result.shape_signature = signature
@@ -467,7 +266,7 @@ def _plan_sheet(ctx: _Context, grid: SheetGrid, mapping: Mapping | None,
     chosen = mapping.sheets.get(grid.name) if mapping is not None else None
     kind = (chosen or {}).get(SHEET_KIND)
     if kind in FRAME_OF:  # the profile says what the sheet is; a sheet named after a metric keeps it
-        found = (kind == "items" and _sheet_of_metric(ctx, grid, chosen)) or (_mapped(_def(kind), chosen), None)
+        found = (kind == "items" and _sheet_of_metric(ctx, grid, chosen)) or (_mapped(sheet_def(kind), chosen), None)
     elif (d := sheet_by_name(grid.name)) is not None:
         found = (_mapped(d, chosen), None)
     else:
@@ -553,7 +352,7 @@ def _sheet_of_metric(ctx: _Context, grid: SheetGrid,
     mid = ctx.catalog.resolve_metric(grid.name)
     if mid is None or ctx.catalog.metric(mid).kind != "count":
         return None
-    d = _mapped(_def("items"), chosen)
+    d = _mapped(sheet_def("items"), chosen)
     header = find_header(grid.rows, d)
     if header is None or "name" not in header.columns:
         return None
@@ -610,23 +409,11 @@ def _any_data(rows: list[list[Any]]) -> bool:
 
 
 # ---- 基本信息 -----------------------------------------------------------------------------------
-def _info_fields(rows: list[list[Any]]) -> list[tuple[int, int, str, Any]]:
-    """(row, value column, field key, value) of a label/value form: label in one cell, value in the next."""
-    lookup = _def("info").lookup
-    out = []
-    for r, row in enumerate(rows[:60]):
-        cells = [(j, v) for j, v in enumerate(row) if not is_blank(v)]
-        for i, (j, v) in enumerate(cells[:-1]):
-            key = lookup.get(alias_key(cell_text(v).rstrip(":：")))
-            if key:
-                out.append((r, cells[i + 1][0], key, cells[i + 1][1]))
-                break
-    return out
 
 
 def _read_info(ctx: _Context, grid: SheetGrid) -> None:
-    d = _def("info")
-    for r, j, key, value in _info_fields(grid.rows):
+    d = sheet_def("info")
+    for r, j, key, value in info_fields(grid.rows):
         loc = dict(sheet=grid.name, row=r + 1, column=column_letter(j), header=d.column(key).header_zh,
                    header_en=d.column(key).header_en, value=value)
         if key == "province":
@@ -649,35 +436,45 @@ def _read_info(ctx: _Context, grid: SheetGrid) -> None:
 
 
 # ---- tables -----------------------------------------------------------------------------------
+def _data_rows(rows: list[list[Any]]) -> list[list[Any]]:
+    """The rows below a header up to the last one written in, padded to one width."""
+    last = len(rows)
+    while last and all(is_blank(v) for v in rows[last - 1]):
+        last -= 1  # trailing blank (formatted) rows are not rows the user wrote
+    rows = rows[:last]
+    width = max(map(len, rows), default=0)
+    if len(set(map(len, rows))) > 1:  # CSV and xlrd rows may be ragged
+        rows = [r if len(r) == width else list(r) + [""] * (width - len(r)) for r in rows]
+    return rows
+
+
 class _Table:
     """One table sheet's data rows as columns, with a per-row error flag and the problems found."""
 
     def __init__(self, ctx: _Context, d: SheetDef, grid: SheetGrid, header: Header):
         self.ctx, self.d, self.grid, self.header = ctx, d, grid, header
-        rows = grid.rows[header.row + 1:]
-        last = len(rows)
-        while last and all(is_blank(v) for v in rows[last - 1]):
-            last -= 1  # trailing blank (formatted) rows are not rows the user wrote
-        self.rows = rows[:last]
-        self.n = last
+        self.rows = _data_rows(grid.rows[header.row + 1:])
+        self.n = len(self.rows)
         self.first_excel_row = header.row + 2
-        width = max(map(len, self.rows), default=0)
-        if len(set(map(len, self.rows))) > 1:  # CSV and xlrd rows may be ragged
-            self.rows = [r if len(r) == width else list(r) + [""] * (width - len(r)) for r in self.rows]
         self.cols = list(zip(*self.rows)) if self.n else []
         self.invalid = np.zeros(self.n, dtype=bool)
         self._texts: dict[str, np.ndarray] = {}
-        mapped = {j: k for k, j in header.columns.items()}
+        blank = self._blank_rows()
+        self.skipped = self._non_data(blank)
+        self.blank = blank | self.skipped  # skipped rows are never flagged; counted apart in count()
+        self._mark_example()
+        self._check_lengths()
+
+    def _blank_rows(self) -> np.ndarray:
+        """Rows with nothing in them: mapped columns judged on their cleaned text, the others on the cell."""
+        mapped = {j: k for k, j in self.header.columns.items()}
         blank = np.ones(self.n, dtype=bool)
         for j, col in enumerate(self.cols):
             if j in mapped:
                 blank &= self.text(mapped[j]) == ""
             else:
                 blank &= map_unique(col, is_blank).astype(bool)
-        self.skipped = self._non_data(blank)
-        self.blank = blank | self.skipped  # skipped rows are never flagged; counted apart in count()
-        self._mark_example()
-        self._check_lengths()
+        return blank
 
     def _check_lengths(self) -> None:
         """Each mapped column's text against its limit (``field_limits.yaml``): longer is an error on the row."""
@@ -1114,65 +911,6 @@ def _read_targets(table: _Table) -> pd.DataFrame | None:
     return frame
 
 
-def _goal_index(catalog: Catalog) -> list[tuple[str, list[str]]]:
-    return [(m.id, [alias_key(x) for x in (m.id, m.name_zh, m.name_en, *m.aliases)])
-            for m in catalog.qualitative_metrics]
-
-
-def resolve_goal(catalog: Catalog, text: str) -> str | None:
-    """The qualitative goal a text names: by id or name, or loosely (one contains the other)."""
-    key = alias_key(text)
-    if not key:
-        return None
-    index = _goal_index(catalog)
-    for gid, names in index:
-        if key in names:
-            return gid
-    hits = [gid for gid, names in index if len(key) >= 4 and any(key in n or (len(n) >= 4 and n in key)
-                                                                    for n in names[1:3])]
-    return hits[0] if len(hits) == 1 else None
-
-
-_TASK_NUMBER = re.compile(r"^\D{0,6}?(\d{1,2})(?!\d)")
-_CN_NUMBERS = {c: i for i, c in enumerate("一二三四五六七八九", start=1)}
-# A task number in Chinese numerals: "任务三", "重点任务十二", "第三项", "三、促进成果转化", "十六".
-_CN_TASK = re.compile(r"^(?:重点)?任务([一二三四五六七八九十]{1,3})"
-                      r"|^第?([一二三四五六七八九十]{1,3})(?:项|个)?(?:重点)?(?:任务)?(?=$|[、.．:：\s,，)）])")
-
-
-def _cn_number(text: str) -> int | None:
-    """The value of a Chinese numeral from 一 to 九十九 (None for anything else)."""
-    if "十" not in text:
-        return _CN_NUMBERS.get(text) if len(text) == 1 else None
-    tens, _, ones = text.partition("十")
-    if "十" in ones or len(tens) > 1 or len(ones) > 1:
-        return None
-    high = _CN_NUMBERS.get(tens) if tens else 1
-    low = _CN_NUMBERS.get(ones) if ones else 0
-    return None if high is None or low is None else high * 10 + low
-
-
-def resolve_task(catalog: Catalog, value: Any) -> int | None:
-    """The key task (1–16) a cell names: by number ("3", "任务3", "3.促进成果转化", "任务三", "三、促进成果转化")
-    or by name."""
-    text = cell_text(value)
-    if not text:
-        return None
-    found = catalog.resolve("task", text)
-    if found:
-        return int(found)
-    m = _TASK_NUMBER.match(text)
-    if m and 1 <= int(m.group(1)) <= 16:
-        return int(m.group(1))
-    m = _CN_TASK.match(text)
-    number = _cn_number(m.group(1) or m.group(2)) if m else None
-    if number is not None and 1 <= number <= 16:
-        return number
-    key = alias_key(text)
-    hits = [t.number for t in catalog.tasks
-            if len(key) >= 4 and (alias_key(t.name_zh) in key or key in alias_key(t.name_zh))]
-    return hits[0] if len(hits) == 1 else None
-
 
 def _skip_unfilled(table: _Table) -> None:
     """The template lists every goal and task in advance: a listed row left without level and
@@ -1224,29 +962,3 @@ READERS: dict[str, Callable[[_Table], pd.DataFrame | None]] = {
     "goals": _read_goals, "tasks": _read_tasks,
 }
 
-
-def result_records(result: IngestResult, lang: str = "zh") -> dict[str, Any]:
-    """The JSON object of ``python -m metrics validate --json``."""
-    items = result.items.copy()
-    items["date"] = items["date"].dt.strftime("%Y-%m-%d")
-    records = [{k: (None if (v is pd.NA or v is pd.NaT or (isinstance(v, float) and np.isnan(v))) else v)
-                for k, v in r.items()} for r in items.astype(object).to_dict("records")]
-    return {
-        "file": result.file,
-        "readable": result.readable,
-        "province": result.province,
-        "as_of": result.as_of.isoformat() if result.as_of else None,
-        "items": len(records),  # the count of valid item rows, as first specified; the rows: item_rows
-        "rows": result.row_counts.to_dict(),
-        "errors": [{"sheet": p.sheet, "row": p.row, "column": p.column, "header": p.header, "value": p.value,
-                    "code": p.code, "severity": p.severity,
-                    "message": p.message_en if lang == "en" else p.message} for p in result.problems],
-        "item_rows": records,
-        # No as-of date in the file (基本信息, title rows, file name): the caller must ask for one,
-        # never stamp the upload day silently.
-        "as_of_missing": result.as_of_missing,
-        # The workbook's shape and the mapping profile it was read with (issue 12).
-        "shape_signature": result.shape_signature,
-        "mapping_profile": result.mapping_profile,
-        "unmapped_columns": result.unmapped,
-    }

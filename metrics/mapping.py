@@ -12,11 +12,12 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import yaml
 
 from .datafiles import parse_yaml
+from .errors import TrackerError
 from .text import alias_key
 
 if TYPE_CHECKING:
@@ -25,12 +26,8 @@ if TYPE_CHECKING:
 IGNORE = "ignore"
 
 
-class MappingError(ValueError):
-    """A mapping file that cannot be used: an i18n key and its values."""
-
-    def __init__(self, key: str, **params: Any):
-        super().__init__(key)
-        self.key, self.params = key, params
+class MappingError(TrackerError, ValueError):
+    """A mapping file that cannot be used: an i18n code and its values."""
 
 
 @dataclass(frozen=True)

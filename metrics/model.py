@@ -128,32 +128,40 @@ class Problem:
 
     code: str                  # stable code, e.g. missing_value (see metrics/data/problems.yaml)
     severity: Severity
-    message: str               # Chinese: the problem, then how to fix it
+    message: str               # Chinese: the problem, then how to fix it (as stored and printed)
     message_en: str = ""
     sheet: str | None = None
     row: int | None = None     # Excel row number as the user sees it
     column: str | None = None  # Excel column letter
     header: str | None = None  # the header text in the user's file
     value: Any = None          # the offending value, as text
-    fix: str = ""              # Chinese: how to fix it alone (the end of ``message``; "" when nothing to do)
+    fix: str = ""              # Chinese: how to fix it ("" when nothing to do)
     fix_en: str = ""
+    # The code's own parameters ({limit}, {reason} …); None in a record stored before problems kept them.
+    params: dict[str, Any] | None = None
 
     def statement(self, lang: str = "zh") -> str:
-        """The problem alone, without how to fix it, in ``lang``."""
-        message = (self.message_en or self.message) if lang == "en" else self.message
-        fix = self.fix_en if lang == "en" and self.message_en else self.fix
-        if fix and message.endswith(fix):  # the message is the statement followed by the fix
-            message = message[: len(message) - len(fix)]
-        return message.strip()
+        """The problem alone, without how to fix it, in ``lang`` (rendered from its code's template)."""
+        if self.params is None:  # an old record: its message is all there is, fix included
+            return ((self.message_en or self.message) if lang == "en" else self.message).strip()
+        from .problems import render_part
+
+        return render_part(self, "message", lang).strip()
 
     def fix_text(self, lang: str = "zh") -> str:
-        """How to fix it, in ``lang`` ("" when there is nothing to do)."""
-        return (self.fix_en if self.message_en else self.fix) if lang == "en" else self.fix
+        """How to fix it, in ``lang`` ("" when there is nothing to do, or the record's message says it)."""
+        if self.params is None:
+            return ""
+        from .problems import render_part
+
+        return render_part(self, "fix", lang).strip()
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         if d["value"] is not None and not isinstance(d["value"], (str, int, float, bool)):
             d["value"] = str(d["value"])
+        if self.params is not None:  # translated parameters keep their key, to render in either language
+            d["params"] = {k: v.to_dict() if hasattr(v, "to_dict") else v for k, v in self.params.items()}
         return d
 
 

@@ -168,7 +168,7 @@ def _vm_size_kb() -> int:
 
 
 def _refused(label: str, code: str, **params: Any) -> IngestResult:
-    from .ingest import make_problem
+    from .problems import make_problem
 
     return IngestResult(file=label, readable=False, problems=[make_problem(code, **params)])
 

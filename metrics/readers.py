@@ -16,6 +16,9 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from .errors import TrackerError
+from .i18n import t
+
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 # Types people rename to .xlsx by mistake: name them in the message.
@@ -33,12 +36,24 @@ MAX_CELLS = 20_000_000          # used range of one sheet (rows × columns)
 _CHUNK = 2**20
 
 
-class ReadError(Exception):
-    """The file cannot be read: ``code`` is a problem code, ``reason`` an i18n key explaining why."""
+class ReadError(TrackerError):
+    """The file cannot be read: ``code`` is a problem code (problems.yaml), ``reason`` an i18n key saying why."""
 
     def __init__(self, code: str, reason: str = "", **params: Any):
-        super().__init__(f"{code}: {reason} {params}")
-        self.code, self.reason, self.params = code, reason, params
+        super().__init__(code, **params)
+        self.reason = reason
+
+    def template(self, part: str, lang: str) -> str:
+        from .problems import problem_specs
+
+        return problem_specs()[self.code].get(f"{part}_{lang}", "")
+
+    def text_values(self, lang: str) -> dict[str, Any]:
+        """The parameters, with the reason rendered in ``lang`` from them."""
+        values = super().text_values(lang)
+        if self.reason:
+            values["reason"] = t(self.reason, lang, **values)
+        return values
 
 
 @dataclass

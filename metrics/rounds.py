@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from .access import Principal, actor_name, check_can_manage, check_can_review
+from .errors import TrackerError
 from .schema import reviews, rounds, submissions
 
 if TYPE_CHECKING:
@@ -68,17 +69,8 @@ class CoverageRow:
         return t(f"rounds_state_{self.state}", lang)
 
 
-class RoundError(Exception):
-    """A refused round or review operation; ``key`` names the message in rounds.yaml."""
-
-    def __init__(self, key: str, **values: Any):
-        self.key, self.values = key, values
-        super().__init__(self.message("en"))
-
-    def message(self, lang: str = "zh") -> str:
-        from .i18n import t
-
-        return t(self.key, lang, **self.values)
+class RoundError(TrackerError):
+    """A refused round or review operation; ``code`` names the message in rounds.yaml."""
 
 
 def _tz() -> ZoneInfo:

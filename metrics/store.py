@@ -36,6 +36,7 @@ from sqlalchemy.engine import Connection, Engine
 from . import schema
 from .access import Principal, actor_name, check_can_manage, check_can_write
 from .clean_text import clean_cell
+from .errors import TrackerError
 from .model import FRAMES, Dataset, IngestResult, Problem, conform, empty_frame
 from .schema import ROW_TABLES, audit_log, originals, snapshots, submissions, upload_snapshots, users
 from .settings import busy_timeout_seconds, database_url
@@ -59,17 +60,10 @@ DIFF_KEYS = {
 _NOT_COMPARED = {"source", "sheet", "row"}
 
 
-class StoreError(Exception):
-    """A storage problem to show the user (bilingual), never a traceback."""
+class StoreError(TrackerError):
+    """A storage problem to show the user (a code and its values, texts in errors.yaml), never a traceback."""
 
-    def __init__(self, message: str, message_en: str = "", code: str = "store_error"):
-        super().__init__(message)
-        self.message = message
-        self.message_en = message_en or message
-        self.code = code
-
-    def __str__(self) -> str:
-        return f"{self.message} / {self.message_en}"
+    text_prefix = "error_"
 
 
 @dataclass
@@ -362,13 +356,12 @@ class Store:
             if path is not None:
                 self._file = FileIdentity.of(path)
         except StoreFileError as exc:
-            raise StoreError(exc.message, exc.message_en, exc.code) from exc
+            raise StoreError(exc.code, **exc.params) from exc
         except StoreError:
             raise
         except (sa.exc.SQLAlchemyError, OSError, ValueError, ImportError) as exc:
-            raise StoreError(f"无法打开数据库:{self.safe_url()}({type(exc).__name__})",
-                             f"cannot open the database {self.safe_url()}: {exc}".splitlines()[0],
-                             "store_unavailable") from exc
+            raise StoreError("store_unavailable", url=self.safe_url(), kind=type(exc).__name__,
+                             error=(str(exc).splitlines() or [""])[0]) from exc
         self._cache: tuple[Any, Dataset] | None = None
 
     def safe_url(self) -> str:
@@ -402,7 +395,7 @@ class Store:
             try:
                 self._file.check_still_there()
             except StoreFileError as exc:
-                raise StoreError(exc.message, exc.message_en, exc.code) from exc
+                raise StoreError(exc.code, **exc.params) from exc
 
     def _lock(self, conn: Connection, provinces: tuple[str, ...] | list[str]) -> None:
         if self.dialect != "postgresql":
@@ -553,8 +546,7 @@ class Store:
     def _submission_row(self, conn: Connection, submission_id: int) -> Any:
         row = conn.execute(sa.select(submissions).where(submissions.c.id == submission_id)).first()
         if row is None:
-            raise StoreError(f"没有编号为 {submission_id} 的提交记录", f"no submission with id {submission_id}",
-                             "store_unknown_submission")
+            raise StoreError("store_unknown_submission", id=submission_id)
         return row
 
     def _province_of(self, submission_id: int) -> str:
@@ -591,9 +583,7 @@ class Store:
         with self._write(province) as conn:
             sub = self._submission_row(conn, submission_id)
             if sub.state == "deleted":
-                raise StoreError(f"提交 {submission_id} 已删除,请先恢复再回滚",
-                                 f"submission {submission_id} is deleted: restore it before rolling back to it",
-                                 "store_rollback_deleted")
+                raise StoreError("store_rollback_deleted", id=submission_id)
             newer = list(conn.execute(sa.select(submissions.c.id).where(
                 submissions.c.province == sub.province, submissions.c.as_of >= sub.as_of,
                 submissions.c.state == "current", submissions.c.id != sub.id)).scalars())
@@ -849,8 +839,7 @@ class Store:
                                .join(originals, originals.c.sha256 == submissions.c.sha256)
                                .where(submissions.c.id == submission_id)).first()
         if row is None:
-            raise StoreError(f"没有编号为 {submission_id} 的提交记录", f"no submission with id {submission_id}",
-                             "store_unknown_submission")
+            raise StoreError("store_unknown_submission", id=submission_id)
         return row.filename, bytes(row.content)
 
     def diff(self, a: int, b: int) -> dict[str, Any]:
@@ -936,18 +925,14 @@ class Store:
             blobs = {sha: zf.read(name) for sha, name in manifest["originals"].items()}
             frames = {kind: pd.read_parquet(io.BytesIO(zf.read(name))) for kind, name in manifest["rows"].items()}
         except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
-            raise StoreError(f"备份文件无法读取:{exc}", f"the backup file cannot be read: {exc}",
-                             "store_bad_backup") from exc
+            raise StoreError("store_bad_backup", error=str(exc)) from exc
         for sha, content in blobs.items():
             if hashlib.sha256(content).hexdigest() != sha:
-                raise StoreError("备份文件已损坏(原始文件校验值不符)",
-                                 "the backup is damaged (an original file does not match its SHA-256)",
-                                 "store_bad_backup")
+                raise StoreError("store_backup_mismatch")
         subs = manifest["submissions"]
         with self._write(_GLOBAL_LOCK, *{s["province"] for s in subs}) as conn:
             if conn.execute(sa.select(submissions.c.id).limit(1)).first() is not None:
-                raise StoreError("只能把备份导入到空的数据库", "a backup can only be imported into an empty store",
-                                 "store_not_empty")
+                raise StoreError("store_not_empty")
             for sha, content in blobs.items():
                 conn.execute(self._insert_ignore(originals), {"sha256": sha, "size": len(content), "content": content})
             if subs:

@@ -22,15 +22,15 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from .errors import TrackerError
+
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
-class StoreFileError(Exception):
-    """The store file cannot be used safely: ``code`` is a store error code, messages in zh and en."""
+class StoreFileError(TrackerError):
+    """The store file cannot be used safely: a store error code (texts in errors.yaml) and the path."""
 
-    def __init__(self, code: str, message: str, message_en: str):
-        super().__init__(message_en)
-        self.code, self.message, self.message_en = code, message, message_en
+    text_prefix = "error_"
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -45,25 +45,16 @@ def check_sqlite_file(path: Path, create: bool) -> None:
     """Raise StoreFileError when opening ``path`` would start afresh or read garbage without a word."""
     if not path.parent.is_dir():
         if not create:
-            raise StoreFileError("store_folder_missing",
-                                 f"数据文件夹不存在:{path.parent}。为避免在空库上继续运行,应用已停止;请恢复该文件夹(或从备份恢复)后重启;新安装请先运行 bash scripts/setup.sh(会创建该文件夹)。",
-                                 f"the data folder {path.parent} does not exist; the app stopped rather than start "
-                                 f"an empty store. Restore the folder (or a backup) and restart; for a new installation run "
-                                 f"bash scripts/setup.sh first (it creates the folder).")
+            raise StoreFileError("store_folder_missing", folder=str(path.parent))
         return
     if not path.exists():
         return
     if path.stat().st_size == 0:
-        raise StoreFileError("store_empty_file",
-                             f"数据库文件为空(0 字节):{path}。应用不会在其上新建空库或载入示例数据;请从备份恢复,或删除该文件后重新初始化。",
-                             f"the database file {path} is empty (0 bytes); no new store or sample data is created "
-                             f"over it. Restore a backup, or delete the file to start a new store on purpose.")
+        raise StoreFileError("store_empty_file", path=str(path))
     with open(path, "rb") as fh:
         head = fh.read(len(SQLITE_MAGIC))
     if head != SQLITE_MAGIC:
-        raise StoreFileError("store_not_sqlite",
-                             f"数据库文件已损坏或不是 SQLite 数据库:{path}。请从备份恢复。",
-                             f"the database file {path} is damaged or not a SQLite database. Restore a backup.")
+        raise StoreFileError("store_not_sqlite", path=str(path))
 
 
 @contextmanager
@@ -109,10 +100,7 @@ class FileIdentity:
         """Raise StoreFileError when the file was deleted or replaced since it was opened."""
         now = FileIdentity.of(self.path)
         if now is None or (now.device, now.inode) != (self.device, self.inode):
-            raise StoreFileError("store_file_gone",
-                                 f"数据库文件已被删除或替换:{self.path}。刚才的保存未能持久保存;请恢复数据文件夹后重启应用并重新上传。",
-                                 f"the database file {self.path} was deleted or replaced; what was just saved is not "
-                                 f"durable. Restore the data folder, restart the app and upload again.")
+            raise StoreFileError("store_file_gone", path=str(self.path))
 
 
 __all__ = ["StoreFileError", "FileIdentity", "check_sqlite_file", "opening_lock", "sqlite_path"]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from metrics.ingest import problem_specs
+from metrics.problems import problem_specs
 from metrics.progress import compute_progress
 from metrics.settings import REPO_ROOT, SETTINGS
 from tests.test_progress import dataset, item, row, target

@@ -102,10 +102,25 @@ def _quoted_strings() -> set[str]:
     return in_code | in_templates
 
 
+def _error_text_used(key: str, quoted: set[str]) -> bool:
+    """An error's texts are keyed ``text_prefix + code`` (and ``…_fix``): used when the code is quoted."""
+    prefix = "error_"  # StoreError and StoreFileError's text_prefix (metrics/store.py, store_guard.py)
+    code = key.removesuffix("_fix")
+    return code.startswith(prefix) and code.removeprefix(prefix) in quoted
+
+
 def test_every_key_is_used_by_the_code():
     quoted = _quoted_strings()
-    unused = [k for k in translations() if k not in quoted and not k.startswith(tuple(DYNAMIC_PREFIXES))]
+    unused = [k for k in translations() if k not in quoted and not k.startswith(tuple(DYNAMIC_PREFIXES))
+              and not _error_text_used(k, quoted) and not (k.endswith("_fix") and k.removesuffix("_fix") in quoted)]
     assert unused == []
+
+
+def test_the_error_text_prefix_is_the_one_the_store_errors_use():
+    from metrics.store import StoreError
+    from metrics.store_guard import StoreFileError
+
+    assert StoreError.text_prefix == StoreFileError.text_prefix == "error_"
 
 
 def test_every_dynamic_prefix_is_still_built_by_the_code_and_names_keys():

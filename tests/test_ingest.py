@@ -352,7 +352,8 @@ def test_annotated_copy_marks_problem_cells_and_keeps_user_text():
 
 
 def test_an_inferred_as_of_date_says_its_period_in_words():
-    from metrics.ingest import make_problem, Text
+    from metrics.errors import Text
+    from metrics.problems import make_problem
 
     p = make_problem("detected_as_of", value="统计截止:2026年9月", date="2026-09-30",
                      precision=Text("ingest_precision_month"), source=Text("ingest_source_file"))
@@ -408,7 +409,7 @@ def test_annotated_copy_of_a_merged_note_row_is_built_and_the_row_is_skipped(mer
 @pytest.mark.parametrize("header, column, key", [("名称", "C", "name"), ("编号", "D", "code"),
                                                  ("牵头单位", "G", "lead_unit"), ("备注", "K", "note")])
 def test_a_field_over_its_length_limit_is_an_error_with_the_limit_in_words(header, column, key):
-    from metrics.ingest import field_limits
+    from metrics.sheets import field_limits
 
     limit = field_limits()[key]
     long, fits = "长" * (limit + 1), "长" * limit
@@ -428,7 +429,7 @@ def test_a_field_over_its_length_limit_is_an_error_with_the_limit_in_words(heade
 
 
 def test_length_limits_cover_targets_units_and_metric_names():
-    from metrics.ingest import field_limits
+    from metrics.sheets import field_limits
 
     rows = [["省份", "指标", "目标值", "单位", "截止日期", "说明"],
             ["广东省", "前沿关键核心技术", 10, "项" * (field_limits()["unit"] + 1), "2027", ""],

@@ -26,10 +26,10 @@ def test_yaml_round_trip_and_bad_files() -> None:
     assert "企业全称: name" in text and from_yaml(text) == m
     with pytest.raises(MappingError) as e:
         from_yaml("- a list\n")
-    assert e.value.key == "mapping_no_sheets"
+    assert e.value.code == "mapping_no_sheets"
     with pytest.raises(MappingError) as e:
         from_yaml("sheets:\n  领军企业: 3\n")
-    assert (e.value.key, e.value.params) == ("mapping_no_columns", {"sheet": "领军企业"})
+    assert (e.value.code, e.value.params) == ("mapping_no_columns", {"sheet": "领军企业"})
 
 
 def test_one_profile_per_province_and_shape_saved_again_overwrites(tmp_path) -> None:

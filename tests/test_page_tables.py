@@ -9,7 +9,7 @@ import pytest
 
 from app_support import (cards, change_tables, evidence, history_tables, item_tables, report_files, target_picker,
                          uploads)
-from metrics.model import Problem, SheetCount
+from metrics.model import SheetCount
 
 
 def progress_rows(**overrides) -> pd.DataFrame:
@@ -53,7 +53,7 @@ def test_a_batch_target_shows_as_written_and_missing_numbers_become_none():
     ("en", "Row 5: '名称' is empty.", "Fill in Name."),
 ])
 def test_the_problem_and_its_fix_come_apart_from_the_problem_data(lang, problem, fix):
-    from metrics.ingest import make_problem
+    from metrics.problems import make_problem
 
     p = make_problem("missing_value", sheet="成果清单", row=5, column="C", header="名称", header_en="Name")
     table = uploads.problem_table([p], lang)
@@ -62,7 +62,7 @@ def test_the_problem_and_its_fix_come_apart_from_the_problem_data(lang, problem,
 
 
 def test_a_full_stop_inside_a_value_does_not_cut_the_problem_short():
-    from metrics.ingest import make_problem
+    from metrics.problems import make_problem
 
     p = make_problem("unknown_province", sheet="成果清单", row=7, column="A", header="省份", value="广东。省")
     table = uploads.problem_table([p], "zh")
@@ -73,20 +73,19 @@ def test_a_full_stop_inside_a_value_does_not_cut_the_problem_short():
 
 
 def test_the_validation_report_lists_errors_first_in_workbook_order():
+    from metrics.problems import make_problem
+
     problems = [
-        Problem("bad_date", "warning", "日期不规范。请按 2025-06-30 填写。", "Odd date. Write 2025-06-30.",
-                sheet="成果清单", row=9, column="I", header="完成日期", value="2025.6",
-                fix="请按 2025-06-30 填写。", fix_en="Write 2025-06-30."),
-        Problem("missing_value", "error", "名称为空。请填写名称。", "Name is empty. Fill it in.",
-                sheet="成果清单", row=12, column="C", header="名称", fix="请填写名称。", fix_en="Fill it in."),
-        Problem("missing_value", "error", "名称为空。请填写名称。", "Name is empty. Fill it in.",
-                sheet="成果清单", row=4, column="C", header="名称", fix="请填写名称。", fix_en="Fill it in."),
+        make_problem("unknown_direction", sheet="成果清单", row=9, column="E", header="方向", value="未来农业"),
+        make_problem("missing_value", sheet="成果清单", row=12, column="C", header="名称", header_en="Name"),
+        make_problem("missing_value", sheet="成果清单", row=4, column="C", header="名称", header_en="Name"),
     ]
     table = uploads.problem_table(problems, "en")
     assert list(table.columns) == ["severity", "sheet", "row", "column", "value", "problem", "fix", "code"]
     assert table["row"].tolist() == [4, 12, 9]
-    assert table.loc[0, "column"] == "C (名称)" and table.loc[2, "value"] == "2025.6"
-    assert table.loc[0, "problem"] == "Name is empty." and table.loc[0, "fix"] == "Fill it in."
+    assert table.loc[0, "column"] == "C (名称)" and table.loc[2, "value"] == "未来农业"
+    assert table.loc[0, "problem"] == "Row 4: '名称' is empty." and table.loc[0, "fix"] == "Fill in Name."
+    assert table.loc[2, "fix"] == "Choose one of the six directions from the drop-down list."
 
 
 def test_sheet_counts_keep_every_row_accounted_for():

@@ -304,7 +304,8 @@ def test_a_store_that_would_start_afresh_stops_with_a_clear_error(tmp_path, setu
     with pytest.raises(StoreError) as err:
         Store(f"sqlite:///{path}", create=create)
     assert err.value.code == code
-    assert str(path.parent) in err.value.message_en
+    assert str(path.parent) in err.value.message("en") and str(path.parent) in err.value.message("zh")
+    assert err.value.fix("en").startswith("Restore")  # what to do, apart from what went wrong
     assert not path.exists() or path.read_bytes() in (b"", b"PK\x03\x04 not a database at all")  # left as found
 
 

@@ -136,7 +136,7 @@ def test_bad_requests_are_refused_with_a_reason(db_url, call, key):
     store = Store(db_url)
     with pytest.raises(rounds.RoundError) as exc:
         call(store)
-    assert exc.value.key == key
+    assert exc.value.code == key
     assert exc.value.message("zh") and exc.value.message("en") != key
 
 
@@ -146,7 +146,7 @@ def test_a_duplicate_round_is_refused_and_regions_resolve_aliases(db_url):
     assert rnd.regions == ["广东省", "江苏省"]
     with pytest.raises(rounds.RoundError) as exc:
         rounds.add_round(store, "试点", AS_OF, DUE)
-    assert exc.value.key == "rounds_exists"
+    assert exc.value.code == "rounds_exists"
     closed = rounds.close_round(store, "试点")
     assert (closed.closed, rounds.round_for(store, AS_OF)) == (True, None)
 

@@ -237,7 +237,8 @@ def test_unknown_submission_is_a_clear_error(db_url):
     for action in (store.rollback, store.delete, store.restore, store.original):
         with pytest.raises(StoreError) as err:
             action(999)
-        assert "999" in err.value.message and err.value.message_en
+        assert err.value.code == "store_unknown_submission"
+        assert (err.value.message("zh"), err.value.message("en")) == ("没有编号为 999 的提交记录", "no submission with id 999")
 
 
 def test_clear_samples_removes_only_sample_submissions(db_url):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from metrics.catalog import load_catalog
-from metrics.ingest import _cn_number, resolve_task
+from metrics.resolvers import cn_number, resolve_task
 
 
 @pytest.mark.parametrize("cell, task", [
@@ -17,5 +17,5 @@ def test_task_numbers_in_arabic_and_chinese_numerals(cell, task):
 
 
 def test_chinese_numerals_up_to_ninety_nine():
-    assert [_cn_number(x) for x in ["一", "九", "十", "十一", "二十", "三十五", "九十九"]] == [1, 9, 10, 11, 20, 35, 99]
-    assert [_cn_number(x) for x in ["", "十十", "一一", "百", "一百"]] == [None] * 5
+    assert [cn_number(x) for x in ["一", "九", "十", "十一", "二十", "三十五", "九十九"]] == [1, 9, 10, 11, 20, 35, 99]
+    assert [cn_number(x) for x in ["", "十十", "一一", "百", "一百"]] == [None] * 5

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from metrics.ingest import read_file, result_records
+from metrics.ingest import read_file
+from metrics.result_json import result_records
 
 ROOT = Path(__file__).resolve().parents[1]
 # ../shared relative to the checkout; a git worktree sits one level deeper (wt/NAME), so look up once more.

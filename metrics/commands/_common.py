@@ -48,6 +48,7 @@ def load_mapping(path: str | None, lang: str):
         return None, 0
     from pathlib import Path
 
+    from ..errors import render
     from ..i18n import t
     from ..mapping import MappingError, from_yaml
 
@@ -57,6 +58,6 @@ def load_mapping(path: str | None, lang: str):
     except OSError:
         sys.stderr.write(t("mapping_file_missing", lang, file=path) + "\n")
     except (MappingError, UnicodeDecodeError) as exc:
-        key, params = (exc.key, exc.params) if isinstance(exc, MappingError) else ("mapping_bad_yaml", {"error": "not UTF-8"})
-        sys.stderr.write(t("mapping_unusable", lang, file=path, reason=t(key, lang, **params)) + "\n")
+        reason = exc if isinstance(exc, MappingError) else MappingError("mapping_bad_yaml", error="not UTF-8")
+        sys.stderr.write(t("mapping_unusable", lang, file=path, reason=render(reason, lang)) + "\n")
     return None, 2

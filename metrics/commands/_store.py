@@ -19,6 +19,19 @@ def fail(key: str, **values: Any) -> int:
     return 2
 
 
+def refuse(exc: BaseException, key: str | None = None) -> int:
+    """Print why ``exc`` stopped the command, in both languages, to stderr; exit status 2.
+
+    With ``key``, the reason fills that text's ``{error}`` (e.g. "the database is not available: …").
+    """
+    from ..errors import render
+    from ..i18n import t
+
+    parts = [t(key, lang, error=render(exc, lang)) if key else render(exc, lang) for lang in ("zh", "en")]
+    sys.stderr.write(" / ".join(parts) + "\n")
+    return 2
+
+
 def say(key: str, lang: str, **values: Any) -> None:
     from ..i18n import t
 
@@ -32,7 +45,7 @@ def open_store(args: argparse.Namespace):  # noqa: ANN201 - Store | None, import
     try:
         return Store(args.db)
     except StoreError as exc:
-        fail("store_unavailable", error=exc.message_en)
+        refuse(exc, "store_unavailable")
         return None
 
 
@@ -51,5 +64,5 @@ def store_action(args: argparse.Namespace, action: Callable[[Any], dict[str, Any
     try:
         return action(store)
     except StoreError as exc:
-        sys.stderr.write(f"{exc.message} / {exc.message_en}\n")
+        refuse(exc)
         return None

@@ -15,6 +15,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..catalog import CatalogError, catalog_as_records, load_catalog, load_overlay_file
+    from ..errors import render
     from ..i18n import t
     from ._common import print_json, print_table
 
@@ -23,7 +24,7 @@ def run(args: argparse.Namespace) -> int:
         if args.overlay:
             catalog = catalog.with_overlay(load_overlay_file(args.overlay, catalog))
     except CatalogError as exc:
-        sys.stderr.write(f"目录文件有误 / catalog file is invalid: {exc}\n")
+        sys.stderr.write(f"目录文件有误:{render(exc, 'zh')} / catalog file is invalid: {render(exc, 'en')}\n")
         return 2
     records = catalog_as_records(catalog, args.lang)
     if args.json:

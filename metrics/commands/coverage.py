@@ -23,7 +23,7 @@ def run(args: argparse.Namespace) -> int:
     from .. import rounds
     from ..i18n import t
     from ._common import print_json, print_table
-    from ._store import fail, open_store
+    from ._store import fail, open_store, refuse
 
     store = open_store(args)
     if store is None:
@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         rows = rounds.coverage(store, name, dt.datetime.now(dt.timezone.utc))
     except rounds.RoundError as exc:
-        return fail(exc.key, **exc.values)
+        return refuse(exc)
     lang = args.lang
     if args.json:
         print_json([{**r.to_dict(), "label": r.label(lang)} for r in rows])

@@ -23,7 +23,7 @@ def run(args: argparse.Namespace) -> int:
     from ..i18n import t
     from ..store import StoreError
     from ._common import print_json
-    from ._store import open_store, say
+    from ._store import open_store, refuse, say
 
     store = open_store(args)
     if store is None:
@@ -31,8 +31,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         diff = store.diff(args.a, args.b)
     except StoreError as exc:
-        sys.stderr.write(f"{exc.message} / {exc.message_en}\n")
-        return 2
+        return refuse(exc)
     if args.json:
         print_json(diff)
         return 0

@@ -36,12 +36,12 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from ..i18n import t
-    from ..ingest import result_records
+    from ..result_json import result_records
     from ..parse_pool import bounded_read_file
     from ..settings import max_upload_bytes
     from ..store import StoreError
     from ._common import load_mapping, print_json, print_table
-    from ._store import fail, ids_text, open_store, say
+    from ._store import fail, ids_text, open_store, refuse, say
 
     path = Path(args.file)
     if not path.is_file():
@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
         outcome = store.save_submission(result, content, path.name, uploader=args.uploader, actor=args.uploader,
                                         strict=args.strict)
     except StoreError as exc:
-        return fail("store_unavailable", error=exc.message_en)
+        return refuse(exc, "store_unavailable")
     if args.json:
         print_json({**result_records(result, lang), "stored": outcome.created, "outcome": outcome.to_dict()})
         return result.exit_code

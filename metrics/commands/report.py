@@ -24,35 +24,29 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", metavar="URL", help="database URL (default: DATABASE_URL or data/tracker.sqlite)")
 
 
-def _fail(zh: str, en: str) -> int:
-    sys.stderr.write(f"{zh} / {en}\n")
-    return 2
-
-
 def run(args: argparse.Namespace) -> int:
     from ..catalog import load_catalog
     from ..model import Dataset
     from ..progress import compute_progress
     from ..report import FORMATS, build_report, render
+    from ._store import fail
 
     out = Path(args.out)
     fmt = args.format or out.suffix.lstrip(".").lower()
     if fmt not in FORMATS:
-        return _fail("请用 --format 指定报告格式(xlsx、docx、pdf、html)",
-                     "give the report format with --format (xlsx, docx, pdf, html)")
+        return fail("cli_report_no_format")
     as_of = None
     if args.as_of:
         try:
             as_of = dt.date.fromisoformat(args.as_of)
         except ValueError:
-            return _fail(f"截至日期格式不对:{args.as_of}(应为 YYYY-MM-DD)",
-                         f"the as-of date '{args.as_of}' is not YYYY-MM-DD")
+            return fail("cli_report_bad_as_of", value=args.as_of)
     catalog = load_catalog()
     scope = "national"
     if args.province:
         scope = catalog.resolve_province(args.province)
         if scope is None:
-            return _fail(f"未知地区:{args.province}", f"unknown region '{args.province}'")
+            return fail("cli_report_unknown_region", value=args.province)
     unreviewed = False  # files given on the command line are no stored submissions: nothing to review
     if args.files:
         from ..ingest import read_file
@@ -62,14 +56,14 @@ def run(args: argparse.Namespace) -> int:
         for name in args.files:
             path = Path(name)
             if not path.is_file():
-                return _fail(f"找不到文件:{name}", f"file not found: {name}")
+                return fail("cli_report_no_file", file=name)
             content = path.read_bytes()
             results.append(read_file(content, path.name, catalog=catalog))
             hashes.append((hashlib.sha256(content).hexdigest(),
                            dt.datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0).isoformat()))
         unreadable = [r.file for r in results if not r.readable]
         if unreadable:
-            return _fail(f"无法读取:{', '.join(unreadable)}", f"cannot read: {', '.join(unreadable)}")
+            return fail("cli_report_unreadable", files=", ".join(unreadable))
         data = Dataset.from_results(results)
         for source, (sha, mtime) in zip(data.sources, hashes):
             source.setdefault("sha256", sha)
@@ -78,6 +72,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.files:
         from ..report.leader import previous_round_as_of, report_coverage
         from ..store import Store, StoreError
+        from ._store import refuse
 
         from ..rounds import includes_unreviewed
 
@@ -87,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
             # 含未审核数据 when any stored submission counted here is not approved (issue 13)
             unreviewed = includes_unreviewed(data, store)
         except StoreError as exc:
-            return _fail(f"无法打开数据库:{exc.message}", f"cannot open the database: {exc.message_en}")
+            return refuse(exc, "progress_store_unavailable")
     progress = compute_progress(data, catalog, as_of=as_of)
     if not args.files:
         from ..charts import as_of_of

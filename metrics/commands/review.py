@@ -25,25 +25,22 @@ def run(args: argparse.Namespace) -> int:
     from ..i18n import t
     from ..store import StoreError
     from ._common import print_json
-    from ._store import fail, open_store, say
+    from ._store import open_store, refuse, say
 
     decision = {"approve": "approved", "return": "returned"}[args.decision]
     try:
         rows = [rounds.parse_row_comment(r) for r in args.row]
     except rounds.RoundError as exc:
-        return fail(exc.key, **exc.values)
+        return refuse(exc)
     store = open_store(args)
     if store is None:
         return 2
     try:
         done = rounds.review(store, args.submission_id, decision, args.comment, rows, actor=args.actor)
     except rounds.RoundError as exc:
-        return fail(exc.key, **exc.values)
+        return refuse(exc)
     except StoreError as exc:
-        import sys
-
-        sys.stderr.write(f"{exc.message} / {exc.message_en}\n")
-        return 2
+        return refuse(exc)
     if args.json:
         print_json(done)
     else:

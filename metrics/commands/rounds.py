@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     from .. import rounds
     from ..i18n import t
     from ._common import print_json, print_table
-    from ._store import fail, open_store, say
+    from ._store import open_store, refuse, say
 
     store = open_store(args)
     if store is None:
@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
                 say("rounds_reopened" if args.reopen else "rounds_closed", lang, name=rnd.name)
             return 0
     except rounds.RoundError as exc:
-        return fail(exc.key, **exc.values)
+        return refuse(exc)
     found = rounds.list_rounds(store)
     if args.json:
         print_json([r.to_dict() for r in found])

@@ -29,30 +29,24 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--all-scopes", action="store_true", help="also the direction and flagship-category rows")
 
 
-def _fail(key: str, **values: Any) -> int:
-    from ..i18n import t
-
-    sys.stderr.write(f"{t(key, 'zh', **values)} / {t(key, 'en', **values)}\n")
-    return 2
-
-
 def run(args: argparse.Namespace) -> int:
     from ..catalog import load_catalog
     from ..model import Dataset
     from ..progress import compute_progress
+    from ._store import fail
 
     as_of = None
     if args.as_of:
         try:
             as_of = dt.date.fromisoformat(args.as_of)
         except ValueError:
-            return _fail("progress_bad_date", value=args.as_of)
+            return fail("progress_bad_date", value=args.as_of)
     catalog = load_catalog()
     province = None
     if args.province:
         province = catalog.resolve_province(args.province)
         if province is None:
-            return _fail("progress_unknown_province", value=args.province)
+            return fail("progress_unknown_province", value=args.province)
     if args.files:
         from ..ingest import read_file
 
@@ -60,19 +54,20 @@ def run(args: argparse.Namespace) -> int:
         for name in args.files:
             path = Path(name)
             if not path.is_file():
-                return _fail("progress_file_unreadable", file=name)
+                return fail("progress_file_unreadable", file=name)
             result = read_file(path.read_bytes(), path.name, catalog=catalog)
             if not result.readable:
-                return _fail("progress_file_unreadable", file=name)
+                return fail("progress_file_unreadable", file=name)
             results.append(result)
         data = Dataset.from_results(results)
     else:
         from ..store import Store, StoreError
+        from ._store import refuse
 
         try:
             data = Store(args.db).dataset()
         except StoreError as exc:
-            return _fail("progress_store_unavailable", error=exc.message)
+            return refuse(exc, "progress_store_unavailable")
     progress = compute_progress(data, catalog, as_of=as_of)
     scope_types = ("national", "province", "direction", "flagship") if args.all_scopes else ("national", "province")
     records = progress.records(scope_types)

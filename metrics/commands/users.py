@@ -78,6 +78,7 @@ def cli_actor() -> str:
 
 def run(args: argparse.Namespace) -> int:
     from ..auth import Accounts, AuthError
+    from ..errors import render
     from ..i18n import t
     from ..store import Store, StoreError
     from ._common import print_json, print_table
@@ -127,10 +128,10 @@ def run(args: argparse.Namespace) -> int:
                 print(t("auth_throttle_cleared_all", lang, count=count))
         return 0
     except AuthError as exc:
-        sys.stderr.write(exc.message(lang) + "\n")
+        sys.stderr.write(render(exc, lang) + "\n")
         return 1
     except StoreError as exc:
-        sys.stderr.write((exc.message_en if lang == "en" else exc.message) + "\n")
+        sys.stderr.write(render(exc, lang) + "\n")
         return 2
     except (EOFError, KeyboardInterrupt):
         return 130

@@ -29,7 +29,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..i18n import t
-    from ..ingest import result_records
+    from ..result_json import result_records
     from ..parse_pool import bounded_read_file
     from ._common import load_mapping, print_json, print_table
 
