@@ -298,3 +298,19 @@ def unreviewed_mark(text: str, unreviewed: bool, lang: str = "zh") -> str:
         return text
     note = t("rounds_unreviewed_note", lang)
     return f"{text} · {note}" if text else note
+
+
+# ---- a count with its noun (warts: "1 rows will be stored") ---------------------------------------------
+def counted(n: Any, noun: str, lang: str = "zh") -> str:
+    """A count with its noun in ``lang``, singular after exactly one in English: "1 row", "0 rows",
+    "2 rows"; Chinese keeps its measure word ("1 行", "3 个错误"). The nouns are the ``count_<noun>``
+    (and, for one, ``count_<noun>_one``) keys of ``metrics/data/i18n/warts.yaml``; the count is whole
+    (``fmt_count``), so 1.2 reads as one."""
+    whole = fmt_count(n)
+    return t(f"count_{noun}_one" if whole == "1" else f"count_{noun}", lang, n=whole)
+
+
+def change_label(change: str, lang: str = "zh") -> str:
+    """What a re-upload does to a stored row — added, removed or changed — as a table shows it in ``lang``
+    (新增 / Added); the word itself when unknown."""
+    return t(f"presentation_change_{change}", lang) if change in ("added", "removed", "changed") else str(change)
