@@ -27,7 +27,7 @@ from metrics.ingest import SHEET_KIND, SHEET_METRIC, sheet_defs
 from metrics.mapping import IGNORE, Mapping, find_profile, save_profile, to_yaml
 from metrics.markup import md_text
 from metrics.model import IngestResult
-from metrics.presentation import fmt_count, fmt_date, metric_name, region_name
+from metrics.presentation import counted, fmt_date, metric_name, region_name
 from metrics.settings import max_upload_bytes
 from metrics.text import alias_key
 from metrics.upload_plan import as_of_guess, store_plan
@@ -161,7 +161,8 @@ def mapping_preview(n: int, content: bytes, name: str, chosen: str | None, candi
     """The first rows as the candidate mapping reads them, and its counts."""
     trial = data.parse_upload(content, name, chosen, None, candidate.to_json())
     counts = trial.row_counts
-    st.caption(t("app_upload_mapping_preview", lang, valid=fmt_count(counts.valid), invalid=fmt_count(counts.invalid)))
+    st.caption(t("app_upload_mapping_preview", lang, valid=counted(counts.valid, "valid_row", lang),
+                 invalid=counted(counts.invalid, "invalid_row", lang)))
     for kind, frame in (("items", trial.items), ("totals", trial.totals), ("targets", trial.targets)):
         if len(frame):
             shown = views.by_name(frame.head(5), load_catalog(), lang)  # names, not internal keys
@@ -221,7 +222,9 @@ def show_summary(n: int, result: IngestResult, lang: str) -> None:
 def show_report(n: int, result: IngestResult, content: bytes, name: str, chosen: str | None,
                 as_of: dt.date | None, mapping: str | None, lang: str) -> None:
     report = views.problem_table(result.problems, lang)
-    st.markdown(f"##### {t('app_upload_report', lang, errors=len(result.errors), warnings=len(result.warnings))}")
+    title = t("app_upload_report", lang, errors=counted(len(result.errors), "error", lang),
+              warnings=counted(len(result.warnings), "warning", lang))
+    st.markdown(f"##### {title}")
     if report.empty:
         st.success(t("app_upload_clean", lang))
         return
@@ -254,7 +257,9 @@ def show_preview(n: int, content: bytes, name: str, chosen: str | None, as_of: d
 def show_store_plan(n: int, result: IngestResult, lang: str) -> None:
     """Said plainly before the store button: 将保存 N 行，跳过 M 行, the skipped rows listed."""
     plan = store_plan(result, lang)
-    st.markdown(f"##### {t('app_upload_will_store', lang, stored=fmt_count(plan.stored), skipped=fmt_count(plan.skipped))}")
+    title = t("app_upload_will_store", lang, stored=counted(plan.stored, "row", lang),
+              skipped=counted(plan.skipped, "row", lang))
+    st.markdown(f"##### {title}")
     if not plan.rows.empty:
         st.dataframe(translated(plan.rows, {"sheet": "app_col_sheet", "row": "app_col_row",
                                             "reason": "app_col_reason"}, lang),
@@ -274,7 +279,8 @@ def store_button(n: int, sha: str, result: IngestResult, content: bytes, name: s
     # A file with errors is stored only once the officer has said they know which rows stay out (issue 13).
     invalid = result.row_counts.invalid
     agreed = not invalid or st.checkbox(
-        t("app_upload_confirm_errors", lang, invalid=fmt_count(invalid), stored=fmt_count(result.row_counts.valid)),
+        t("app_upload_confirm_errors", lang, invalid=counted(invalid, "row", lang),
+          stored=counted(result.row_counts.valid, "row", lang)),
         key=f"store_agree_{n}_{sha[:12]}")
     if not st.button(t("app_upload_store", lang), key=f"store_{n}_{sha[:12]}", type="primary",
                      disabled=not (provinces_in_file and agreed), icon=":material/save:"):

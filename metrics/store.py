@@ -336,7 +336,8 @@ def frame_diff(old: pd.DataFrame, new: pd.DataFrame, kind: str) -> dict[str, lis
     for k in a.keys() & b.keys():
         changes = {f: [a[k][f], b[k][f]] for f in fields if a[k][f] != b[k][f]}
         if changes:
-            changed.append({**{key: b[k][key] for key in keys}, "changes": changes})
+            named = {"name": b[k]["name"]} if kind == "items" else {}  # the preview names the changed item
+            changed.append({**{key: b[k][key] for key in keys}, **named, "changes": changes})
     order = lambda r: tuple("" if r[k] is None else str(r[k]) for k in keys)  # noqa: E731
     return {"added": sorted(added, key=order), "removed": sorted(removed, key=order),
             "changed": sorted(changed, key=order)}

@@ -52,7 +52,7 @@ def test_a_file_without_an_as_of_date_is_stored_only_after_the_officer_confirms_
     assert not app.exception
     assert t("app_upload_as_of_confirmed", date="2025年6月30日") in texts(app, "caption")
     # Said plainly before storing: 2 rows stored, 2 skipped (the bad date and the 合计 row), each listed.
-    assert f"##### {t('app_upload_will_store', stored='2', skipped='2')}" in texts(app, "markdown")
+    assert "##### 将保存 2 行，跳过 2 行" in texts(app, "markdown")
     (skipped,) = [d.value for d in app.dataframe if "原因" in d.value.columns]
     assert skipped["Excel 行号"].tolist() == [4, 5]
     assert skipped["工作表"].tolist() == ["成果清单", "成果清单"]
@@ -60,7 +60,7 @@ def test_a_file_without_an_as_of_date_is_stored_only_after_the_officer_confirms_
     # One row has an error: the officer says they know it stays out before the store button works.
     assert next(b for b in app.button if b.label == t("app_upload_store")).disabled
     (agree,) = [c for c in app.checkbox if c.key.startswith("store_agree_")]
-    assert agree.label == t("app_upload_confirm_errors", invalid="1", stored="2")
+    assert agree.label == "我已知悉：有错误的 1 行不会保存，只保存其余 2 行"
     agree.check().run()
     next(b for b in app.button if b.label == t("app_upload_store")).click().run()
     assert not app.exception
@@ -82,7 +82,23 @@ def test_the_page_says_in_english_what_will_be_stored(app):
     app.file_uploader(key="upload_files").set_value(("广东省进展（截至2025年6月30日）.xlsx", content, XLSX)).run()
     assert not app.exception
     assert not [d for d in app.date_input if d.key != "as_of"]  # the file name dates it: nothing to ask
-    assert f"##### {t('app_upload_will_store', 'en', stored='2', skipped='0')}" in texts(app, "markdown")
+    assert "##### 2 rows will be stored, 0 rows skipped" in texts(app, "markdown")
+    assert "##### Validation report: 0 errors, 0 warnings" in texts(app, "markdown")
+
+
+@pytest.mark.parametrize("lang, report, plan, agree", [
+    ("en", "Validation report: 1 error, 0 warnings", "1 row will be stored, 1 row skipped",
+     "I understand: 1 row with errors will not be stored; only the other 1 row will"),
+    ("zh", "校验报告：1 个错误，0 个提示", "将保存 1 行，跳过 1 行", "我已知悉：有错误的 1 行不会保存，只保存其余 1 行"),
+])
+def test_a_count_of_one_is_said_in_the_singular(app, lang, report, plan, agree):
+    app.session_state["lang"] = lang
+    content = register(item_row(名称="甲技术"), item_row(名称="丙技术", 完成日期="不详"))
+    app.file_uploader(key="upload_files").set_value(("广东省进展（截至2025年6月30日）.xlsx", content, XLSX)).run()
+    assert not app.exception
+    assert {f"##### {report}", f"##### {plan}"} <= set(texts(app, "markdown"))
+    (box,) = [c for c in app.checkbox if c.key.startswith("store_agree_")]
+    assert box.label == agree
 
 
 def unnamed_headers_file() -> bytes:
@@ -104,7 +120,7 @@ def test_the_officer_maps_unknown_columns_once_and_the_profile_is_applied_to_the
     app.selectbox(key="map_kind_0_领军企业").set_value("items")
     app.selectbox(key="map_0_领军企业_A").set_value("name")
     app.selectbox(key="map_0_领军企业_C").set_value("ignore").run()
-    assert t("app_upload_mapping_preview", valid="2", invalid="0") in texts(app, "caption")  # the live preview
+    assert "按此映射读取：有效 2 行，无效 0 行。前几行如下：" in texts(app, "caption")  # the live preview
     next(b for b in app.button if b.label == t("app_upload_mapping_save")).click().run()
     assert not app.exception
     (profile,) = list_profiles(Store(app_url(app)))
@@ -112,7 +128,7 @@ def test_the_officer_maps_unknown_columns_once_and_the_profile_is_applied_to_the
                                                                  "认定时间": "date", "所属地市": "ignore"}})
     # Read again at once with the profile, named in a note: the title now gives province and as-of date.
     assert t("app_upload_mapping_applied", profile=profile.name) in texts(app, "info")
-    assert f"##### {t('app_upload_will_store', stored='2', skipped='0')}" in texts(app, "markdown")
+    assert "##### 将保存 2 行，跳过 0 行" in texts(app, "markdown")
     assert any(b.proto.label == t("app_upload_mapping_export") for b in app.get("download_button"))
     # The next upload of the same shape (another quarter's file) is read with the profile, no step shown.
     fresh = AppTest.from_file("../dashboard.py", default_timeout=120).run()
@@ -141,7 +157,31 @@ def test_the_officer_names_the_metric_of_a_sheet_whose_name_and_columns_do_not(a
     assert not app.exception
     app.selectbox(key="map_kind_0_名单").set_value("items").run()
     app.selectbox(key="map_metric_0_名单").set_value("enterprise").run()
-    assert t("app_upload_mapping_preview", valid="1", invalid="0") in texts(app, "caption")
+    assert "按此映射读取：有效 1 行，无效 0 行。前几行如下：" in texts(app, "caption")
     next(b for b in app.button if b.label == t("app_upload_mapping_save")).click().run()
     assert not app.exception
-    assert f"##### {t('app_upload_will_store', stored='1', skipped='0')}" in texts(app, "markdown")
+    assert "##### 将保存 1 行，跳过 0 行" in texts(app, "markdown")
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("en", [("Added", "Item register", "Guangdong", "Frontier key core technologies", "丙技术", ""),
+            ("Removed", "Item register", "Guangdong", "Frontier key core technologies", "乙技术", ""),
+            ("Changed", "Item register", "Guangdong", "Frontier key core technologies", "甲技术", "Completion date, Date precision, Status")]),
+    ("zh", [("新增", "成果清单", "广东省", "前沿关键核心技术", "丙技术", ""),
+            ("删除", "成果清单", "广东省", "前沿关键核心技术", "乙技术", ""),
+            ("修改", "成果清单", "广东省", "前沿关键核心技术", "甲技术", "完成日期、日期精度、状态")]),
+])
+def test_the_changes_preview_names_change_region_metric_and_fields_in_the_pages_language(app, lang, expected):
+    name = "广东省进展（截至2025年6月30日）.xlsx"
+    app.file_uploader(key="upload_files").set_value(
+        (name, register(item_row(名称="甲技术"), item_row(名称="乙技术")), XLSX)).run()
+    next(b for b in app.button if b.label == t("app_upload_store")).click().run()
+    assert not app.exception
+    app.session_state["lang"] = lang
+    again = register(item_row(名称="甲技术", 状态="拟认定", 完成日期=""), item_row(名称="丙技术"))
+    app.file_uploader(key="upload_files").set_value(("广东省进展（截至2025年9月30日）.xlsx", again, XLSX)).run()
+    assert not app.exception
+    (changes,) = [d.value for d in app.dataframe if t("app_col_change", lang) in d.value.columns]
+    cols = [t(k, lang) for k in ("app_col_change", "app_col_table", "app_col_province", "app_col_metric",
+                                 "app_col_name", "app_col_fields")]
+    assert [tuple(r) for r in changes[cols].itertuples(index=False)] == expected
