@@ -209,7 +209,7 @@ def show_summary(n: int, result: IngestResult, lang: str) -> None:
     m1, m2, m3, m4 = st.columns(4)
     catalog = load_catalog()
     m1.metric(t("app_upload_province", lang), "、".join(region_name(catalog, p, lang) for p in result.provinces()) or "–")
-    m2.metric(t("app_col_as_of", lang), result.as_of.isoformat() if result.as_of else "–")
+    m2.metric(t("app_col_as_of", lang), fmt_date(result.as_of, lang) if result.as_of else "–")
     m3.metric(t("app_col_valid", lang), counts.valid)
     m4.metric(t("app_col_invalid", lang), counts.invalid)
     st.markdown(f"##### {t('app_upload_sheet_counts', lang)}")
@@ -222,8 +222,9 @@ def show_summary(n: int, result: IngestResult, lang: str) -> None:
 def show_report(n: int, result: IngestResult, content: bytes, name: str, chosen: str | None,
                 as_of: dt.date | None, mapping: str | None, lang: str) -> None:
     report = views.problem_table(result.problems, lang)
+    notes = sum(p.severity == "info" for p in result.problems)  # the table lists them too: the title counts them
     title = t("app_upload_report", lang, errors=counted(len(result.errors), "error", lang),
-              warnings=counted(len(result.warnings), "warning", lang))
+              warnings=counted(len(result.warnings), "warning", lang), notes=counted(notes, "note", lang))
     st.markdown(f"##### {title}")
     if report.empty:
         st.success(t("app_upload_clean", lang))
@@ -251,7 +252,8 @@ def show_preview(n: int, content: bytes, name: str, chosen: str | None, as_of: d
                  added=int((changes["change"] == "added").sum()),
                  removed=int((changes["change"] == "removed").sum()),
                  changed=int((changes["change"] == "changed").sum())))
-    st.dataframe(show_changes(changes, lang), hide_index=True, width="stretch", key=f"changes_{n}", height=240)
+    st.dataframe(show_changes(changes, lang), hide_index=True, width="stretch", key=f"changes_{n}",
+                 height=240 if len(changes) > 6 else "auto")  # no rows of empty cells under a short list
 
 
 def show_store_plan(n: int, result: IngestResult, lang: str) -> None:

@@ -83,13 +83,14 @@ def test_the_page_says_in_english_what_will_be_stored(app):
     assert not app.exception
     assert not [d for d in app.date_input if d.key != "as_of"]  # the file name dates it: nothing to ask
     assert "##### 2 rows will be stored, 0 rows skipped" in texts(app, "markdown")
-    assert "##### Validation report: 0 errors, 0 warnings" in texts(app, "markdown")
+    # The notes count too: the province and the as-of date were read from the file name.
+    assert "##### Validation report: 0 errors, 0 warnings, 2 notes" in texts(app, "markdown")
 
 
 @pytest.mark.parametrize("lang, report, plan, agree", [
-    ("en", "Validation report: 1 error, 0 warnings", "1 row will be stored, 1 row skipped",
+    ("en", "Validation report: 1 error, 0 warnings, 2 notes", "1 row will be stored, 1 row skipped",
      "I understand: 1 row with errors will not be stored; only the other 1 row will"),
-    ("zh", "校验报告：1 个错误，0 个提示", "将保存 1 行，跳过 1 行", "我已知悉：有错误的 1 行不会保存，只保存其余 1 行"),
+    ("zh", "校验报告：1 个错误，0 个提示，2 条说明", "将保存 1 行，跳过 1 行", "我已知悉：有错误的 1 行不会保存，只保存其余 1 行"),
 ])
 def test_a_count_of_one_is_said_in_the_singular(app, lang, report, plan, agree):
     app.session_state["lang"] = lang
@@ -99,6 +100,9 @@ def test_a_count_of_one_is_said_in_the_singular(app, lang, report, plan, agree):
     assert {f"##### {report}", f"##### {plan}"} <= set(texts(app, "markdown"))
     (box,) = [c for c in app.checkbox if c.key.startswith("store_agree_")]
     assert box.label == agree
+    # The summary's as-of date in the page's language, not ISO text.
+    as_of = {m.label: m.value for m in app.metric}[t("app_col_as_of", lang)]
+    assert as_of == ("30 June 2025" if lang == "en" else "2025年6月30日")
 
 
 def unnamed_headers_file() -> bytes:
