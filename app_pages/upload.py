@@ -18,7 +18,7 @@ from app_support.login import denied, upload_permitted
 from app_support.review_notice import show_returned_notices
 from app_support.round_picker import round_picker
 from app_support.session import NATIONAL, choice, current_lang, current_scope, scope_label, scope_options
-from app_support.ui import page_setup, show_changes, translated
+from app_support.ui import page_setup, show_changes, show_figures, translated
 from metrics import views
 from metrics.access import AccessDenied, can_upload
 from metrics.catalog import load_catalog
@@ -27,7 +27,7 @@ from metrics.ingest import SHEET_KIND, SHEET_METRIC, sheet_defs
 from metrics.mapping import IGNORE, Mapping, find_profile, save_profile, to_yaml
 from metrics.markup import md_text
 from metrics.model import IngestResult
-from metrics.presentation import counted, fmt_date, metric_name, region_name
+from metrics.presentation import counted, fmt_count, fmt_date, fmt_time, metric_name, region_name
 from metrics.settings import max_upload_bytes
 from metrics.text import alias_key
 from metrics.upload_plan import as_of_guess, store_plan
@@ -206,12 +206,14 @@ def show_profile(n: int, profile: Mapping, lang: str) -> bool:
 
 def show_summary(n: int, result: IngestResult, lang: str) -> None:
     counts = result.row_counts
-    m1, m2, m3, m4 = st.columns(4)
     catalog = load_catalog()
-    m1.metric(t("app_upload_province", lang), "、".join(region_name(catalog, p, lang) for p in result.provinces()) or "–")
-    m2.metric(t("app_col_as_of", lang), fmt_date(result.as_of, lang) if result.as_of else "–")
-    m3.metric(t("app_col_valid", lang), counts.valid)
-    m4.metric(t("app_col_invalid", lang), counts.invalid)
+    # show_figures: a long value ("31 December 2025", several regions) wraps instead of being cut
+    show_figures([(t("app_upload_province", lang),
+                   ("、" if lang == "zh" else ", ").join(region_name(catalog, p, lang) for p in result.provinces()) or "–",
+                   None),
+                  (t("app_col_as_of", lang), fmt_date(result.as_of, lang) if result.as_of else "–", None),
+                  (t("app_col_valid", lang), fmt_count(counts.valid), None),
+                  (t("app_col_invalid", lang), fmt_count(counts.invalid), None)])
     st.markdown(f"##### {t('app_upload_sheet_counts', lang)}")
     st.dataframe(translated(views.sheet_count_table(result.sheets),
                             {"sheet": "app_col_sheet", "valid": "app_col_valid", "invalid": "app_col_invalid",
@@ -271,10 +273,6 @@ def show_store_plan(n: int, result: IngestResult, lang: str) -> None:
 def store_button(n: int, sha: str, result: IngestResult, content: bytes, name: str, lang: str, user) -> None:
     """The store button (none for a viewer or another province's editor); stores and says so."""
     pick = round_picker(data.store(), result, n, lang, user)  # which reporting round (issue 13)
-    earlier = views.same_file(data.store().history(), sha)
-    if earlier:
-        st.info(t("app_upload_same_file", lang, id=earlier["id"], uploaded_at=str(earlier["uploaded_at"])[:16]))
-        return
     provinces_in_file = result.provinces()
     if not upload_permitted(user, provinces_in_file, lang):
         return
@@ -321,8 +319,9 @@ def handle_file(n: int, uploaded, chosen: str | None, limit: int, lang: str, use
         return
     if profile is not None and show_profile(n, profile, lang):  # the officer disagrees: map again
         mapping_step(n, sha, unmapped, content, name, chosen, profile, lang, user)
+    earlier = views.same_file(data.store().history(), sha)  # stored before: nothing to ask, nothing to store
     as_of = None
-    if result.as_of_missing:
+    if result.as_of_missing and not earlier:
         as_of = confirmed_as_of(n, sha, result, lang)
         if as_of is not None:
             st.caption(t("app_upload_as_of_confirmed", lang, date=fmt_date(as_of, lang)))
@@ -332,6 +331,9 @@ def handle_file(n: int, uploaded, chosen: str | None, limit: int, lang: str, use
     if result.unmapped:  # after the report that names them: the officer says what they hold
         mapping_step(n, sha, result, content, name, chosen, profile, lang, user)
     show_preview(n, content, name, chosen, as_of, mapping, lang)
+    if earlier:  # nothing will be stored: no plan of rows "to be stored" above the note
+        st.info(t("app_upload_same_file", lang, id=earlier["id"], uploaded_at=fmt_time(earlier["uploaded_at"], lang)))
+        return
     if result.as_of_missing:  # no store before the as-of date is confirmed
         return
     show_store_plan(n, result, lang)

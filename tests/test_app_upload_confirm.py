@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -39,7 +40,8 @@ def no_as_of_file() -> bytes:
 
 
 def test_a_file_without_an_as_of_date_is_stored_only_after_the_officer_confirms_one(app):
-    app.file_uploader(key="upload_files").set_value(("进展.xlsx", no_as_of_file(), XLSX)).run()
+    content = no_as_of_file()
+    app.file_uploader(key="upload_files").set_value(("进展.xlsx", content, XLSX)).run()
     assert not app.exception
     assert t("app_upload_as_of_missing") in texts(app, "warning")
     # The guess is the latest date in the file, said to be a guess; nothing can be stored yet.
@@ -65,6 +67,12 @@ def test_a_file_without_an_as_of_date_is_stored_only_after_the_officer_confirms_
     next(b for b in app.button if b.label == t("app_upload_store")).click().run()
     assert not app.exception
     assert any("已保存" in s for s in texts(app, "success"))
+    # The same file once more: said once, with its time as people write it, and no plan of rows to store.
+    app.file_uploader(key="upload_files").set_value(("进展（再次）.xlsx", content, XLSX)).run()
+    assert t("app_upload_as_of_missing") not in texts(app, "warning")  # no date asked for a stored file
+    (same,) = [s for s in texts(app, "info") if "已经上传过" in s]
+    assert re.fullmatch(r"这个文件已经上传过\(第 \d+ 号报送,20\d\d-\d\d-\d\d \d\d:\d\d\),无需重复保存。", same), same
+    assert not [m for m in texts(app, "markdown") if m.startswith("##### 将保存")]
     from metrics.store import Store
 
     (sub,) = Store(app_url(app)).history()
@@ -100,9 +108,11 @@ def test_a_count_of_one_is_said_in_the_singular(app, lang, report, plan, agree):
     assert {f"##### {report}", f"##### {plan}"} <= set(texts(app, "markdown"))
     (box,) = [c for c in app.checkbox if c.key.startswith("store_agree_")]
     assert box.label == agree
-    # The summary's as-of date in the page's language, not ISO text.
-    as_of = {m.label: m.value for m in app.metric}[t("app_col_as_of", lang)]
-    assert as_of == ("30 June 2025" if lang == "en" else "2025年6月30日")
+    # The summary's region and as-of date in the page's language (not ISO text), wrapped, never cut.
+    summary = "\n".join(h.proto.body for h in app.get("html"))
+    assert (f">{t('app_col_as_of', lang)}</div>" in summary
+            and ("30 June 2025" if lang == "en" else "2025年6月30日") in summary
+            and (">Guangdong</div>" if lang == "en" else ">广东省</div>") in summary)
 
 
 def unnamed_headers_file() -> bytes:
