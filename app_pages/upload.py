@@ -161,13 +161,15 @@ def mapping_preview(n: int, content: bytes, name: str, chosen: str | None, candi
     """The first rows as the candidate mapping reads them, and its counts."""
     trial = data.parse_upload(content, name, chosen, None, candidate.to_json())
     counts = trial.row_counts
-    st.caption(t("app_upload_mapping_preview", lang, valid=counted(counts.valid, "valid_row", lang),
-                 invalid=counted(counts.invalid, "invalid_row", lang)))
-    for kind, frame in (("items", trial.items), ("totals", trial.totals), ("targets", trial.targets)):
-        if len(frame):
-            shown = views.by_name(frame.head(5), load_catalog(), lang)  # names, not internal keys
-            st.dataframe(translated(shown, PREVIEW_COLUMNS, lang), hide_index=True, width="stretch",
-                         key=f"map_preview_{n}_{kind}")
+    frames = [(kind, frame) for kind, frame in (("items", trial.items), ("totals", trial.totals),
+                                                ("targets", trial.targets)) if len(frame)]
+    # "The first rows:" only above rows: with none valid, the sentence ends at the counts
+    st.caption(t("app_upload_mapping_preview" if frames else "app_upload_mapping_preview_none", lang,
+                 valid=counted(counts.valid, "valid_row", lang), invalid=counted(counts.invalid, "invalid_row", lang)))
+    for kind, frame in frames:
+        shown = views.by_name(frame.head(5), load_catalog(), lang)  # names, not internal keys
+        st.dataframe(translated(shown, PREVIEW_COLUMNS, lang), hide_index=True, width="stretch",
+                     key=f"map_preview_{n}_{kind}")
 
 
 def mapping_step(n: int, sha: str, result: IngestResult, content: bytes, name: str, chosen: str | None,
@@ -243,9 +245,12 @@ def show_report(n: int, result: IngestResult, content: bytes, name: str, chosen:
 
 
 def show_preview(n: int, content: bytes, name: str, chosen: str | None, as_of: dt.date | None,
-                 mapping: str | None, lang: str) -> None:
+                 mapping: str | None, lang: str, valid: int = 1) -> None:
     """What storing would change, against the current submissions of the file's provinces."""
     st.markdown(f"##### {t('app_upload_preview', lang)}")
+    if not valid:  # no row to store: "3 removed" would only frighten (nothing replaces the stored rows)
+        st.caption(t("app_upload_preview_no_rows", lang))
+        return
     changes = views.diff_rows(data.upload_diff(content, name, chosen, as_of, mapping))
     if changes.empty:
         st.caption(t("app_changes_none", lang))
@@ -330,7 +335,7 @@ def handle_file(n: int, uploaded, chosen: str | None, limit: int, lang: str, use
     show_report(n, result, content, name, chosen, as_of, mapping, lang)
     if result.unmapped:  # after the report that names them: the officer says what they hold
         mapping_step(n, sha, result, content, name, chosen, profile, lang, user)
-    show_preview(n, content, name, chosen, as_of, mapping, lang)
+    show_preview(n, content, name, chosen, as_of, mapping, lang, result.row_counts.valid)
     if earlier:  # nothing will be stored: no plan of rows "to be stored" above the note
         st.info(t("app_upload_same_file", lang, id=earlier["id"], uploaded_at=fmt_time(earlier["uploaded_at"], lang)))
         return

@@ -199,3 +199,18 @@ def test_the_changes_preview_names_change_region_metric_and_fields_in_the_pages_
     cols = [t(k, lang) for k in ("app_col_change", "app_col_table", "app_col_province", "app_col_metric",
                                  "app_col_name", "app_col_fields")]
     assert [tuple(r) for r in changes[cols].itertuples(index=False)] == expected
+
+
+def test_a_file_with_no_valid_row_yet_previews_no_removals_and_no_first_rows(app):
+    """Before its columns are mapped, a file has no valid row: the page does not list every stored row of the
+    province as "removed", and the mapping preview does not announce first rows it has none of."""
+    app.session_state["lang"] = "en"
+    app.file_uploader(key="upload_files").set_value(("领军企业名单.xlsx", unnamed_headers_file(), XLSX)).run()
+    assert not app.exception
+    captions = texts(app, "caption")
+    assert "Read with this mapping: 0 valid rows, 2 invalid rows." in captions
+    assert "The file has no valid row to store, so storing it would change nothing." in captions
+    assert not [d for d in app.dataframe if t("app_col_change", "en") in d.value.columns]
+    app.selectbox(key="map_kind_0_领军企业").set_value("items")
+    app.selectbox(key="map_0_领军企业_A").set_value("name").run()
+    assert "Read with this mapping: 2 valid rows, 0 invalid rows. The first rows:" in texts(app, "caption")
