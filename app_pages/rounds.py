@@ -13,7 +13,7 @@ from app_support.ui import page_setup
 from metrics import rounds
 from metrics.access import AccessDenied, can_manage_users, can_review
 from metrics.i18n import t
-from metrics.presentation import fmt_date, fmt_time
+from metrics.presentation import counted, fmt_date, fmt_time
 
 lang = current_lang()
 user = page_setup("rounds_page_title", scoped=False, samples=False)
@@ -31,7 +31,7 @@ if can_manage_users(user):
                 try:
                     rnd = rounds.add_round(store, name, as_of, due, regions or None, user=user)
                     st.success(t("rounds_added", lang, name=rnd.name, as_of=rnd.as_of, due=rnd.due,
-                                 n=len(rnd.regions)))
+                                 n=counted(len(rnd.regions), "region", lang)))
                 except rounds.RoundError as exc:
                     st.error(exc.message(lang))
                 except AccessDenied as exc:

@@ -300,7 +300,9 @@ def store_button(n: int, sha: str, result: IngestResult, content: bytes, name: s
     if getattr(outcome, "duplicate_of", None):
         st.info(t("app_upload_same_file", lang, id=outcome.duplicate_of, uploaded_at=""))
     else:
-        st.success(t("app_upload_stored", lang, ids=views.outcome_ids(outcome)))
+        ids = getattr(outcome, "submission_ids", None) or [outcome.submission_id]
+        st.success(t("app_upload_stored", lang, ids=counted(len(ids), "submission_ids", lang,
+                                                           ids=(", " if lang == "en" else "、").join(map(str, ids)))))
         pick.confirm(outcome)
 
 

@@ -16,6 +16,7 @@ import streamlit as st
 from metrics import rounds
 from metrics.access import AccessDenied
 from metrics.i18n import t
+from metrics.presentation import counted
 
 
 @dataclass
@@ -43,8 +44,8 @@ class RoundPick:
         except (rounds.RoundError, AccessDenied) as exc:
             st.error(exc.message(self.lang))
             return
-        st.success(t("calendar2_round_filed", self.lang, round=self.name, ids="、".join(str(i) for i in ids)),
-                   icon=":material/event_available:")
+        said = counted(len(ids), "submission_ids", self.lang, ids=(", " if self.lang == "en" else "、").join(map(str, ids)))
+        st.success(t("calendar2_round_filed", self.lang, round=self.name, ids=said), icon=":material/event_available:")
 
 
 def default_round(open_rounds: list[Any], as_of: Any) -> Any:

@@ -10,6 +10,7 @@ import streamlit as st
 from metrics.charts import fmt_date, fmt_number, mark_unreviewed, status_color, status_label
 from metrics.i18n import t, translations
 from metrics.markup import safe_figure
+from metrics.presentation import counted
 from metrics.xlsx_safe import csv_bytes
 from metrics.views import card_headline
 
@@ -64,7 +65,7 @@ def sample_banner(with_button: bool = False) -> None:
             st.session_state.pop("clear_samples_confirm", None)
             n = data.store().clear_samples(user=current_user())
             data.invalidate()
-            st.toast(t("app_sample_cleared", lang, n=n if isinstance(n, int) else ""))
+            st.toast(t("app_sample_cleared", lang, n=counted(n if isinstance(n, int) else 0, "sample_submission", lang)))
             st.rerun()
         if no.button(t("rounds_confirm_no", lang), key="clear_samples_no"):
             st.session_state.pop("clear_samples_confirm", None)

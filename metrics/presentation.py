@@ -301,13 +301,14 @@ def unreviewed_mark(text: str, unreviewed: bool, lang: str = "zh") -> str:
 
 
 # ---- a count with its noun (warts: "1 rows will be stored") ---------------------------------------------
-def counted(n: Any, noun: str, lang: str = "zh") -> str:
+def counted(n: Any, noun: str, lang: str = "zh", **values: Any) -> str:
     """A count with its noun in ``lang``, singular after exactly one in English: "1 row", "0 rows",
     "2 rows"; Chinese keeps its measure word ("1 行", "3 个错误"). The nouns are the ``count_<noun>``
     (and, for one, ``count_<noun>_one``) keys of ``metrics/data/i18n/warts.yaml``; the count is whole
-    (``fmt_count``), so 1.2 reads as one."""
+    (``fmt_count``), so 1.2 reads as one. ``values`` fill a noun's other placeholders: a list said with
+    its noun, "submission 7" / "submissions 7, 8" (``count_submission_ids``, ids=...)."""
     whole = fmt_count(n)
-    return t(f"count_{noun}_one" if whole == "1" else f"count_{noun}", lang, n=whole)
+    return t(f"count_{noun}_one" if whole == "1" else f"count_{noun}", lang, n=whole, **values)
 
 
 def change_label(change: str, lang: str = "zh") -> str:

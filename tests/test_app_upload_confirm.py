@@ -66,7 +66,7 @@ def test_a_file_without_an_as_of_date_is_stored_only_after_the_officer_confirms_
     agree.check().run()
     next(b for b in app.button if b.label == t("app_upload_store")).click().run()
     assert not app.exception
-    assert any("已保存" in s for s in texts(app, "success"))
+    assert [s for s in texts(app, "success") if re.fullmatch(r"已保存\(报送编号 \d+\)。", s)]
     # The same file once more: said once, with its time as people write it, and no plan of rows to store.
     app.file_uploader(key="upload_files").set_value(("进展（再次）.xlsx", content, XLSX)).run()
     assert t("app_upload_as_of_missing") not in texts(app, "warning")  # no date asked for a stored file
@@ -93,6 +93,8 @@ def test_the_page_says_in_english_what_will_be_stored(app):
     assert "##### 2 rows will be stored, 0 rows skipped" in texts(app, "markdown")
     # The notes count too: the province and the as-of date were read from the file name.
     assert "##### Validation report: 0 errors, 0 warnings, 2 notes" in texts(app, "markdown")
+    next(b for b in app.button if b.label == t("app_upload_store", "en")).click().run()
+    assert [s for s in texts(app, "success") if re.fullmatch(r"Stored \(submission \d+\)\.", s)], texts(app, "success")
 
 
 @pytest.mark.parametrize("lang, report, plan, agree", [
@@ -191,6 +193,7 @@ def test_the_changes_preview_names_change_region_metric_and_fields_in_the_pages_
         (name, register(item_row(名称="甲技术"), item_row(名称="乙技术")), XLSX)).run()
     next(b for b in app.button if b.label == t("app_upload_store")).click().run()
     assert not app.exception
+    assert [s for s in texts(app, "success") if re.fullmatch(r"已保存\(报送编号 \d+\)。", s)]
     app.session_state["lang"] = lang
     again = register(item_row(名称="甲技术", 状态="拟认定", 完成日期=""), item_row(名称="丙技术"))
     app.file_uploader(key="upload_files").set_value(("广东省进展（截至2025年9月30日）.xlsx", again, XLSX)).run()

@@ -356,6 +356,34 @@ def test_the_backup_commands_count_submissions_and_profiles_in_words(tmp_path, c
     assert imported in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("lang, expected", [
+    ("en", ["Sheet '成果清单': 1 row, 1 valid, 0 invalid, 0 blank, 0 skipped",
+            "1 row: 1 valid, 0 invalid, 0 blank, 0 skipped"]),
+    ("zh", ["工作表“成果清单”:共 1 行,有效 1,无效 0,空行 0,跳过 0", "共 1 行:有效 1 行,无效 0 行,空行 0 行,跳过 0 行"]),
+])
+def test_validate_counts_one_row_in_the_singular(tmp_path, capsys, lang, expected):
+    from metrics.cli import main
+    from tests.ingest_files import item_row, register
+
+    path = tmp_path / "广东省进展（截至2025年6月30日）.xlsx"
+    path.write_bytes(register(item_row(名称="甲技术")))
+    main(["validate", str(path), "--lang", lang])
+    out = capsys.readouterr().out.splitlines()
+    assert all(line in out for line in expected), out
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("en", "Added round '2025 Q4' (as of 2025-12-31, due 2099-01-15, 1 region)."),
+    ("zh", "已添加报送轮次“2025 Q4”(截至 2025-12-31,2099-01-15 前报送,1 个地区)。"),
+])
+def test_a_round_of_one_region_says_region(db_url, capsys, lang, expected):
+    from metrics.cli import main
+
+    assert main(["rounds", "add", "2025 Q4", "--as-of", "2025-12-31", "--due", "2099-01-15", "--region", "广东省",
+                 "--db", db_url, "--lang", lang]) == 0
+    assert expected in capsys.readouterr().out
+
+
 def test_a_damaged_backup_is_a_clear_error(db_url, tmp_path):
     bad = tmp_path / "bad.zip"
     bad.write_bytes(b"not a zip")
