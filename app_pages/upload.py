@@ -210,9 +210,8 @@ def show_summary(n: int, result: IngestResult, lang: str) -> None:
     counts = result.row_counts
     catalog = load_catalog()
     # show_figures: a long value ("31 December 2025", several regions) wraps instead of being cut
-    show_figures([(t("app_upload_province", lang),
-                   ("、" if lang == "zh" else ", ").join(region_name(catalog, p, lang) for p in result.provinces()) or "–",
-                   None),
+    regions = ("、" if lang == "zh" else ", ").join(region_name(catalog, p, lang) for p in result.provinces())
+    show_figures([(t("app_upload_province", lang), regions or "–", None),
                   (t("app_col_as_of", lang), fmt_date(result.as_of, lang) if result.as_of else "–", None),
                   (t("app_col_valid", lang), fmt_count(counts.valid), None),
                   (t("app_col_invalid", lang), fmt_count(counts.invalid), None)])

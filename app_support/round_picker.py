@@ -44,7 +44,8 @@ class RoundPick:
         except (rounds.RoundError, AccessDenied) as exc:
             st.error(exc.message(self.lang))
             return
-        said = counted(len(ids), "submission_ids", self.lang, ids=(", " if self.lang == "en" else "、").join(map(str, ids)))
+        listed = (", " if self.lang == "en" else "、").join(map(str, ids))
+        said = counted(len(ids), "submission_ids", self.lang, ids=listed)
         st.success(t("calendar2_round_filed", self.lang, round=self.name, ids=said), icon=":material/event_available:")
 
 

@@ -65,7 +65,8 @@ def sample_banner(with_button: bool = False) -> None:
             st.session_state.pop("clear_samples_confirm", None)
             n = data.store().clear_samples(user=current_user())
             data.invalidate()
-            st.toast(t("app_sample_cleared", lang, n=counted(n if isinstance(n, int) else 0, "sample_submission", lang)))
+            cleared = counted(n if isinstance(n, int) else 0, "sample_submission", lang)
+            st.toast(t("app_sample_cleared", lang, n=cleared))
             st.rerun()
         if no.button(t("rounds_confirm_no", lang), key="clear_samples_no"):
             st.session_state.pop("clear_samples_confirm", None)

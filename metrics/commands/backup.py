@@ -30,7 +30,8 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(done)
     else:
-        say("store_backup_written", args.lang, path=done["path"], n=counted(done["submissions"], "submission", args.lang),
+        say("store_backup_written", args.lang, path=done["path"],
+            n=counted(done["submissions"], "submission", args.lang),
             files=counted(done["originals"], "original_file", args.lang),
             profiles=counted(done["tables"]["mapping_profiles"], "mapping_profile", args.lang))
     return 0

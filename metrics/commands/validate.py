@@ -48,7 +48,8 @@ def run(args: argparse.Namespace) -> int:
         lines.append(f"{t('ingest_province', lang)}: {result.province or '-'}    "
                      f"{t('ingest_as_of', lang)}: {result.as_of.isoformat() if result.as_of else '-'}")
         for sheet, c in result.sheets.items():
-            lines.append(t("ingest_sheet_rows", lang, sheet=sheet, **{**c.to_dict(), "total": counted(c.total, "row", lang)}))
+            rows = {**c.to_dict(), "total": counted(c.total, "row", lang)}
+            lines.append(t("ingest_sheet_rows", lang, sheet=sheet, **rows))
         counts = result.row_counts
         lines.append(t("ingest_rows", lang, **{**counts.to_dict(), "total": counted(counts.total, "row", lang)}))
     else:

@@ -292,8 +292,8 @@ def heatmap(progress: Any, *, value: str = "percent", lang: str = "zh", catalog:
             if np.isfinite(z[i, j]) and text[i][j]:
                 r, g, b, _ = im.cmap(im.norm(z[i, j]))
                 dark = 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.5  # white words on a dark cell
-                ax.text(j, i, text[i][j], ha="center", va="center", fontsize=PRINT_PT - (1 if "\n" in text[i][j] else 0),
-                        color="white" if dark else "black")
+                size = PRINT_PT - (1 if "\n" in text[i][j] else 0)  # two lines: the final result under
+                ax.text(j, i, text[i][j], ha="center", va="center", fontsize=size, color="white" if dark else "black")
     if value == "percent":
         bar = fig.colorbar(im, ax=ax, fraction=0.03, pad=0.02)
         cap, half = charts.HEAT_CAP, charts.HEAT_CAP / 2
