@@ -54,8 +54,13 @@ PAGES = [
     ("app_pages/rounds.py", "rounds_page_title", "rounds", ":material/fact_check:"),
     ("app_pages/report.py", "app_page_report", "report", ":material/description:"),
 ]
-pages = [st.Page(path, title=t(key, lang), url_path=url, icon=icon, default=(i == 0))
-         for i, (path, key, url, icon) in enumerate(PAGES)]
+# The home page is served at "/" (its url_path is then empty: st.Page serves a default page only at the
+# root), so its own path /overview is a hidden page of the same file: a shared /overview link opens the
+# overview instead of Streamlit's "Page not found".
+home_file, home_key, home_url, home_icon = PAGES[0]
+pages = [st.Page(home_file, title=t(home_key, lang), url_path="", icon=home_icon, default=True),
+         *[st.Page(path, title=t(key, lang), url_path=url, icon=icon) for path, key, url, icon in PAGES[1:]],
+         st.Page(home_file, title=t(home_key, lang), url_path=home_url, icon=home_icon, visibility="hidden")]
 page = st.navigation(pages)
 st.session_state.pop(VIEW_TARGET, None)
 try:

@@ -14,7 +14,7 @@ from metrics import rounds
 from metrics.access import AccessDenied, can_manage_users, can_review
 from metrics.errors import render
 from metrics.i18n import t
-from metrics.presentation import fmt_date, fmt_time
+from metrics.presentation import counted, fmt_date, fmt_time
 
 lang = current_lang()
 user = page_setup("rounds_page_title", scoped=False, samples=False)
@@ -33,7 +33,7 @@ def add_round_form() -> None:
             return
         try:
             rnd = rounds.add_round(store, name, as_of, due, regions or None, user=user)
-            st.success(t("rounds_added", lang, name=rnd.name, as_of=rnd.as_of, due=rnd.due, n=len(rnd.regions)))
+            st.success(t("rounds_added", lang, name=rnd.name, as_of=rnd.as_of, due=rnd.due, n=counted(len(rnd.regions), "region", lang)))
         except (rounds.RoundError, AccessDenied) as exc:
             st.error(render(exc, lang))
 

@@ -18,7 +18,7 @@ from app_support.account_widgets import denied, upload_permitted
 from app_support.review_notice import show_returned_notices
 from app_support.round_picker import round_picker
 from app_support.session import NATIONAL, choice, current_lang, current_scope, scope_label, scope_options
-from app_support.ui import page_setup, show_changes, translated
+from app_support.ui import page_setup, show_changes, show_figures, translated
 from metrics.access import AccessDenied, can_upload
 from metrics.catalog import load_catalog
 from metrics.i18n import t
@@ -26,7 +26,7 @@ from metrics.sheets import SHEET_KIND, SHEET_METRIC, sheet_defs
 from metrics.mapping import IGNORE, Mapping, find_profile, save_profile, to_yaml
 from metrics.markup import md_text
 from metrics.model import IngestResult
-from metrics.presentation import fmt_count, fmt_date, metric_name, region_name
+from metrics.presentation import counted, fmt_count, fmt_date, fmt_time, metric_name, region_name
 from metrics.settings import max_upload_bytes
 from metrics.text import alias_key
 from metrics.upload_plan import as_of_guess, store_plan
@@ -160,12 +160,15 @@ def mapping_preview(n: int, content: bytes, name: str, chosen: str | None, candi
     """The first rows as the candidate mapping reads them, and its counts."""
     trial = data.parse_upload(content, name, chosen, None, candidate.to_json())
     counts = trial.row_counts
-    st.caption(t("app_upload_mapping_preview", lang, valid=fmt_count(counts.valid), invalid=fmt_count(counts.invalid)))
-    for kind, frame in (("items", trial.items), ("totals", trial.totals), ("targets", trial.targets)):
-        if len(frame):
-            shown = item_tables.by_name(frame.head(5), load_catalog(), lang)  # names, not internal keys
-            st.dataframe(translated(shown, PREVIEW_COLUMNS, lang), hide_index=True, width="stretch",
-                         key=f"map_preview_{n}_{kind}")
+    frames = [(kind, frame) for kind, frame in (("items", trial.items), ("totals", trial.totals),
+                                                ("targets", trial.targets)) if len(frame)]
+    # "The first rows:" only above rows: with none valid, the sentence ends at the counts
+    st.caption(t("app_upload_mapping_preview" if frames else "app_upload_mapping_preview_none", lang,
+                 valid=counted(counts.valid, "valid_row", lang), invalid=counted(counts.invalid, "invalid_row", lang)))
+    for kind, frame in frames:
+        shown = item_tables.by_name(frame.head(5), load_catalog(), lang)  # names, not internal keys
+        st.dataframe(translated(shown, PREVIEW_COLUMNS, lang), hide_index=True, width="stretch",
+                     key=f"map_preview_{n}_{kind}")
 
 
 def mapping_step(n: int, sha: str, result: IngestResult, content: bytes, name: str, chosen: str | None,
@@ -204,12 +207,13 @@ def show_profile(n: int, profile: Mapping, lang: str) -> bool:
 
 def show_summary(n: int, result: IngestResult, lang: str) -> None:
     counts = result.row_counts
-    m1, m2, m3, m4 = st.columns(4)
     catalog = load_catalog()
-    m1.metric(t("app_upload_province", lang), "、".join(region_name(catalog, p, lang) for p in result.provinces()) or "–")
-    m2.metric(t("app_col_as_of", lang), result.as_of.isoformat() if result.as_of else "–")
-    m3.metric(t("app_col_valid", lang), counts.valid)
-    m4.metric(t("app_col_invalid", lang), counts.invalid)
+    # show_figures: a long value ("31 December 2025", several regions) wraps instead of being cut
+    regions = ("、" if lang == "zh" else ", ").join(region_name(catalog, p, lang) for p in result.provinces())
+    show_figures([(t("app_upload_province", lang), regions or "–", None),
+                  (t("app_col_as_of", lang), fmt_date(result.as_of, lang) if result.as_of else "–", None),
+                  (t("app_col_valid", lang), fmt_count(counts.valid), None),
+                  (t("app_col_invalid", lang), fmt_count(counts.invalid), None)])
     st.markdown(f"##### {t('app_upload_sheet_counts', lang)}")
     st.dataframe(translated(uploads.sheet_count_table(result.sheets),
                             {"sheet": "app_col_sheet", "valid": "app_col_valid", "invalid": "app_col_invalid",
@@ -220,7 +224,10 @@ def show_summary(n: int, result: IngestResult, lang: str) -> None:
 def show_report(n: int, result: IngestResult, content: bytes, name: str, chosen: str | None,
                 as_of: dt.date | None, mapping: str | None, lang: str) -> None:
     report = uploads.problem_table(result.problems, lang)
-    st.markdown(f"##### {t('app_upload_report', lang, errors=len(result.errors), warnings=len(result.warnings))}")
+    notes = sum(p.severity == "info" for p in result.problems)  # the table lists them too: the title counts them
+    title = t("app_upload_report", lang, errors=counted(len(result.errors), "error", lang),
+              warnings=counted(len(result.warnings), "warning", lang), notes=counted(notes, "note", lang))
+    st.markdown(f"##### {title}")
     if report.empty:
         st.success(t("app_upload_clean", lang))
         return
@@ -236,9 +243,12 @@ def show_report(n: int, result: IngestResult, content: bytes, name: str, chosen:
 
 
 def show_preview(n: int, content: bytes, name: str, chosen: str | None, as_of: dt.date | None,
-                 mapping: str | None, lang: str) -> None:
+                 mapping: str | None, lang: str, valid: int = 1) -> None:
     """What storing would change, against the current submissions of the file's provinces."""
     st.markdown(f"##### {t('app_upload_preview', lang)}")
+    if not valid:  # no row to store: "3 removed" would only frighten (nothing replaces the stored rows)
+        st.caption(t("app_upload_preview_no_rows", lang))
+        return
     changes = change_tables.diff_rows(data.upload_diff(content, name, chosen, as_of, mapping))
     if changes.empty:
         st.caption(t("app_changes_none", lang))
@@ -247,13 +257,16 @@ def show_preview(n: int, content: bytes, name: str, chosen: str | None, as_of: d
                  added=int((changes["change"] == "added").sum()),
                  removed=int((changes["change"] == "removed").sum()),
                  changed=int((changes["change"] == "changed").sum())))
-    st.dataframe(show_changes(changes, lang), hide_index=True, width="stretch", key=f"changes_{n}", height=240)
+    st.dataframe(show_changes(changes, lang), hide_index=True, width="stretch", key=f"changes_{n}",
+                 height=240 if len(changes) > 6 else "auto")  # no rows of empty cells under a short list
 
 
 def show_store_plan(n: int, result: IngestResult, lang: str) -> None:
     """Said plainly before the store button: 将保存 N 行，跳过 M 行, the skipped rows listed."""
     plan = store_plan(result, lang)
-    st.markdown(f"##### {t('app_upload_will_store', lang, stored=fmt_count(plan.stored), skipped=fmt_count(plan.skipped))}")
+    title = t("app_upload_will_store", lang, stored=counted(plan.stored, "row", lang),
+              skipped=counted(plan.skipped, "row", lang))
+    st.markdown(f"##### {title}")
     if not plan.rows.empty:
         st.dataframe(translated(plan.rows, {"sheet": "app_col_sheet", "row": "app_col_row",
                                             "reason": "app_col_reason"}, lang),
@@ -263,17 +276,14 @@ def show_store_plan(n: int, result: IngestResult, lang: str) -> None:
 def store_button(n: int, sha: str, result: IngestResult, content: bytes, name: str, lang: str, user) -> None:
     """The store button (none for a viewer or another province's editor); stores and says so."""
     pick = round_picker(data.store(), result, n, lang, user)  # which reporting round (issue 13)
-    earlier = uploads.same_file(data.store().history(), sha)
-    if earlier:
-        st.info(t("app_upload_same_file", lang, id=earlier["id"], uploaded_at=str(earlier["uploaded_at"])[:16]))
-        return
     provinces_in_file = result.provinces()
     if not upload_permitted(user, provinces_in_file, lang):
         return
     # A file with errors is stored only once the officer has said they know which rows stay out (issue 13).
     invalid = result.row_counts.invalid
     agreed = not invalid or st.checkbox(
-        t("app_upload_confirm_errors", lang, invalid=fmt_count(invalid), stored=fmt_count(result.row_counts.valid)),
+        t("app_upload_confirm_errors", lang, invalid=counted(invalid, "row", lang),
+          stored=counted(result.row_counts.valid, "row", lang)),
         key=f"store_agree_{n}_{sha[:12]}")
     if not st.button(t("app_upload_store", lang), key=f"store_{n}_{sha[:12]}", type="primary",
                      disabled=not (provinces_in_file and agreed), icon=":material/save:"):
@@ -288,7 +298,9 @@ def store_button(n: int, sha: str, result: IngestResult, content: bytes, name: s
     if getattr(outcome, "duplicate_of", None):
         st.info(t("app_upload_same_file", lang, id=outcome.duplicate_of, uploaded_at=""))
     else:
-        st.success(t("app_upload_stored", lang, ids=uploads.outcome_ids(outcome)))
+        ids = getattr(outcome, "submission_ids", None) or [outcome.submission_id]
+        st.success(t("app_upload_stored", lang, ids=counted(len(ids), "submission_ids", lang,
+                                                           ids=(", " if lang == "en" else "、").join(map(str, ids)))))
         pick.confirm(outcome)
 
 
@@ -312,8 +324,9 @@ def handle_file(n: int, uploaded, chosen: str | None, limit: int, lang: str, use
         return
     if profile is not None and show_profile(n, profile, lang):  # the officer disagrees: map again
         mapping_step(n, sha, unmapped, content, name, chosen, profile, lang, user)
+    earlier = uploads.same_file(data.store().history(), sha)  # stored before: nothing to ask, nothing to store
     as_of = None
-    if result.as_of_missing:
+    if result.as_of_missing and not earlier:
         as_of = confirmed_as_of(n, sha, result, lang)
         if as_of is not None:
             st.caption(t("app_upload_as_of_confirmed", lang, date=fmt_date(as_of, lang)))
@@ -322,7 +335,10 @@ def handle_file(n: int, uploaded, chosen: str | None, limit: int, lang: str, use
     show_report(n, result, content, name, chosen, as_of, mapping, lang)
     if result.unmapped:  # after the report that names them: the officer says what they hold
         mapping_step(n, sha, result, content, name, chosen, profile, lang, user)
-    show_preview(n, content, name, chosen, as_of, mapping, lang)
+    show_preview(n, content, name, chosen, as_of, mapping, lang, result.row_counts.valid)
+    if earlier:  # nothing will be stored: no plan of rows "to be stored" above the note
+        st.info(t("app_upload_same_file", lang, id=earlier["id"], uploaded_at=fmt_time(earlier["uploaded_at"], lang)))
+        return
     if result.as_of_missing:  # no store before the as-of date is confirmed
         return
     show_store_plan(n, result, lang)

@@ -17,6 +17,7 @@ from metrics import rounds
 from metrics.access import AccessDenied
 from metrics.errors import render
 from metrics.i18n import t
+from metrics.presentation import counted
 
 
 @dataclass
@@ -44,8 +45,9 @@ class RoundPick:
         except (rounds.RoundError, AccessDenied) as exc:
             st.error(render(exc, self.lang))
             return
-        st.success(t("calendar2_round_filed", self.lang, round=self.name, ids="、".join(str(i) for i in ids)),
-                   icon=":material/event_available:")
+        listed = (", " if self.lang == "en" else "、").join(map(str, ids))
+        said = counted(len(ids), "submission_ids", self.lang, ids=listed)
+        st.success(t("calendar2_round_filed", self.lang, round=self.name, ids=said), icon=":material/event_available:")
 
 
 def default_round(open_rounds: list[Any], as_of: Any) -> Any:

@@ -10,6 +10,7 @@ import streamlit as st
 from metrics.charts import fmt_date, fmt_number, mark_unreviewed, status_color, status_label
 from metrics.i18n import t, translations
 from metrics.markup import safe_figure
+from metrics.presentation import counted
 from metrics.xlsx_safe import csv_bytes
 
 from . import data
@@ -64,7 +65,8 @@ def sample_banner(with_button: bool = False) -> None:
             st.session_state.pop("clear_samples_confirm", None)
             n = data.store().clear_samples(user=current_user())
             data.invalidate()
-            st.toast(t("app_sample_cleared", lang, n=n if isinstance(n, int) else ""))
+            cleared = counted(n if isinstance(n, int) else 0, "sample_submission", lang)
+            st.toast(t("app_sample_cleared", lang, n=cleared))
             st.rerun()
         if no.button(t("rounds_confirm_no", lang), key="clear_samples_no"):
             st.session_state.pop("clear_samples_confirm", None)
@@ -164,14 +166,31 @@ def unreviewed_shown() -> bool:
         return False
 
 
+def _field_names(table: str, fields: str, lang: str) -> str:
+    """The changed fields of a diff row ("status, value") as the workbook's column headers in ``lang``."""
+    from metrics.sheets import sheet_defs
+
+    kind = "goals" if table == "assessments" else table
+    d = next((x for x in sheet_defs() if x.key == kind), None)
+    headers = {c.key: c.header_en if lang == "en" else c.header_zh for c in d.columns} if d else {}
+    # a field no sheet column holds (date_precision) has its own name in the translation table
+    words = [headers.get(f) or (t(f"app_field_{f}", lang) if f"app_field_{f}" in translations() else f)
+             for f in fields.split(", ")] if fields else []
+    return (", " if lang == "en" else "、").join(words)
+
+
 def show_changes(changes: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """A diff table (``change_tables.diff_rows``) with translated change kinds, tables and metric names."""
+    """A diff table (``change_tables.diff_rows``) in ``lang``: the change, table, region, metric and changed fields
+    by name (Added / 广东省 → Guangdong on the English page), never internal keys."""
     from metrics.catalog import load_catalog
+    from metrics.presentation import change_label, region_name
 
     catalog = load_catalog()
-    shown = changes.assign(change=changes["change"].map(lambda c: t(f"app_change_{c}", lang)),
+    shown = changes.assign(change=changes["change"].map(lambda c: change_label(c, lang)),
                            table=changes["table"].map(lambda x: t(f"app_table_{x}", lang)),
-                           metric=changes["metric"].map(lambda m: catalog.label("metric", m, lang) if m else ""))
+                           province=changes["province"].map(lambda p: region_name(catalog, p, lang) if p else ""),
+                           metric=changes["metric"].map(lambda m: catalog.label("metric", m, lang) if m else ""),
+                           fields=[_field_names(tb, f, lang) for tb, f in zip(changes["table"], changes["fields"])])
     return translated(shown, {"change": "app_col_change", "table": "app_col_table", "province": "app_col_province",
                               "metric": "app_col_metric", "name": "app_col_name", "fields": "app_col_fields"}, lang)
 

@@ -62,12 +62,6 @@ def same_file(history: list[dict[str, Any]], sha256: str) -> dict[str, Any] | No
     return min(hits, key=lambda h: h.get("id") or 0) if hits else None
 
 
-def outcome_ids(outcome: Any) -> str:
-    """The submission id(s) a save created, as text (one workbook may hold several provinces)."""
-    ids = getattr(outcome, "submission_ids", None) or [getattr(outcome, "submission_id", None)]
-    return "、".join(str(i) for i in ids if i is not None)
-
-
 def template_filename(province: str | None, prefilled: bool) -> str:
     """未来产业进展表_模板.xlsx, or with the province and 上次报送 for a pre-filled one."""
     parts = ["未来产业进展表", province or "", "上次报送" if prefilled else "模板"]

@@ -355,3 +355,20 @@ def custom_metric_names(targets: pd.DataFrame, lang: str = "zh") -> dict[str, st
     custom = targets[targets["metric"].astype("string").str.startswith("custom_", na=False)]
     return {str(m): provincial_metric_name(str(n), lang) for m, n in zip(custom["metric"], custom["name_zh"])
             if isinstance(n, str) and n}
+
+
+# ---- a count with its noun (warts: "1 rows will be stored") ---------------------------------------------
+def counted(n: Any, noun: str, lang: str = "zh", **values: Any) -> str:
+    """A count with its noun in ``lang``, singular after exactly one in English: "1 row", "0 rows",
+    "2 rows"; Chinese keeps its measure word ("1 行", "3 个错误"). The nouns are the ``count_<noun>``
+    (and, for one, ``count_<noun>_one``) keys of ``metrics/data/i18n/warts.yaml``; the count is whole
+    (``fmt_count``), so 1.2 reads as one. ``values`` fill a noun's other placeholders: a list said with
+    its noun, "submission 7" / "submissions 7, 8" (``count_submission_ids``, ids=...)."""
+    whole = fmt_count(n)
+    return t(f"count_{noun}_one" if whole == "1" else f"count_{noun}", lang, n=whole, **values)
+
+
+def change_label(change: str, lang: str = "zh") -> str:
+    """What a re-upload does to a stored row — added, removed or changed — as a table shows it in ``lang``
+    (新增 / Added); the word itself when unknown."""
+    return t(f"presentation_change_{change}", lang) if change in ("added", "removed", "changed") else str(change)

@@ -330,7 +330,8 @@ def frame_diff(old: pd.DataFrame, new: pd.DataFrame, kind: str) -> dict[str, lis
     for k in a.keys() & b.keys():
         changes = {f: [a[k][f], b[k][f]] for f in fields if a[k][f] != b[k][f]}
         if changes:
-            changed.append({**{key: b[k][key] for key in keys}, "changes": changes})
+            named = {"name": b[k]["name"]} if kind == "items" else {}  # the preview names the changed item
+            changed.append({**{key: b[k][key] for key in keys}, **named, "changes": changes})
     order = lambda r: tuple("" if r[k] is None else str(r[k]) for k in keys)  # noqa: E731
     return {"added": sorted(added, key=order), "removed": sorted(removed, key=order),
             "changed": sorted(changed, key=order)}
@@ -882,6 +883,7 @@ class Store:
                 frames[kind] = df
             user_rows = conn.execute(sa.select(users).order_by(users.c.id)).all()
             audit_rows = conn.execute(sa.select(audit_log).order_by(audit_log.c.id)).all()
+            carried = {table.name: _backup_rows(conn, table) for table in BACKUP_TABLES}
             shas = sorted({s.sha256 for s in subs})
             blobs = {r.sha256: bytes(r.content) for r in conn.execute(
                 sa.select(originals.c.sha256, originals.c.content).where(originals.c.sha256.in_(shas)))}
@@ -892,7 +894,7 @@ class Store:
                              "uploader": s.uploader, "uploaded_at": _utc(s.uploaded_at).isoformat(),
                              "filename": s.filename, "sha256": s.sha256, "state": s.state,
                              "deleted_from": s.deleted_from, "replaced_by": s.replaced_by, "sample": bool(s.sample),
-                             "report": s.report, "counts": s.counts} for s in subs],
+                             "report": s.report, "counts": s.counts, "round_name": s.round_name} for s in subs],
             "originals": {sha: f"originals/{sha}" for sha in shas},
             "rows": {kind: f"rows/{kind}.parquet" for kind in FRAMES},
             "users": [{c: (_utc(v).isoformat() if isinstance(v, dt.datetime) else v)
@@ -900,6 +902,7 @@ class Store:
             "audit_log": [{"id": r.id, "at": _utc(r.at).isoformat(), "actor": r.actor, "action": r.action,
                            "submission_id": r.submission_id, "province": r.province, "sha256": r.sha256,
                            "detail": r.detail} for r in audit_rows],
+            "tables": carried,
         }
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".part")
@@ -913,7 +916,8 @@ class Store:
                 zf.writestr(f"rows/{kind}.parquet", buf.getvalue())
         tmp.replace(path)  # a crash mid-export never leaves a truncated backup under the real name
         return {"path": str(path), "submissions": len(subs), "originals": len(blobs),
-                "rows": {kind: len(df) for kind, df in frames.items()}}
+                "rows": {kind: len(df) for kind, df in frames.items()},
+                "tables": {name: len(rows) for name, rows in carried.items()}}
 
     def import_backup(self, path: str | Path, actor: str | None = None) -> dict[str, Any]:
         """Load a backup written by ``export_backup`` into this store, which must hold no submission."""
@@ -959,14 +963,19 @@ class Store:
                                                    **{k: _utc(u[k]) for k in ("locked_until", "created_at")}))
             if manifest.get("audit_log"):
                 conn.execute(audit_log.insert(), [{**a, "at": _utc(a["at"])} for a in manifest["audit_log"]])
+            carried = manifest.get("tables") or {}  # a backup written before mapping profiles has none
+            for table in BACKUP_TABLES:
+                if carried.get(table.name):
+                    conn.execute(table.insert(), [_restored_row(table, r) for r in carried[table.name]])
             if self.dialect == "postgresql":
-                for table in ("submissions", "audit_log"):
+                for table in ("submissions", "audit_log", *(tb.name for tb in BACKUP_TABLES if "id" in tb.c)):
                     conn.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                          f"GREATEST((SELECT max(id) FROM {table}), 1))"))
             self._audit(conn, actor, "import_backup", None, None, None,
                         {"file": Path(path).name, "submissions": len(subs)})
         return {"submissions": len(subs), "originals": len(blobs),
-                "rows": {kind: len(df) for kind, df in frames.items()}}
+                "rows": {kind: len(df) for kind, df in frames.items()},
+                "tables": {table.name: len(carried.get(table.name) or []) for table in BACKUP_TABLES}}
 
 
 def _concat_pieces(pieces: list[pa.Table | pd.DataFrame], kind: str) -> pd.DataFrame:
@@ -998,6 +1007,31 @@ def _concat_pieces(pieces: list[pa.Table | pd.DataFrame], kind: str) -> pd.DataF
             str(df[c].dtype) == t for c, t in FRAMES[kind].items()):
         return df  # read back from a snapshot with the schema's columns and dtypes: already conformed
     return conform(df, kind)
+
+
+# Tables a backup carries whole, row by row, besides submissions, originals, row tables, users and the audit
+# log: what officers chose and decided (mapping profiles, reporting rounds, reviews, report findings). Not
+# carried: snapshots (rebuilt from the rows), login sessions and throttles (a restored store starts with no
+# one signed in and no one blocked).
+BACKUP_TABLES = (schema.mapping_profiles, schema.rounds, schema.reviews, schema.report_findings)
+
+
+def _backup_rows(conn: Connection, table: sa.Table) -> list[dict[str, Any]]:
+    """Every row of ``table`` as JSON-ready values (times in UTC, dates as ISO text), in key order."""
+    rows = conn.execute(sa.select(table).order_by(*table.primary_key.columns)).mappings().all()
+    return [{c: (_utc(v).isoformat() if isinstance(v, dt.datetime) else
+                 v.isoformat() if isinstance(v, dt.date) else v) for c, v in r.items()} for r in rows]
+
+
+def _restored_row(table: sa.Table, row: dict[str, Any]) -> dict[str, Any]:
+    """A row of ``_backup_rows`` back as the table's values (unknown columns dropped)."""
+    out = {}
+    for c in table.columns:
+        if c.name in row:
+            v = row[c.name]
+            out[c.name] = (_utc(v) if isinstance(c.type, sa.DateTime) else
+                           _as_date(v) if isinstance(c.type, sa.Date) else v)
+    return out
 
 
 def _saves(subs: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:

@@ -154,7 +154,7 @@ def test_the_upload_page_files_the_workbook_under_the_round_picked(tmp_path, mon
     with store.engine.connect() as conn:
         (sid, picked), = conn.execute(sa.select(submissions.c.id, submissions.c.round_name)).all()
     assert picked == chosen
-    assert t("calendar2_round_filed", "zh", round=chosen, ids=str(sid)) in [s.value for s in at.success]
+    assert f"已归入报送轮次“{chosen}”：报送编号 {sid}。" in [s.value for s in at.success]
     board = {r.region: r.state for r in rounds.coverage(store, chosen, dt.datetime.now(dt.timezone.utc))}
     assert board["江苏省"] == "submitted"
     assert any(a["action"] == "round_assign" for a in store.audit())

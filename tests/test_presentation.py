@@ -284,3 +284,33 @@ def test_custom_metric_names_are_said_in_the_reader_language():
 def test_a_table_cell_without_a_number_shows_a_dash(value, number, percent):
     assert pr.finite_number(value) == number
     assert pr.percent_text(value) == percent
+
+
+@pytest.mark.parametrize("n, noun, lang, expected", [
+    (0, "row", "en", "0 rows"), (1, "row", "en", "1 row"), (2, "row", "en", "2 rows"),
+    (0, "row", "zh", "0 行"), (1, "row", "zh", "1 行"), (2, "row", "zh", "2 行"),
+    (1, "error", "en", "1 error"), (2, "error", "zh", "2 个错误"), (1, "warning", "en", "1 warning"),
+    (0, "submission", "en", "0 submissions"), (1, "submission", "en", "1 submission"),
+    (2, "original_file", "en", "2 original files"), (1, "mapping_profile", "en", "1 mapping profile"),
+    (1, "valid_row", "en", "1 valid row"), (2, "invalid_row", "en", "2 invalid rows"), (1, "valid_row", "zh", "有效 1 行"),
+    (1.0, "region", "en", "1 region"), (1234, "region", "en", "1,234 regions"), (np.int64(1), "row", "en", "1 row"),
+])
+def test_a_count_takes_the_singular_noun_after_one_in_english(n, noun, lang, expected):
+    assert pr.counted(n, noun, lang) == expected
+
+
+def test_every_counted_noun_has_its_singular_and_plural():
+    from metrics.i18n import translations
+
+    keys = set(translations())
+    nouns = {k[len("count_"):] for k in keys if k.startswith("count_") and not k.endswith("_one")}
+    assert nouns >= {"row", "error", "warning", "submission", "original_file", "mapping_profile"}
+    assert {f"count_{n}_one" for n in nouns} <= keys
+
+
+@pytest.mark.parametrize("change, lang, expected", [
+    ("added", "en", "Added"), ("removed", "en", "Removed"), ("changed", "en", "Changed"),
+    ("added", "zh", "新增"), ("removed", "zh", "删除"), ("changed", "zh", "修改"),
+])
+def test_a_change_is_worded_in_the_readers_language(change, lang, expected):
+    assert pr.change_label(change, lang) == expected

@@ -295,3 +295,63 @@ def test_the_generated_time_is_beijing_time_by_default(content):
     """The 生成时间 line is read in Beijing (TRACKER_TIMEZONE), not in the server's own zone."""
     assert content.generated.tzinfo is not None
     assert content.generated.utcoffset() == dt.timedelta(hours=8)
+
+
+def _pixels(png: bytes):
+    """Every pixel of an image, one RGB row each."""
+    import numpy as np
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).reshape(-1, 3)
+
+
+def _has(pixels, colour, tol: int = 2, area: int = 5000) -> bool:
+    """Whether a cell of the image is painted ``colour`` (hex or 0-1 RGB): at least ``area`` pixels within
+    ``tol`` of each channel (a cell is tens of thousands of pixels, a colour's band of the colour bar a few
+    hundred)."""
+    import numpy as np
+    from matplotlib.colors import to_rgb
+
+    rgb = np.round(255 * np.array(to_rgb(colour)))
+    return int((np.abs(pixels.astype(int) - rgb).max(axis=1) <= tol).sum()) >= area
+
+
+def test_the_report_heat_map_uses_the_apps_diverging_scale_around_the_pace():
+    """The percent heat map image takes the app's colours (chart_style.yaml heatmap_diverging): a cell behind
+    the pace is vermillion, one met is blue, one on pace light grey, as charts.heatmap colours them; not Cividis."""
+    import datetime as dt
+
+    from matplotlib import colormaps
+    from matplotlib.colors import to_hex
+
+    from metrics import charts
+    from metrics.report import images
+    from test_charts import _with_targets
+
+    style = charts.chart_style()["heatmap_diverging"]
+    cmap, (low, high) = images.pace_colours(), images.pace_range()
+    norm = lambda v: (v - low) / (high - low)  # noqa: E731
+    assert [to_hex(cmap(norm(v))) for v in (-charts.HEAT_CAP, 0, charts.HEAT_CAP)] == \
+        [style["behind"].lower(), style["on_pace"].lower(), style["ahead"].lower()]
+    # 江苏省 10 % is 64 points behind (the vermillion end), its landmark product met (blue), 广东省 75 % on pace.
+    seen = _pixels(images.heatmap(_with_targets(AS_OF), value="percent", lang="en"))
+    on_pace = cmap(norm(75 - PACE))[:3]
+    assert _has(seen, style["behind"]) and _has(seen, style["ahead"]) and _has(seen, on_pace)
+    assert not any(_has(seen, colormaps["cividis"](x)[:3]) for x in (0.0, 0.5, 1.0))
+    # A passed deadline takes the end of its final result, as in the app: 广东省 missed, vermillion too.
+    passed = _pixels(images.heatmap(_with_targets(dt.date(2026, 3, 1)), value="percent", lang="zh"))
+    assert _has(passed, style["behind"]) and _has(passed, style["ahead"]) and not _has(passed, on_pace)
+
+
+def test_the_report_contribution_heat_map_keeps_the_apps_sequential_scale(case):
+    """Contribution to the national target has no pace to diverge from: the app colours it with
+    chart_style.yaml heatmap_scale, and so does the image."""
+    from matplotlib import colormaps
+
+    from metrics import charts
+    from metrics.report import images
+
+    _, progress = case
+    seen = _pixels(images.heatmap(progress, value="contribution_percent", lang="zh"))
+    cmap = colormaps[charts.chart_style()["heatmap_scale"].lower()]
+    assert _has(seen, cmap(0.0)[:3]) and not _has(seen, charts.chart_style()["heatmap_diverging"]["behind"])

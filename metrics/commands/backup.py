@@ -11,11 +11,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
     p.add_argument("--out", metavar="FILE", required=True,
                    help="the zip to write: manifest.json, originals/<sha256>, rows/<table>.parquet")
-    p.add_argument("--json", action="store_true", help="one JSON object: path, submissions, originals, rows")
+    p.add_argument("--json", action="store_true", help="one JSON object: path, submissions, originals, rows, tables")
     add_db_argument(p)
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..presentation import counted
     from ._common import print_json
     from ._store import fail, open_store, say
 
@@ -29,5 +30,8 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(done)
     else:
-        say("store_backup_written", args.lang, path=done["path"], n=done["submissions"], files=done["originals"])
+        say("store_backup_written", args.lang, path=done["path"],
+            n=counted(done["submissions"], "submission", args.lang),
+            files=counted(done["originals"], "original_file", args.lang),
+            profiles=counted(done["tables"]["mapping_profiles"], "mapping_profile", args.lang))
     return 0

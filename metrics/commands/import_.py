@@ -38,6 +38,7 @@ def run(args: argparse.Namespace) -> int:
     from ..i18n import t
     from ..result_json import result_records
     from ..parse_pool import bounded_read_file
+    from ..presentation import counted
     from ..settings import max_upload_bytes
     from ..store import StoreError
     from ._common import load_mapping, print_json, print_table
@@ -88,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(t(f"store_reason_{outcome.reason}", lang) + "\n")
     if result.problems:
-        say("store_invalid_rows", lang, n=len(result.problems))
+        say("store_invalid_rows", lang, n=counted(len(result.problems), "problem", lang))
         rows = [{"sheet": p.sheet or "", "row": p.row or "", "column": p.column or "",
                  "severity": t(f"ingest_severity_{p.severity}", lang), "code": p.code,
                  "message": p.message_en if lang == "en" else p.message} for p in result.problems]

@@ -11,11 +11,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
     p.add_argument("file", metavar="FILE", help="a zip written by 'python -m metrics backup'")
     p.add_argument("--actor", metavar="NAME", default="", help="who restores (kept in the audit log)")
-    p.add_argument("--json", action="store_true", help="one JSON object: submissions, originals, rows")
+    p.add_argument("--json", action="store_true", help="one JSON object: submissions, originals, rows, tables")
     add_db_argument(p)
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..presentation import counted
     from ._common import print_json
     from ._store import say, store_action
 
@@ -25,5 +26,6 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(done)
     else:
-        say("store_backup_restored", args.lang, n=done["submissions"])
+        say("store_backup_restored", args.lang, n=counted(done["submissions"], "submission", args.lang),
+            profiles=counted(done["tables"]["mapping_profiles"], "mapping_profile", args.lang))
     return 0

@@ -39,6 +39,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from .. import rounds
     from ..i18n import t
+    from ..presentation import counted
     from ._common import print_json, print_table
     from ._store import open_store, refuse, say
 
@@ -52,7 +53,8 @@ def run(args: argparse.Namespace) -> int:
             if args.json:
                 print_json(rnd.to_dict())
             else:
-                say("rounds_added", lang, name=rnd.name, as_of=rnd.as_of, due=rnd.due, n=len(rnd.regions))
+                say("rounds_added", lang, name=rnd.name, as_of=rnd.as_of, due=rnd.due,
+                    n=counted(len(rnd.regions), "region", lang))
             return 0
         if args.action == "close":
             rnd = rounds.close_round(store, args.name, actor=args.actor, reopen=args.reopen)

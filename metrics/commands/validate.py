@@ -30,6 +30,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..i18n import t
     from ..result_json import result_records
+    from ..presentation import counted
     from ..parse_pool import bounded_read_file
     from ._common import load_mapping, print_json, print_table
 
@@ -47,8 +48,10 @@ def run(args: argparse.Namespace) -> int:
         lines.append(f"{t('ingest_province', lang)}: {result.province or '-'}    "
                      f"{t('ingest_as_of', lang)}: {result.as_of.isoformat() if result.as_of else '-'}")
         for sheet, c in result.sheets.items():
-            lines.append(t("ingest_sheet_rows", lang, sheet=sheet, **c.to_dict()))
-        lines.append(t("ingest_rows", lang, **result.row_counts.to_dict()))
+            rows = {**c.to_dict(), "total": counted(c.total, "row", lang)}
+            lines.append(t("ingest_sheet_rows", lang, sheet=sheet, **rows))
+        counts = result.row_counts
+        lines.append(t("ingest_rows", lang, **{**counts.to_dict(), "total": counted(counts.total, "row", lang)}))
     else:
         lines.append(t("ingest_unreadable", lang))
     print("\n".join(lines) + "\n")

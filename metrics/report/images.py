@@ -227,28 +227,93 @@ def _wrap(text: str, lang: str) -> str:
     return textwrap.fill(text, 12)
 
 
+def pace_colours() -> Any:
+    """The app's diverging scale of the percent heat map (chart_style.yaml ``heatmap_diverging``), as a
+    matplotlib colour map over ``pace_range()``: behind (vermillion) - on pace (light grey) - ahead (blue),
+    flat past ±HEAT_CAP exactly as ``charts.heatmap`` builds its plotly colour scale."""
+    from matplotlib.colors import LinearSegmentedColormap
+
+    style = charts.chart_style()["heatmap_diverging"]
+    end = charts.HEAT_CAP / (2 * charts.HEAT_CAP * 1.1)
+    return LinearSegmentedColormap.from_list("pace", [(0.0, style["behind"]), (0.5 - end, style["behind"]),
+                                                      (0.5, style["on_pace"]), (0.5 + end, style["ahead"]),
+                                                      (1.0, style["ahead"])], N=255)  # odd: 0 falls on a step
+
+
+def pace_range() -> tuple[float, float]:
+    """The values at the two ends of the diverging scale (percentage points from the pace), as in the app."""
+    return -charts.HEAT_CAP * 1.1, charts.HEAT_CAP * 1.1
+
+
+def _pace_cells(progress: Any, m: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, np.ndarray, list[list[str]], int]:
+    """The percent heat map as the app draws it: regions with no target with a number left out (counted),
+    each cell placed on the pace scale (``charts.pace_position``) and worded as its percent, with the final
+    result under it for a passed deadline."""
+    from ..presentation import fmt_percent, status_label
+
+    rows = charts.heatmap_rows(progress, "percent")
+    cell = {(r["scope"], r["metric"]): r for _, r in rows.iterrows()}
+    shown = m.dropna(axis=0, how="all")
+    z = np.array([[charts.pace_position(cell[(p, c)]) if (p, c) in cell else np.nan for c in shown.columns]
+                  for p in shown.index], dtype=float)
+    text = [["" if (p, c) not in cell or charts.is_missing(cell[(p, c)]["percent"]) else
+             fmt_percent(cell[(p, c)]["percent"]) + (f"\n{status_label(cell[(p, c)]['status'], lang)}"
+                                                     if bool(cell[(p, c)]["passed"]) else "")
+             for c in shown.columns] for p in shown.index]
+    return shown, z, text, len(m.index) - len(shown.index)
+
+
 def heatmap(progress: Any, *, value: str = "percent", lang: str = "zh", catalog: Catalog | None = None) -> bytes:
-    """Region × metric matrix with the value printed in each cell."""
+    """Region × metric matrix with the value printed in each cell, on the app's scale: the percent of target
+    on the diverging scale centred on the time-elapsed pace (``charts.heatmap``), the contribution to the
+    national target on the sequential scale (chart_style.yaml ``heatmap_scale``)."""
     catalog = catalog or load_catalog()
     m = charts.heatmap_matrix(progress, value, lang, catalog)
     if m.empty:
         return _empty(progress, lang)
+    left_out = 0
+    if value == "percent":
+        m, z, text, left_out = _pace_cells(progress, m, lang)
+        cmap, (vmin, vmax) = pace_colours(), pace_range()
+    else:
+        z = m.to_numpy()
+        text = [[charts.fmt_number(v) if np.isfinite(v) else "" for v in row] for row in z]
+        cmap, vmin, vmax = plt.get_cmap(charts.chart_style()["heatmap_scale"].lower()), 0, None
     # A row per region at least a 9 pt line and a half high; the metric names wrapped under the columns
     # (rotated names took the height of the rows and made the region names overlap).
-    fig, ax = _figure((1.6 + 0.3 * len(m.index)) / HEIGHT_SCALE)
-    z = m.to_numpy()
-    im = ax.imshow(np.ma.masked_invalid(z), aspect="auto", cmap=charts.chart_style()["heatmap_scale"].lower(), vmin=0)
+    fig, ax = _figure((1.6 + (0.42 if value == "percent" else 0.3) * len(m.index) + 0.3 * bool(left_out))
+                      / HEIGHT_SCALE)
+    im = ax.imshow(np.ma.masked_invalid(z), aspect="auto", cmap=cmap, vmin=vmin, vmax=vmax)
     ax.set_xticks(range(len(m.columns)), [_wrap(catalog.label("metric", c, lang), lang) for c in m.columns],
                   fontsize=PRINT_PT)
     ax.set_yticks(range(len(m.index)), [catalog.label("province", p, lang) for p in m.index], fontsize=PRINT_PT)
-    vmax = np.nanmax(z) if np.isfinite(z).any() else 1
     for i in range(z.shape[0]):
         for j in range(z.shape[1]):
-            if np.isfinite(z[i, j]):
-                ax.text(j, i, charts.fmt_number(z[i, j]), ha="center", va="center", fontsize=PRINT_PT,
-                        color="white" if z[i, j] < vmax * 0.55 else "black")
-    fig.colorbar(im, ax=ax, fraction=0.03, pad=0.02, label="%")
-    return _finish(fig, ax, t(f"chart_heatmap_{value}_title", lang), progress, lang, right_in=0.45)  # colour bar
+            if np.isfinite(z[i, j]) and text[i][j]:
+                r, g, b, _ = im.cmap(im.norm(z[i, j]))
+                dark = 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.5  # white words on a dark cell
+                size = PRINT_PT - (1 if "\n" in text[i][j] else 0)  # two lines: the final result under
+                ax.text(j, i, text[i][j], ha="center", va="center", fontsize=size, color="white" if dark else "black")
+    if value == "percent":
+        bar = fig.colorbar(im, ax=ax, fraction=0.03, pad=0.02)
+        cap, half = charts.HEAT_CAP, charts.HEAT_CAP / 2
+        words = [t("chart_heat_behind_end", lang, points=charts.fmt_number(cap)),
+                 t("chart_heat_behind", lang, points=charts.fmt_number(half)), t("chart_heat_on_pace", lang),
+                 t("chart_heat_ahead", lang, points=charts.fmt_number(half)),
+                 t("chart_heat_ahead_end", lang, points=charts.fmt_number(cap))]
+        bar.set_ticks([-cap, -half, 0, half, cap], labels=[w.replace("<br>", "\n") for w in words])
+        bar.ax.tick_params(labelsize=PRINT_PT - 1)
+        bar.set_label(t("chart_heat_scale_title", lang), fontsize=PRINT_PT)
+    else:
+        fig.colorbar(im, ax=ax, fraction=0.03, pad=0.02, label="%")
+    if left_out:
+        from ..presentation import counted
+
+        fig.text(0.01, 0.01, t("report_heat_left_out", lang, regions=counted(left_out, "region", lang)),
+                 fontsize=PRINT_PT, color="#444444", ha="left", va="bottom")
+    margins = auto_margins(fig, ax, right_in=1.55 if value == "percent" else 0.45)  # the bar and its words
+    margins["bottom"] += 0.25 / fig.get_figheight() if left_out else 0  # the note under the metric names
+    return _finish(fig, ax, t(f"chart_heatmap_{value}_title", lang), progress, lang, margins)
 
 
 def m_kind_count(catalog: Catalog, metric: str) -> bool:
