@@ -44,7 +44,6 @@ TEMPLATES = sorted((ROOT / "metrics" / "report" / "templates").glob("*.j2"))  # 
 # literal names them. A key is used when it is written out in quotes somewhere, or starts with one of these.
 DYNAMIC_PREFIXES = {
     "app_action_": "metrics/audit.py: an audit action's name",
-    "app_change_": "app_support/ui.py: added / removed / changed",
     "app_compare_value_": "app_pages/compare.py: the value a heat map shows",
     "app_severity_": "app_pages/upload.py: a problem's severity",
     "app_state_": "app_pages/history.py: a submission's state",
@@ -57,6 +56,9 @@ DYNAMIC_PREFIXES = {
     "chart_heat_left_out_": "metrics/charts.py: the heat map's value",
     "chart_heatmap_": "metrics/charts.py: the heat map's value",
     "chart_levels_": "metrics/charts.py: goals or tasks",
+    "app_field_": "app_support/ui.py: a changed field no sheet column names",
+    "count_": "metrics/presentation.py counted: a count's noun, singular and plural",
+    "presentation_change_": "metrics/presentation.py change_label: added, removed, changed",
     "ingest_col_": "metrics/commands/validate.py: the problem table's columns",
     "ingest_id_": "metrics/ingest.py: identifier checks",
     "ingest_precision_": "metrics/ingest.py: a date's precision",
