@@ -20,7 +20,7 @@ def draw_region_tiles(progress, lang: str) -> None:
     numeric = rows[(rows["scope_type"] == "province") & (rows["kind"] != "qualitative")]
     catalog = load_catalog()
     # Custom metrics of a province's own plan are named in its workbook, not in the catalog.
-    names = views.custom_metric_names(data.dataset().targets, lang)
+    names = data.custom_metric_names(lang)
     draw_tile_map(progress, list(dict.fromkeys(numeric["metric"])), lang, "overview",
                   lambda m: names.get(m) or catalog.label("metric", m, lang))
 
@@ -49,14 +49,15 @@ else:
             show_cards(views.target_cards(passed, lang, load_catalog()), lang)
     with error_boundary("app_overview_bullets"):
         st.subheader(t("app_overview_bullets", lang))
-        plot(figures.figure("overview_bullets", as_of, lang, scope_type=scope_type, scope=scope), "overview_bullets")
+        plot(figures.shown("overview_bullets", as_of, lang, scope_type=scope_type, scope=scope), "overview_bullets",
+             prepared=True)
 
 with error_boundary("tile_title"):
     draw_region_tiles(progress, lang)
 
 with error_boundary("app_overview_changes"):
     st.subheader(t("app_overview_changes", lang))
-    pairs = views.latest_pairs(data.store().history(None if scope == NATIONAL else scope))
+    pairs = views.latest_pairs(data.history(None if scope == NATIONAL else scope))
     if not pairs:
         st.caption(t("app_overview_no_changes", lang))
     for old, new in pairs[:5]:
