@@ -5,7 +5,9 @@ Each session opens ``/_stcore/stream`` on one app process (sessions spread round
 and counts a view as done at ``script_finished``. No browser runs, so the box measures the server. Bounded:
 at most ``MAX_SESSIONS`` sessions, ``seconds`` per configuration, loopback only (127.0.0.1). Printed per
 configuration: p50/p95 of a view, views/s, server CPU seconds per view (psutil, summed over the processes),
-peak resident memory of the largest process, errors, and the load average. Run:
+the clients' own CPU per view (they run on the same cores), peak resident memory of the largest process,
+errors, and the load average; before the 1-process rows, the server CPU of one view of each page
+(``cpu_by_page``). Run:
 
     python -m bench.capacity [SCALE|sample] [SECONDS]     # default: sample data, 20 s per configuration
 """
@@ -121,6 +123,7 @@ def measure(servers: list[Any], sessions: int, seconds: float) -> dict[str, Any]
     errors: list[str] = []
     by_page: dict[str, list[float]] = {}
     cpu_before = sum(s.cpu_seconds for s in servers)
+    client_before = time.process_time()  # this process: the clients share the servers' cores
     began = time.monotonic()
     deadline = began + seconds
 
@@ -130,6 +133,7 @@ def measure(servers: list[Any], sessions: int, seconds: float) -> dict[str, Any]
 
     asyncio.run(run())
     elapsed = time.monotonic() - began
+    client = time.process_time() - client_before
     time.sleep(0.3)  # let the samplers read the servers' CPU after the last view
     cpu = sum(s.cpu_seconds for s in servers) - cpu_before
     views = len(latencies)
@@ -137,6 +141,7 @@ def measure(servers: list[Any], sessions: int, seconds: float) -> dict[str, Any]
             "p50_s": round(statistics.median(latencies), 3) if latencies else None,
             "p95_s": round(p95(latencies), 3) if latencies else None,
             "views_per_s": round(views / elapsed, 2), "cpu_s_per_view": round(cpu / views, 3) if views else None,
+            "client_cpu_s_per_view": round(client / views, 3) if views else None,
             "peak_mb": round(max(s.peak_mb for s in servers)), "errors": len(errors),
             "first_error": errors[0] if errors else "", "load_average": round(os.getloadavg()[0], 2),
             "p95_by_page": {page: round(p95(v), 3) for page, v in sorted(by_page.items())}}
@@ -184,10 +189,11 @@ def main(argv: list[str] | None = None) -> int:
     scale = args[0] if args else "sample"
     seconds = float(args[1]) if len(args) > 1 else 20.0
     rows = run(scale, seconds)
-    print("processes sessions views p50 p95 views/s cpu/view peak errors load")
+    print("processes sessions views p50 p95 views/s cpu/view client-cpu/view peak errors load")
     for r in rows:
         print(f"{r['processes']} {r['sessions']:>2} {r['views']:>4} {r['p50_s']} {r['p95_s']} {r['views_per_s']} "
-              f"{r['cpu_s_per_view']} {r['peak_mb']} MB {r['errors']} {r['load_average']}")
+              f"{r['cpu_s_per_view']} {r['client_cpu_s_per_view']} {r['peak_mb']} MB {r['errors']} "
+              f"{r['load_average']}")
     print("p95 per page (s):")
     for r in rows:
         print(f"{r['processes']} {r['sessions']:>2} " + " ".join(f"{k}={v}" for k, v in r["p95_by_page"].items()))
