@@ -8,7 +8,7 @@ from app_support.errors import error_boundary
 from app_support.session import choice, choices, current_as_of, current_lang
 from app_support.tiles import draw_tile_map
 from app_support.ui import page_setup, plot, translated
-from metrics import charts, views
+from metrics import chart_rows, presentation, views
 from metrics.side_by_side import default_regions, side_by_side_rows
 from metrics.catalog import load_catalog
 from metrics.i18n import t
@@ -19,12 +19,12 @@ from metrics.report.content import shared_table
 def ranking_table(progress, metric: str, lang: str):
     """The ranking as the reader reads it: region names in the language, a missing target or percent
     as "–" (never None), numbers with their unit's wording."""
-    ranked = charts.ranking_rows(progress, metric)
-    units = [charts.unit_label(catalog, metric, u, lang) if not charts.is_money(k, u) else u
+    ranked = chart_rows.ranking_rows(progress, metric)
+    units = [chart_rows.unit_label(catalog, metric, u, lang) if not chart_rows.is_money(k, u) else u
              for k, u in zip(ranked["kind"], ranked["unit"])]
 
     def figure(v, kind, unit):  # money as fmt_money words it (亿元 / billion yuan), counts whole
-        return charts.fmt_value(v, kind, unit, lang) or "–"
+        return presentation.fmt_value(v, kind, unit, lang) or "–"
 
     as_text = {c: [views.percent_text(v) for v in ranked[c]] for c in ("percent", "contribution_percent")
                if c in ranked.columns}
@@ -32,7 +32,7 @@ def ranking_table(progress, metric: str, lang: str):
                     for c in ("actual", "target") if c in ranked.columns})
     table = ranked.assign(rank=range(1, len(ranked) + 1),
                           scope=[catalog.label("province", p, lang) for p in ranked["scope"]],
-                          status=[charts.status_label(s, lang) for s in ranked["status"]], **as_text)
+                          status=[presentation.status_label(s, lang) for s in ranked["status"]], **as_text)
     return translated(table, {"rank": "app_col_rank", "scope": "app_col_province", "actual": "app_col_actual",
                               "target": "app_col_target", "percent": "app_col_percent",
                               "contribution_percent": "app_col_contribution", "status": "app_col_status"}, lang)

@@ -8,7 +8,7 @@ from app_support.errors import error_boundary
 from app_support.links import remember_target, wanted_target
 from app_support.session import NATIONAL, choice, current_as_of, current_lang, current_scope
 from app_support.ui import page_setup, plot, show_figures, table_download, translated
-from metrics import charts, views
+from metrics import chart_rows, presentation, views
 from metrics.catalog import load_catalog
 from metrics.clauses import clause_text
 from metrics.i18n import t
@@ -23,7 +23,7 @@ page_setup("app_page_gaps")
 
 with st.spinner(t("app_loading", lang)):
     progress = data.progress(as_of)
-rows = charts.scope_rows(progress, scope_type, scope)
+rows = chart_rows.scope_rows(progress, scope_type, scope)
 if rows.empty:
     st.info(t("app_no_data", lang) if scope == NATIONAL else t("app_no_data_scope", lang, scope=scope))
     st.stop()
@@ -37,11 +37,11 @@ picked = choice(st.selectbox, t("app_gaps_target", lang), list(range(len(targets
 row = targets[picked]
 remember_target(row)
 metric, deadline = row["metric"], row["deadline"]
-unit = charts.unit_label(catalog, metric, row["unit"], lang)
+unit = chart_rows.unit_label(catalog, metric, row["unit"], lang)
 
 with error_boundary("app_gaps_figures"):
     show_figures([
-        (t("app_col_actual", lang), f"{charts.fmt_number(row['actual']) or 0} {unit}", None),
+        (t("app_col_actual", lang), f"{presentation.fmt_number(row['actual']) or 0} {unit}", None),
         (t("app_col_target", lang), views.target_text(row, lang, unit), None),
         (t("app_col_percent", lang), views.percent_text(row["percent"]), None),
         (t("app_col_pace", lang), views.percent_text(row["pace_percent"]), None),
@@ -59,7 +59,7 @@ with error_boundary("app_gaps_charts"):
 
 with error_boundary("app_gaps_clause"):
     st.subheader(t("app_gaps_clause", lang))
-    if row["clause_quote"] and not charts.is_missing(row["clause_quote"]):
+    if row["clause_quote"] and not presentation.is_missing(row["clause_quote"]):
         section, quote, note = clause_text(row["clause_section"], row["clause_quote"], lang)
         st.caption(f"{catalog.policy.number} · {section}")
         st.text(f"「{quote}」" if lang == "zh" else f"“{quote}”")

@@ -8,7 +8,7 @@ from app_support.errors import error_boundary
 from app_support.session import NATIONAL, current_as_of, current_lang, current_scope, scope_label
 from app_support.tiles import draw_tile_map
 from app_support.ui import page_setup, plot, show_cards, show_diff_counts
-from metrics import charts, views
+from metrics import chart_rows, views
 from metrics.catalog import load_catalog
 from metrics.i18n import t
 
@@ -31,7 +31,7 @@ page_setup("app_page_overview", caption_key="app_subtitle", with_button=True)
 
 with st.spinner(t("app_loading", lang)):
     progress = data.progress(as_of)
-rows = charts.scope_rows(progress, scope_type, scope)
+rows = chart_rows.scope_rows(progress, scope_type, scope)
 
 if rows.empty:
     st.info(t("app_no_data", lang) if scope == NATIONAL

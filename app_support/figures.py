@@ -18,7 +18,7 @@ from typing import Any, Callable
 import streamlit as st
 
 from app_support import data
-from metrics import charts, tile_map
+from metrics import chart_style, charts, tile_map
 from metrics.markup import safe_figure
 from metrics.side_by_side import side_by_side_chart
 from metrics.settings import database_url
@@ -52,7 +52,7 @@ def _shown(url: str, rev: str, as_of: dt.date, name: str, lang: str, args: tuple
            approved: bool, layout: tuple, unreviewed: bool) -> Any:
     # safe_figure copies, so the mark never touches the cached built figure (issue 13).
     built = _figure(url, rev, as_of, name, lang, args, params, approved, layout)
-    return charts.mark_unreviewed(safe_figure(built), unreviewed, lang)
+    return chart_style.mark_unreviewed(safe_figure(built), unreviewed, lang)
 
 
 def _key(name: str, params: dict[str, Any]) -> tuple[tuple, tuple]:

@@ -7,7 +7,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from metrics.charts import fmt_date, fmt_number, mark_unreviewed, status_color, status_label
+from metrics.chart_style import mark_unreviewed
+from metrics.presentation import fmt_date, fmt_number, status_colour, status_label
 from metrics.i18n import t, translations
 from metrics.markup import safe_figure
 from metrics.xlsx_safe import csv_bytes
@@ -80,7 +81,7 @@ def target_card_html(card: dict[str, Any], lang: str) -> str:
     Every text is escaped: names and units may come from a province's own workbook.
     """
     e = html.escape
-    colour = status_color(card["status"])
+    colour = status_colour(card["status"])
     pct = card["percent"]
     bar = min(pct or 0.0, 100.0)
     pace = card["pace_percent"]

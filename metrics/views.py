@@ -3,7 +3,7 @@
 Each function takes what ``progress``, ``ingest`` or ``store`` return and gives back the rows a
 page (or the CLI, or a report) lays out: the overview's target cards, the validation report as a
 table, what an upload would change, the items behind a figure, goal evidence, history and audit tables.
-Figures and the province × metric matrix are ``metrics.charts``'s; numbers are ``metrics.progress``'s.
+Figures are ``metrics.charts``'s, the province × metric matrix ``metrics.chart_rows``'s; numbers are ``metrics.progress``'s.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from typing import Any, Iterable
 
 import pandas as pd
 
-from .charts import fmt_number
+from .presentation import fmt_number
 from .i18n import t
 from .model import Problem, SheetCount
 from .presentation import deadline_sentence, fmt_time, metric_name, provincial_metric_name, target_figure, target_in_words
