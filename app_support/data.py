@@ -180,7 +180,8 @@ def progress(as_of: dt.date):
 
 
 def invalidate() -> None:
-    """Drop the cached dataset and progress after the store changed."""
+    """After the store changed: forget this run's revision and drop the cached dataset, progress and what
+    is derived from them at once (figures keyed on the old revision age out of their cache)."""
     _forget_revision()
     _dataset.clear()
     _progress.clear()

@@ -86,3 +86,39 @@ def test_the_shown_figure_is_cached_safe_and_marked_without_touching_the_built_o
     assert (unreviewed_note("zh") in shown.layout.title.subtitle.text) is unreviewed
     assert shown.layout.title.text == built.layout.title.text
     assert [tr.x for tr in shown.data] == [tr.x for tr in built.data]
+
+
+def test_the_revision_is_read_once_per_run_and_again_after_a_write_or_in_the_next_run(sample_store, monkeypatch):
+    from metrics.ingest import read_file
+
+    s, files = sample_store
+
+    class Run:  # a script run's context: ScriptRunContext.reset gives it a new cursors dict per run
+        cursors: dict = {}
+
+    run = Run()
+    monkeypatch.setattr(data, "get_script_run_ctx", lambda suppress_warning=False: run)
+    store = data.store()
+    calls = []
+    read = store.revision
+    monkeypatch.setattr(store, "revision", lambda: calls.append(1) or read())
+    first = data.revision()
+    assert data.revision() == first and len(calls) == 1
+    second = Path(files[1])
+    s.save_submission(read_file(second.read_bytes(), second.name), second.read_bytes(), second.name)
+    assert data.revision() == first  # the run keeps the revision it started with ...
+    data.invalidate()  # ... until the page that wrote says so
+    after_write = data.revision()
+    assert after_write != first and len(calls) == 2
+    run.cursors = {}  # the next run reads it again
+    assert data.revision() == after_write and len(calls) == 3
+
+
+def test_the_counted_items_table_is_named_in_the_language_dated_and_built_once_per_revision(sample_store):
+    en = data.counted_table("national", "national", "tech", AS_OF, "en")
+    assert data.counted_table("national", "national", "tech", AS_OF, "en") is en
+    zh = data.counted_table("national", "national", "tech", AS_OF, "zh")
+    assert len(en) == len(zh) == 4
+    assert set(en["province"]) == {"Guangdong"} and set(zh["province"]) == {"广东省"}
+    assert list(en["date"][:3]) == ["2025-02-05", "2025-02-28", "2025-03-31"]
+    assert en["direction"][0] == "Future information" and en["counted"].all()
