@@ -8,8 +8,8 @@ from app_support.errors import error_boundary
 from app_support.session import choice, choices, current_as_of, current_lang
 from app_support.tiles import draw_tile_map
 from app_support.ui import page_setup, plot, translated
-from metrics import charts, presentation
-from metrics.side_by_side import default_regions, side_by_side_chart, side_by_side_rows, side_by_side_table
+from metrics import chart_rows, presentation
+from metrics.side_by_side import default_regions, side_by_side_rows
 from metrics.catalog import load_catalog
 from metrics.i18n import t
 from metrics.report.content import shared_table
@@ -19,12 +19,12 @@ from metrics.report.content import shared_table
 def ranking_table(progress, metric: str, lang: str):
     """The ranking as the reader reads it: region names in the language, a missing target or percent
     as "–" (never None), numbers with their unit's wording."""
-    ranked = charts.ranking_rows(progress, metric)
-    units = [charts.unit_label(catalog, metric, u, lang) if not charts.is_money(k, u) else u
+    ranked = chart_rows.ranking_rows(progress, metric)
+    units = [chart_rows.unit_label(catalog, metric, u, lang) if not chart_rows.is_money(k, u) else u
              for k, u in zip(ranked["kind"], ranked["unit"])]
 
     def figure(v, kind, unit):  # money as fmt_money words it (亿元 / billion yuan), counts whole
-        return charts.fmt_value(v, kind, unit, lang) or "–"
+        return presentation.fmt_value(v, kind, unit, lang) or "–"
 
     as_text = {c: [presentation.percent_text(v) for v in ranked[c]] for c in ("percent", "contribution_percent")
                if c in ranked.columns}
@@ -32,7 +32,7 @@ def ranking_table(progress, metric: str, lang: str):
                     for c in ("actual", "target") if c in ranked.columns})
     table = ranked.assign(rank=range(1, len(ranked) + 1),
                           scope=[catalog.label("province", p, lang) for p in ranked["scope"]],
-                          status=[charts.status_label(s, lang) for s in ranked["status"]], **as_text)
+                          status=[presentation.status_label(s, lang) for s in ranked["status"]], **as_text)
     return translated(table, {"rank": "app_col_rank", "scope": "app_col_province", "actual": "app_col_actual",
                               "target": "app_col_target", "percent": "app_col_percent",
                               "contribution_percent": "app_col_contribution", "status": "app_col_status"}, lang)
@@ -48,10 +48,11 @@ def draw_side_by_side(progress, province_rows, lang: str) -> None:
     if len(picked) < 2:
         st.caption(t("side_by_side_hint", lang))
         return
-    st.dataframe(side_by_side_table(progress, picked, lang, names), hide_index=True, width="stretch",
+    st.dataframe(data.side_by_side_table(as_of, picked, lang), hide_index=True, width="stretch",
                  key="side_by_side_table")
     if side_by_side_rows(progress, picked)["percent"].notna().any():
-        plot(side_by_side_chart(progress, picked, lang, names), "side_by_side_chart")
+        plot(figures.shown("side_by_side", as_of, lang, tuple(picked), tuple(sorted(names.items()))),
+             "side_by_side_chart", prepared=True)
     else:  # no target with a number among these regions: a chart would be empty
         st.caption(t("side_by_side_no_percent", lang))
 
@@ -68,7 +69,7 @@ if province_rows.empty:
     st.info(t("app_no_data", lang))
     st.stop()
 # Custom metrics of a province's own plan are named in its workbook, not in the catalog.
-names = presentation.custom_metric_names(data.dataset().targets, lang)
+names = data.custom_metric_names(lang)
 
 with error_boundary("tile_title"):
     draw_tile_map(progress, list(dict.fromkeys(province_rows["metric"])), lang, "compare",
@@ -81,7 +82,7 @@ with error_boundary("app_compare_heatmap"):
     st.subheader(t("app_compare_heatmap", lang))
     value = choice(st.radio, t("app_compare_value", lang), ["percent", "contribution_percent"], "compare_value",
                    lambda v: t(f"app_compare_value_{v}", lang), horizontal=True)
-    plot(charts.heatmap(progress, value=value, lang=lang), "compare_heatmap")
+    plot(figures.shown("heatmap", as_of, lang, value=value), "compare_heatmap", prepared=True)
 
 with error_boundary("app_compare_ranking"):
     st.subheader(t("app_compare_ranking", lang))
@@ -90,7 +91,7 @@ with error_boundary("app_compare_ranking"):
     metric = choice(st.selectbox, t("app_col_metric", lang), metrics, "compare_metric",
                     lambda m: names.get(m) or catalog.label("metric", m, lang),
                     index=metrics.index(with_target.iloc[0]) if len(with_target) else 0)
-    plot(figures.figure("ranking_chart", as_of, lang, metric), "compare_ranking")
+    plot(figures.shown("ranking_chart", as_of, lang, metric), "compare_ranking", prepared=True)
     st.dataframe(ranking_table(progress, metric, lang), hide_index=True, width="stretch",
                  key="compare_ranking_table")
 

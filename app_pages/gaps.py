@@ -1,7 +1,6 @@
 """目标差距 Gaps: one target in depth — bullet, trajectory, required rate, breakdowns, counted items, clause."""
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from app_support import data, figures, item_tables, tables, target_picker
@@ -9,20 +8,12 @@ from app_support.errors import error_boundary
 from app_support.links import remember_target, wanted_target
 from app_support.session import NATIONAL, choice, current_as_of, current_lang, current_scope
 from app_support.ui import page_setup, plot, show_figures, table_download, translated
-from metrics import charts, presentation
+from metrics import chart_rows, presentation
 from metrics.catalog import load_catalog
 from metrics.clauses import clause_text
 from metrics.i18n import t
 from metrics.presentation import deadline_sentence
 from metrics.markup import md_text
-
-
-def with_dates_as_text(items: pd.DataFrame) -> pd.DataFrame:
-    """The item list with its date column as YYYY-MM-DD; money and total metrics have no dated items
-    (their rows carry amounts, not dates), so a frame without the column is returned as it is."""
-    if "date" not in items.columns or not len(items):
-        return items
-    return items.assign(date=pd.to_datetime(items["date"], errors="coerce").dt.strftime("%Y-%m-%d"))
 
 
 lang, scope, as_of = current_lang(), current_scope(), current_as_of()
@@ -32,7 +23,7 @@ page_setup("app_page_gaps")
 
 with st.spinner(t("app_loading", lang)):
     progress = data.progress(as_of)
-rows = charts.scope_rows(progress, scope_type, scope)
+rows = chart_rows.scope_rows(progress, scope_type, scope)
 if rows.empty:
     st.info(t("app_no_data", lang) if scope == NATIONAL else t("app_no_data_scope", lang, scope=scope))
     st.stop()
@@ -47,11 +38,11 @@ picked = choice(st.selectbox, t("app_gaps_target", lang), list(range(len(targets
 row = targets[picked]
 remember_target(row)
 metric, deadline = row["metric"], row["deadline"]
-unit = charts.unit_label(catalog, metric, row["unit"], lang)
+unit = chart_rows.unit_label(catalog, metric, row["unit"], lang)
 
 with error_boundary("app_gaps_figures"):
     show_figures([
-        (t("app_col_actual", lang), f"{charts.fmt_number(row['actual']) or 0} {unit}", None),
+        (t("app_col_actual", lang), f"{presentation.fmt_number(row['actual']) or 0} {unit}", None),
         (t("app_col_target", lang), presentation.target_text(row, lang, unit), None),
         (t("app_col_percent", lang), presentation.percent_text(row["percent"]), None),
         (t("app_col_pace", lang), presentation.percent_text(row["pace_percent"]), None),
@@ -61,15 +52,15 @@ with error_boundary("app_gaps_figures"):
     st.markdown(f"**{t('app_col_status', lang)}:** {md_text(deadline_sentence(row, lang, unit))}")
 
 with error_boundary("app_gaps_charts"):
-    bullet = charts.bullet_chart(progress, metric, scope_type=scope_type, scope=scope, deadline=deadline, lang=lang)
-    bullet.update_layout(height=300, legend={"y": -0.4})  # the legend clears the axis labels
-    plot(bullet, "gaps_bullet")
-    plot(figures.figure("trajectory_chart", as_of, lang, metric, scope_type=scope_type, scope=scope,
-                        deadline=deadline), "gaps_trajectory")
+    # The legend clears the axis labels.
+    plot(figures.shown("bullet_chart", as_of, lang, metric, scope_type=scope_type, scope=scope, deadline=deadline,
+                       layout={"height": 300, "legend_y": -0.4}), "gaps_bullet", prepared=True)
+    plot(figures.shown("trajectory_chart", as_of, lang, metric, scope_type=scope_type, scope=scope,
+                       deadline=deadline), "gaps_trajectory", prepared=True)
 
 with error_boundary("app_gaps_clause"):
     st.subheader(t("app_gaps_clause", lang))
-    if row["clause_quote"] and not charts.is_missing(row["clause_quote"]):
+    if row["clause_quote"] and not presentation.is_missing(row["clause_quote"]):
         section, quote, note = clause_text(row["clause_section"], row["clause_quote"], lang)
         st.caption(f"{catalog.policy.number} · {section}")
         st.text(f"「{quote}」" if lang == "zh" else f"“{quote}”")
@@ -85,18 +76,20 @@ if scope == NATIONAL:
         with st.expander(t("app_gaps_breakdown", lang), expanded=False):
             left, right = st.columns(2)
             with left:
-                plot(figures.figure("breakdown_chart", as_of, lang, metric, by="direction"), "gaps_by_direction")
+                plot(figures.shown("breakdown_chart", as_of, lang, metric, by="direction"), "gaps_by_direction",
+                     prepared=True)
             with right:
-                plot(figures.figure("breakdown_chart", as_of, lang, metric, by="flagship"), "gaps_by_flagship")
+                plot(figures.shown("breakdown_chart", as_of, lang, metric, by="flagship"), "gaps_by_flagship",
+                     prepared=True)
 
 with error_boundary("app_gaps_items"):
     st.subheader(t("app_gaps_items", lang))
-    items = item_tables.counted_rows(data.counted_items(scope_type, scope, metric, as_of), catalog, lang)
+    # Named and dated once per revision (data.counted_table), searched on every rerun.
+    items = data.counted_table(scope_type, scope, metric, as_of, lang)
     query = st.text_input(t("app_gaps_search", lang), key="gaps_search", placeholder=t("app_gaps_search_hint", lang))
     shown = item_tables.search_items(items, query)
     st.caption(t("app_gaps_items_count", lang, shown=len(shown), total=len(items)))
-    table = with_dates_as_text(shown)
-    table = translated(table, {"province": "app_col_province", "name": "app_col_name", "code": "app_col_code_id",
+    table = translated(shown, {"province": "app_col_province", "name": "app_col_name", "code": "app_col_code_id",
                                "date": "app_col_date", "lead_unit": "app_col_lead_unit",
                                "direction": "app_col_direction", "flagship": "app_col_flagship",
                                "evidence": "app_col_evidence", "source": "app_col_source",

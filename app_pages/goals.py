@@ -33,7 +33,7 @@ tab_goals, tab_tasks = st.tabs([t("app_goals_tab_goals", lang), t("app_goals_tab
 with tab_goals, error_boundary("app_goals_tab_goals"):
     st.caption(t("app_goals_help", lang))
     if scope == NATIONAL:
-        plot(figures.figure("levels_chart", as_of, lang, kind="goals"), "goals_levels")
+        plot(figures.shown("levels_chart", as_of, lang, kind="goals"), "goals_levels", prepared=True)
     goals = catalog.qualitative_metrics
     goal = choice(st.selectbox, t("app_col_goal", lang), [g.id for g in goals], "goals_goal",
                   lambda g: evidence.goal_label(catalog, g, lang))
@@ -46,7 +46,7 @@ with tab_goals, error_boundary("app_goals_tab_goals"):
 
 with tab_tasks, error_boundary("app_goals_tab_tasks"):
     if scope == NATIONAL:
-        plot(figures.figure("levels_chart", as_of, lang, kind="tasks"), "tasks_levels")
+        plot(figures.shown("levels_chart", as_of, lang, kind="tasks"), "tasks_levels", prepared=True)
     task = choice(st.selectbox, t("app_col_task", lang), [x.number for x in catalog.tasks], "goals_task",
                   lambda n: f"{n}. {catalog.label('task', str(n), lang)}")
     show_evidence(evidence.evidence_table(dataset.tasks, "task", task, catalog, lang), "tasks_table")

@@ -187,7 +187,7 @@ def main(user) -> None:
     show_returned_notices(store, notice_province, lang)
     province = None if scope == NATIONAL else scope
     show_undo(store, user, lang)
-    history = store.history(province)
+    history = data.history(province)
     if not history:
         st.info(t("app_history_empty", lang))
         return

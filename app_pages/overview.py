@@ -8,7 +8,7 @@ from app_support.errors import error_boundary
 from app_support.session import NATIONAL, current_as_of, current_lang, current_scope, scope_label
 from app_support.tiles import draw_tile_map
 from app_support.ui import page_setup, plot, show_cards, show_diff_counts
-from metrics import charts, presentation
+from metrics import chart_rows
 from metrics.catalog import load_catalog
 from metrics.i18n import t
 
@@ -20,7 +20,7 @@ def draw_region_tiles(progress, lang: str) -> None:
     numeric = rows[(rows["scope_type"] == "province") & (rows["kind"] != "qualitative")]
     catalog = load_catalog()
     # Custom metrics of a province's own plan are named in its workbook, not in the catalog.
-    names = presentation.custom_metric_names(data.dataset().targets, lang)
+    names = data.custom_metric_names(lang)
     draw_tile_map(progress, list(dict.fromkeys(numeric["metric"])), lang, "overview",
                   lambda m: names.get(m) or catalog.label("metric", m, lang))
 
@@ -31,7 +31,7 @@ page_setup("app_page_overview", caption_key="app_subtitle", with_button=True)
 
 with st.spinner(t("app_loading", lang)):
     progress = data.progress(as_of)
-rows = charts.scope_rows(progress, scope_type, scope)
+rows = chart_rows.scope_rows(progress, scope_type, scope)
 
 if rows.empty:
     st.info(t("app_no_data", lang) if scope == NATIONAL
@@ -49,14 +49,15 @@ else:
             show_cards(cards.target_cards(passed, lang, load_catalog()), lang)
     with error_boundary("app_overview_bullets"):
         st.subheader(t("app_overview_bullets", lang))
-        plot(figures.figure("overview_bullets", as_of, lang, scope_type=scope_type, scope=scope), "overview_bullets")
+        plot(figures.shown("overview_bullets", as_of, lang, scope_type=scope_type, scope=scope), "overview_bullets",
+             prepared=True)
 
 with error_boundary("tile_title"):
     draw_region_tiles(progress, lang)
 
 with error_boundary("app_overview_changes"):
     st.subheader(t("app_overview_changes", lang))
-    pairs = history_tables.latest_pairs(data.store().history(None if scope == NATIONAL else scope))
+    pairs = history_tables.latest_pairs(data.history(None if scope == NATIONAL else scope))
     if not pairs:
         st.caption(t("app_overview_no_changes", lang))
     for old, new in pairs[:5]:

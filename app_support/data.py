@@ -12,6 +12,7 @@ import logging
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from metrics.model import Dataset, IngestResult
 from metrics.settings import database_url
@@ -40,8 +41,32 @@ def store():
 
 
 def revision() -> str:
-    """The store's revision (``Store.revision``): changes whenever anything is stored."""
-    return store().revision()
+    """The store's revision (``Store.revision``): changes whenever anything is stored.
+
+    Read once per script run: every cached loader, figure and flag of a page asks for it (10-15 times a
+    run, each a database query, ~3 ms on a busy machine at 10x, issue 17). A write during the run calls
+    ``invalidate()``, which drops the remembered value; a write by another process or session is seen at
+    the next run, as before."""
+    ctx = get_script_run_ctx(suppress_warning=True)
+    url = database_url()
+    if ctx is None:
+        return _store(url).revision()
+    seen = getattr(ctx, _REVISION_SEEN, None)
+    # ctx.cursors is a new dict at the start of every run (ScriptRunContext.reset): it names the run.
+    if seen is not None and seen[0] is ctx.cursors and seen[1] == url:
+        return seen[2]
+    rev = _store(url).revision()
+    setattr(ctx, _REVISION_SEEN, (ctx.cursors, url, rev))
+    return rev
+
+
+_REVISION_SEEN = "_tracker_revision_seen"
+
+
+def _forget_revision() -> None:
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is not None and hasattr(ctx, _REVISION_SEEN):
+        delattr(ctx, _REVISION_SEEN)
 
 
 def load_samples(s) -> int:
@@ -100,12 +125,46 @@ def dataset(province: str | None = None) -> Dataset:
     return _dataset(database_url(), revision(), province, approved_only())
 
 
-def includes_unreviewed(province: str | None = None) -> bool:
-    """Whether the figures shown rest on any unapproved submission: charts and reports then say
-    ``metrics.rounds.unreviewed_note(lang)`` (含未审核数据)."""
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _includes_unreviewed(url: str, rev: str, province: str | None, approved: bool) -> bool:
     from metrics.rounds import includes_unreviewed as unreviewed
 
-    return unreviewed(dataset(province), store())
+    return unreviewed(_dataset(url, rev, province, approved), _store(url))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _custom_metric_names(url: str, rev: str, approved: bool, lang: str) -> dict[str, str]:
+    from metrics.presentation import custom_metric_names as names
+
+    return names(_dataset(url, rev, None, approved).targets, lang)
+
+
+def custom_metric_names(lang: str) -> dict[str, str]:
+    """``presentation.custom_metric_names`` of the stored targets (custom_… id -> its name in ``lang``), once per
+    revision. Shared: read only."""
+    return _custom_metric_names(database_url(), revision(), approved_only(), lang)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _side_by_side_table(url: str, rev: str, as_of: dt.date, approved: bool, regions: tuple[str, ...], lang: str):
+    from metrics.side_by_side import side_by_side_table
+
+    return side_by_side_table(_progress(url, rev, as_of, approved), list(regions), lang,
+                              _custom_metric_names(url, rev, approved, lang))
+
+
+def side_by_side_table(as_of: dt.date, regions: list[str], lang: str):
+    """``side_by_side.side_by_side_table`` of ``regions`` at ``as_of`` (custom metrics by their names), once
+    per revision: a pivot of every target's worded figure, the compare page's largest cost (issue 17).
+    Shared: read only."""
+    return _side_by_side_table(database_url(), revision(), as_of, approved_only(), tuple(regions), lang)
+
+
+def includes_unreviewed(province: str | None = None) -> bool:
+    """Whether the figures shown rest on any unapproved submission: charts and reports then say
+    ``metrics.rounds.unreviewed_note(lang)`` (含未审核数据). Asked by every chart of a page, so it is
+    cached on the revision (a review writes an audit row, so it changes the revision too)."""
+    return _includes_unreviewed(database_url(), revision(), province, approved_only())
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -121,15 +180,33 @@ def progress(as_of: dt.date):
 
 
 def invalidate() -> None:
-    """Drop the cached dataset and progress after the store changed."""
+    """After the store changed: forget this run's revision and drop the cached dataset, progress and what
+    is derived from them at once (figures keyed on the old revision age out of their cache)."""
+    _forget_revision()
     _dataset.clear()
     _progress.clear()
+    _includes_unreviewed.clear()
+    _counted_table.clear()
+    _history.clear()
+    _custom_metric_names.clear()
+    _side_by_side_table.clear()
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _history(url: str, rev: str, province: str | None) -> list[dict]:
+    return _store(url).history(province)
+
+
+def history(province: str | None = None) -> list[dict]:
+    """``Store.history(province)`` (every submission, newest first), read once per revision: the sidebar,
+    the sample banner and the pages each asked the database for it on every run (issue 17)."""
+    return _history(database_url(), revision(), province)
 
 
 def default_as_of() -> dt.date:
     """The latest as-of date among the stored submissions, else today."""
     try:
-        dates = [h["as_of"] for h in store().history() if h.get("state") == "current" and h.get("as_of")]
+        dates = [h["as_of"] for h in history() if h.get("state") == "current" and h.get("as_of")]
     except Exception:  # noqa: BLE001 - an unreachable store must not stop the sidebar from drawing
         log.exception("cannot read the store's history")
         return dt.date.today()
@@ -199,6 +276,31 @@ def _counted(url: str, rev: str, scope_type: str, scope: str, metric: str, as_of
 def counted_items(scope_type: str, scope: str, metric: str, as_of: dt.date):
     """The rows behind one figure: the items counted for ``metric`` in a scope at ``as_of``."""
     return _counted(database_url(), revision(), scope_type, scope, metric, as_of)
+
+
+def _dates_as_text(items):
+    """The item list with its date column as YYYY-MM-DD; money and total metrics have no dated items
+    (their rows carry amounts, not dates), so a frame without the column is returned as it is."""
+    import pandas as pd
+
+    if "date" not in items.columns or not len(items):
+        return items
+    return items.assign(date=pd.to_datetime(items["date"], errors="coerce").dt.strftime("%Y-%m-%d"))
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _counted_table(url: str, rev: str, scope_type: str, scope: str, metric: str, as_of: dt.date, lang: str):
+    from metrics.catalog import load_catalog
+    from app_support.item_tables import counted_rows
+
+    return _dates_as_text(counted_rows(_counted(url, rev, scope_type, scope, metric, as_of), load_catalog(), lang))
+
+
+def counted_table(scope_type: str, scope: str, metric: str, as_of: dt.date, lang: str):
+    """The counted items as the gaps page lists them (``item_tables.counted_rows``: province, direction and
+    flagship by name in ``lang``; dates as YYYY-MM-DD), built once per revision: at 10x naming and
+    dating 10,000 rows was a fifth of the page's server time on every rerun (issue 17). Shared: read only."""
+    return _counted_table(database_url(), revision(), scope_type, scope, metric, as_of, lang)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -6,12 +6,11 @@ from typing import Any
 import streamlit as st
 
 from metrics.catalog import load_catalog
-from metrics.charts import mark_unreviewed
 from metrics.i18n import t
-from metrics.tile_map import default_metric, tile_map
+from metrics.tile_map import default_metric
 
-from .session import NATIONAL, choice
-from .ui import unreviewed_shown
+from . import figures
+from .session import NATIONAL, choice, current_as_of
 
 
 def clicked_region(event: Any) -> str | None:
@@ -41,8 +40,8 @@ def draw_tile_map(progress: Any, metrics: list[str], lang: str, key: str, label_
     with right:
         colour_by = choice(st.radio, t("tile_colour_by", lang), ["status", "percent"], f"{key}_tile_colour",
                            lambda v: t(f"tile_colour_{v}", lang), horizontal=True)
-    figure = tile_map(progress, metric, colour_by=colour_by, lang=lang, title=t("tile_title", lang))
-    figure = mark_unreviewed(figure, unreviewed_shown(), lang)  # 含未审核数据 (a fresh figure, never cached)
+    # Built once per revision, as-of, target, colouring and language, with 含未审核数据 when it applies.
+    figure = figures.shown("tile_map", current_as_of(), lang, metric, colour_by=colour_by, title=t("tile_title", lang))
     event = st.plotly_chart(figure, key=f"{key}_tiles", width="stretch", on_select="rerun",
                             selection_mode="points", config={"displaylogo": False, "displayModeBar": False})
     region = clicked_region(event)

@@ -24,14 +24,29 @@ CHART = "[data-testid='stPlotlyChart'] .js-plotly-plot .main-svg"
 EXCEPTION = "[data-testid='stException']"
 
 
+_handed_out: set[int] = set()
+
+
 def free_port() -> int:
-    """A free TCP port on the loopback interface; ``TRACKER_TEST_PORT`` pins it (a shared machine that
-    hands each engineer a port range)."""
-    if os.environ.get("TRACKER_TEST_PORT"):
-        return int(os.environ["TRACKER_TEST_PORT"])
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A free TCP port on the loopback interface. ``TRACKER_TEST_PORT`` pins it (``8600``) or names a range
+    (``8600-8699``, a shared machine that hands each engineer a port range): the first port of the range that
+    is free and not yet handed out by this process (two app processes never get the same one)."""
+    pinned = os.environ.get("TRACKER_TEST_PORT", "")
+    if pinned and "-" not in pinned:
+        return int(pinned)
+    candidates = range(int(pinned.split("-")[0]), int(pinned.split("-")[1]) + 1) if pinned else [0]
+    for candidate in candidates:
+        if candidate in _handed_out:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", candidate))
+            except OSError:
+                continue
+            port = s.getsockname()[1]
+        _handed_out.add(port)
+        return port
+    raise RuntimeError(f"no free port in TRACKER_TEST_PORT={pinned}")
 
 
 class Server:

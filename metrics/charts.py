@@ -4,171 +4,33 @@ Every builder takes the progress engine's result (``Progress``: ``rows``, ``seri
 ``tasks``, ``as_of``) and a language, and returns a ``go.Figure`` with a title, the as-of date as
 subtitle, axis labels with units and hover values. Text comes from the translation table
 (``metrics/data/i18n/charts.yaml``), status words and colours, numbers and dates from
-``metrics.presentation``, other styling from ``metrics/data/chart_style.yaml``.
+``metrics.presentation``, other styling from ``metrics.chart_style``; the rows they draw from
+``metrics.chart_rows``.
 """
 from __future__ import annotations
 
-import datetime as dt
 import re
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from .catalog import Catalog, load_catalog
-from .datafiles import parse_yaml
+from .chart_rows import (as_of_of, breakdown_rows, heatmap_grid, heatmap_rows, is_money, level_counts,
+                         no_number_note, ranking_rows, scope_label, scope_rows, target_words, trajectory_points,
+                         unit_label)
+from .chart_style import chart_style, count_axis, layout, level_color, status_legend
 from .i18n import t
-
-DATA_DIR = Path(__file__).parent / "data"
-
-
-# ---- styling from data files ------------------------------------------------------------------
-@lru_cache(maxsize=1)
-def chart_style() -> dict[str, Any]:
-    """Fonts, level colours and neutral colours of every chart (chart_style.yaml)."""
-    return parse_yaml((DATA_DIR / "chart_style.yaml").read_text(encoding="utf-8"))
+from .presentation import (deadline_sentence, fmt_count, fmt_number, fmt_percent, fmt_value, is_missing, metric_name,
+                           region_name, status_colour, status_label, year_of)
 
 
-# Status words and colours, numbers and dates: the presentation layer (one home for each fact);
-# the names stay importable from here for the pages and reports.
-from .presentation import (deadline_sentence, fmt_count, fmt_date, fmt_number,  # noqa: E402,F401
-                           fmt_percent, fmt_value, is_missing, metric_name, region_name, unreviewed_mark,
-                           status_colour as status_color, status_label, year_of)
-
-
-def level_color(level: str) -> str:
-    return chart_style()["level_colors"].get(level, "#999999")
-
-
-# ---- number and date formatting shared with the reports -------------------------------------
-def as_of_of(progress: Any) -> dt.date | None:
-    """The as-of date the progress was computed for."""
-    d = getattr(progress, "as_of", None)
-    return None if is_missing(d) else pd.Timestamp(d).date()
-
-
-# ---- selection helpers ------------------------------------------------------------------------
-def scope_rows(progress: Any, scope_type: str = "national", scope: str = "national") -> pd.DataFrame:
-    """The progress rows of one scope (countable metrics), ordered by deadline then catalog order."""
-    rows = progress.rows
-    sel = rows[(rows["scope_type"] == scope_type) & (rows["scope"] == scope)]
-    return sel[sel["kind"] != "qualitative"].reset_index(drop=True)
-
-
-def unit_label(catalog: Catalog, metric: str, unit: Any, lang: str) -> str:
-    m = catalog.metric_by_id.get(metric)
-    if m is not None:
-        return m.unit_label(lang)
-    return "" if is_missing(unit) else str(unit)
-
-
-def no_number_note(row: Any, lang: str) -> str:
-    """Why a row has no percent: the policy's 一批 (a target without a number), or no target set at all."""
-    return t("chart_no_numeric_target" if row.get("target_source") != "none" else "chart_no_target_set", lang)
-
-
-def target_words(row: Any, catalog: Catalog, lang: str) -> str:
-    """The target as the policy words it ("百项", "a batch"), in ``lang``; the engine's text otherwise."""
-    deadline = None if is_missing(row["deadline"]) else pd.Timestamp(row["deadline"]).date()
-    if row.get("target_source") == "national":
-        spec = catalog.national_target(row["metric"], deadline)
-        if spec is not None:
-            text = spec.text_en if lang == "en" else spec.text_zh
-            if text:
-                return text
-    if is_missing(row["target_text"]) or not str(row["target_text"]):
-        return t("target_batch", lang) if row.get("target_source") != "none" else ""
-    return str(row["target_text"])
-
-
-def scope_label(catalog: Catalog, scope_type: str, scope: str, lang: str) -> str:
-    if scope_type == "national":
-        return t("scope_national", lang)
-    return catalog.label(scope_type, scope, lang)
-
-
+# ---- the figures --------------------------------------------------------------------------------
 def _row_label(row: Any, lang: str, multi: bool) -> str:
     name = metric_name(row, lang)
     return f"{name} ({year_of(row['deadline'])})" if multi else name
 
 
-@lru_cache(maxsize=1)
-def _template() -> go.layout.Template:
-    """plotly_white, validated once per process."""
-    import plotly.io as pio
-
-    return go.layout.Template(pio.templates["plotly_white"])
-
-
-def _set_template(fig: go.Figure) -> None:
-    # `template="plotly_white"` re-validates the whole template on every figure (~60 ms each, most of
-    # the overview's script time, issue 17). The cached one is already valid, so assign it with
-    # validation off -- what plotly itself does for its default template (Figure._initialize_layout_
-    # template). The assignment still copies, so a figure never mutates the cached template.
-    layout = fig.layout
-    before = layout._validate
-    layout._validate = False
-    try:
-        layout.template = _template()
-    finally:
-        layout._validate = before
-
-
-def _layout(fig: go.Figure, title: str, progress: Any, lang: str, *, height: int | None = None) -> go.Figure:
-    d = as_of_of(progress)
-    subtitle = t("chart_as_of", lang, date=fmt_date(d, lang)) if d else ""
-    _set_template(fig)
-    fig.update_layout(
-        title={"text": title, "subtitle": {"text": subtitle}, "x": 0.01, "xanchor": "left"},
-        font={"family": chart_style()["font_family"], "size": 13},
-        margin={"l": 10, "r": 20, "t": 80, "b": 40},
-        legend={"orientation": "h", "y": -0.18, "x": 0},
-        hoverlabel={"font": {"family": chart_style()["font_family"]}},
-    )
-    if height:
-        fig.update_layout(height=height)
-    return fig
-
-
-def mark_unreviewed(fig: go.Figure, unreviewed: bool, lang: str = "zh") -> go.Figure:
-    """The figure with 含未审核数据 after its as-of subtitle (``presentation.unreviewed_mark``) when its
-    figures include unreviewed submissions; changes ``fig`` in place, so never pass a cached figure."""
-    if unreviewed:
-        title = fig.layout.title
-        sub = title.subtitle.text if title.subtitle and title.subtitle.text else ""
-        fig.update_layout(title={"subtitle": {"text": unreviewed_mark(sub, True, lang)}})
-    return fig
-
-
-def whole_ticks(top: float, target_ticks: int = 6) -> dict[str, Any]:
-    """Axis settings for a count: ticks on whole numbers only (1, 2, 5 × 10ⁿ steps, never 0.5 项)."""
-    raw = max(float(top or 0.0), 1.0) / target_ticks
-    mag = 1
-    while mag * 10 <= raw:
-        mag *= 10
-    step = next(int(mag * f) for f in (1, 2, 5, 10) if mag * f >= raw)
-    return {"tickmode": "linear", "tick0": 0, "dtick": max(step, 1), "tickformat": ",d"}
-
-
-def _count_axis(fig: go.Figure, axis: str, values: Any, kind: str = "count") -> None:
-    """Whole-number ticks on a count axis (``axis`` "x" or "y"); amounts (亿元) keep plotly's own ticks."""
-    if kind != "count":
-        return
-    nums = [float(v) for v in values if not is_missing(v)]
-    settings = whole_ticks(max([0.0, *nums]))
-    (fig.update_xaxes if axis == "x" else fig.update_yaxes)(**settings)
-
-
-def _status_legend(fig: go.Figure, statuses: list[str], lang: str) -> None:
-    """Legend entries (no data) for the statuses shown, so colour is never the only cue."""
-    for s in dict.fromkeys(statuses):
-        fig.add_trace(go.Bar(x=[None], y=[None], orientation="h", name=status_label(s, lang),
-                             marker_color=status_color(s), showlegend=True, hoverinfo="skip"))
-
-
-# ---- the figures --------------------------------------------------------------------------------
 def bullet_chart(progress: Any, metric: str, *, scope_type: str = "national", scope: str = "national",
                  deadline: Any = None, lang: str = "zh", catalog: Catalog | None = None) -> go.Figure:
     """One target: the actual bar in its status colour against the pace marker and the target line."""
@@ -179,7 +41,7 @@ def bullet_chart(progress: Any, metric: str, *, scope_type: str = "national", sc
         rows = rows[pd.to_datetime(rows["deadline"]) == pd.Timestamp(deadline)]
     fig = go.Figure()
     if rows.empty:
-        return _layout(fig, t("chart_no_data", lang), progress, lang, height=220)
+        return layout(fig, t("chart_no_data", lang), as_of_of(progress), lang, height=220)
     r = rows.iloc[0]
     money = is_money(r["kind"], r["unit"])
     # Money is drawn in the unit fmt_money words it: 亿元 in Chinese, billion yuan (÷ 10) in English.
@@ -198,7 +60,7 @@ def bullet_chart(progress: Any, metric: str, *, scope_type: str = "national", sc
                              hovertemplate=f"{t('chart_target', lang)}: %{{x:,}} {unit}<extra></extra>"))
     fig.add_trace(go.Bar(x=[actual], y=label, orientation="h", width=0.4,
                          name=f"{t('chart_actual', lang)} · {status_label(r['status'], lang)}",
-                         marker_color=status_color(r["status"]),
+                         marker_color=status_colour(r["status"]),
                          text=[fmt_value(r["actual"], r["kind"], r["unit"] if money else unit, lang)],
                          textposition="outside",
                          hovertemplate=f"{t('chart_actual', lang)}: %{{x:,}} {unit}<extra></extra>"))
@@ -212,9 +74,9 @@ def bullet_chart(progress: Any, metric: str, *, scope_type: str = "national", sc
                                  showlegend=False, hovertemplate=f"{t('chart_target', lang)}: %{{x:,}} {unit}<extra></extra>"))
     fig.update_layout(barmode="overlay")
     fig.update_xaxes(title_text=axis, rangemode="tozero")
-    _count_axis(fig, "x", [actual, target, pace], r["kind"])
+    count_axis(fig, "x", [actual, target, pace], r["kind"])
     title = t("chart_bullet_title", lang, metric=name, year=year_of(r["deadline"]))
-    return _layout(fig, title, progress, lang, height=240)
+    return layout(fig, title, as_of_of(progress), lang, height=240)
 
 
 def overview_bullets(progress: Any, *, scope_type: str = "national", scope: str = "national", lang: str = "zh",
@@ -224,7 +86,7 @@ def overview_bullets(progress: Any, *, scope_type: str = "national", scope: str 
     rows = scope_rows(progress, scope_type, scope)
     fig = go.Figure()
     if rows.empty:
-        return _layout(fig, t("chart_no_data", lang), progress, lang, height=220)
+        return layout(fig, t("chart_no_data", lang), as_of_of(progress), lang, height=220)
     multi = rows["metric"].duplicated(keep=False)
     labels = [_row_label(r, lang, bool(m)) for (_, r), m in zip(rows.iterrows(), multi)]
     pct = [0.0 if is_missing(p) else float(p) for p in rows["percent"]]
@@ -239,7 +101,7 @@ def overview_bullets(progress: Any, *, scope_type: str = "national", scope: str 
         hovers.append(t("chart_hover_target", lang, actual=actual, target=target_words(r, catalog, lang),
                         percent=fmt_number(r["percent"]), pace=fmt_number(r["pace_percent"]),
                         status=status_label(r["status"], lang)))
-    fig.add_trace(go.Bar(x=pct, y=labels, orientation="h", marker_color=[status_color(s) for s in rows["status"]],
+    fig.add_trace(go.Bar(x=pct, y=labels, orientation="h", marker_color=[status_colour(s) for s in rows["status"]],
                          text=texts, textposition="outside", cliponaxis=False, showlegend=False,
                          customdata=hovers, hovertemplate="%{customdata}<extra></extra>"))
     has_pace = rows["pace_percent"].notna() & rows["target"].notna()
@@ -247,45 +109,13 @@ def overview_bullets(progress: Any, *, scope_type: str = "national", scope: str 
                              mode="markers", name=t("chart_pace", lang),
                              marker={"symbol": "line-ns", "size": 22, "line": {"width": 3, "color": chart_style()["pace_line"]}},
                              hovertemplate=f"{t('chart_pace', lang)}: %{{x:.1f}}%<extra></extra>"))
-    _status_legend(fig, list(rows["status"]), lang)
+    status_legend(fig, list(rows["status"]), lang)
     fig.add_vline(x=100, line_dash="dash", line_color=chart_style()["target_line"])
     top = max([100.0, *pct]) * 1.35
     fig.update_xaxes(title_text=t("chart_percent_axis", lang), range=[0, top])
     fig.update_yaxes(autorange="reversed")
     title = t("chart_overview_title", lang, scope=scope_label(catalog, scope_type, scope, lang))
-    return _layout(fig, title, progress, lang, height=140 + 42 * len(rows))
-
-
-def trajectory_points(progress: Any, metric: str, scope_type: str, scope: str, deadline: Any,
-                      catalog: Catalog) -> dict[str, Any]:
-    """The lines of a trajectory chart as plain data (shared by the plotly figure and the image)."""
-    rows = scope_rows(progress, scope_type, scope)
-    rows = rows[rows["metric"] == metric]
-    if deadline is not None:
-        rows = rows[pd.to_datetime(rows["deadline"]) == pd.Timestamp(deadline)]
-    s = progress.series
-    s = s[(s["scope_type"] == scope_type) & (s["scope"] == scope) & (s["metric"] == metric)].sort_values("month")
-    as_of = as_of_of(progress)
-    months = list(pd.to_datetime(s["month"]))
-    if as_of is not None:
-        # The engine counts each month up to min(month end, as-of): the last point is the as-of figure,
-        # so it is drawn at the as-of date, never at a month end after it (issue 13, point 6).
-        months = [min(m, pd.Timestamp(as_of)) for m in months]
-    out: dict[str, Any] = {"months": months, "cumulative": list(s["cumulative"]),
-                           "row": rows.iloc[0] if len(rows) else None}
-    r = out["row"]
-    if r is not None:
-        dl = pd.Timestamp(r["deadline"]) if not is_missing(r["deadline"]) else pd.Timestamp(as_of or catalog.policy.date)
-        base = getattr(progress, "baseline", None)
-        start = pd.Timestamp(base if base is not None else catalog.policy.date)
-        out["deadline"] = dl
-        if not is_missing(r["target"]):
-            out["target"] = float(r["target"])
-            out["pace"] = ([start, dl], [0.0, float(r["target"])])
-        if as_of and not is_missing(r["projected"]) and pd.Timestamp(as_of) < dl:
-            out["projection"] = ([pd.Timestamp(as_of), dl], [float(r["actual"]), float(r["projected"])])
-    out["as_of"] = pd.Timestamp(as_of) if as_of else None
-    return out
+    return layout(fig, title, as_of_of(progress), lang, height=140 + 42 * len(rows))
 
 
 def trajectory_chart(progress: Any, metric: str, *, scope_type: str = "national", scope: str = "national",
@@ -296,7 +126,7 @@ def trajectory_chart(progress: Any, metric: str, *, scope_type: str = "national"
     r = p["row"]
     fig = go.Figure()
     if r is None:
-        return _layout(fig, t("chart_no_data", lang), progress, lang, height=300)
+        return layout(fig, t("chart_no_data", lang), as_of_of(progress), lang, height=300)
     unit = unit_label(catalog, metric, r["unit"], lang)
     style = chart_style()
     fig.add_trace(go.Scatter(x=p["months"], y=p["cumulative"], mode="lines+markers", name=t("chart_actual", lang),
@@ -323,18 +153,12 @@ def trajectory_chart(progress: Any, metric: str, *, scope_type: str = "national"
     top = max([0.0, *p["cumulative"], p.get("target", 0.0), *(p["projection"][1] if "projection" in p else [])])
     if r["kind"] == "count":
         # Whole items: never a fractional tick (0.5 项), however empty or full the series.
-        _count_axis(fig, "y", [top])
+        count_axis(fig, "y", [top])
         if top < 5:
             fig.update_yaxes(range=[0, max(top, 1.0) * 1.1])
     title = t("chart_trajectory_title", lang, metric=metric_name(r, lang),
               scope=scope_label(catalog, scope_type, scope, lang))
-    return _layout(fig, title, progress, lang, height=420)
-
-
-def breakdown_rows(progress: Any, metric: str, by: str) -> pd.DataFrame:
-    """Progress rows of one metric broken down by direction or flagship category."""
-    rows = progress.rows
-    return rows[(rows["scope_type"] == by) & (rows["metric"] == metric)].sort_values("actual", ascending=False)
+    return layout(fig, title, as_of_of(progress), lang, height=420)
 
 
 def breakdown_chart(progress: Any, metric: str, *, by: str = "direction", lang: str = "zh",
@@ -346,48 +170,17 @@ def breakdown_chart(progress: Any, metric: str, *, by: str = "direction", lang: 
     m = catalog.metric_by_id.get(metric)
     name = m.name(lang) if m else metric
     if rows.empty:
-        return _layout(fig, t("chart_no_data", lang), progress, lang, height=260)
+        return layout(fig, t("chart_no_data", lang), as_of_of(progress), lang, height=260)
     unit = unit_label(catalog, metric, rows["unit"].iloc[0], lang)
     labels = [catalog.label(by, s, lang) for s in rows["scope"]]
     fig.add_trace(go.Bar(x=list(rows["actual"]), y=labels, orientation="h", marker_color=chart_style()["pace_line"],
                          text=[fmt_number(v) for v in rows["actual"]], textposition="outside", cliponaxis=False,
                          showlegend=False, hovertemplate=f"%{{y}}: %{{x:,}} {unit}<extra></extra>"))
     fig.update_xaxes(title_text=f"{t('chart_count_axis', lang)} ({unit})", rangemode="tozero")
-    _count_axis(fig, "x", rows["actual"], rows["kind"].iloc[0] if "kind" in rows else "count")
+    count_axis(fig, "x", rows["actual"], rows["kind"].iloc[0] if "kind" in rows else "count")
     fig.update_yaxes(title_text=t(f"chart_by_{by}", lang), autorange="reversed")
     title = t(f"chart_breakdown_{by}_title", lang, metric=name)
-    return _layout(fig, title, progress, lang, height=140 + 34 * len(rows))
-
-
-def heatmap_rows(progress: Any, value: str = "percent") -> pd.DataFrame:
-    """The province row behind each heat-map cell: per region and metric the earliest deadline that has
-    a ``value`` (percent or contribution_percent), else the earliest deadline."""
-    rows = progress.rows
-    rows = rows[(rows["scope_type"] == "province") & (rows["kind"] != "qualitative")]
-    if rows.empty:
-        return rows
-    rows = rows.assign(_empty=rows[value].isna()).sort_values(["_empty", "deadline"], kind="stable")
-    return rows.drop_duplicates(["scope", "metric"]).drop(columns="_empty")
-
-
-def _heatmap_grid(rows: pd.DataFrame, value: str, catalog: Catalog) -> pd.DataFrame:
-    """Region × metric pivot of ``value`` in catalog order (regions as in regions.yaml)."""
-    m = rows.pivot(index="scope", columns="metric", values=value)
-    order = [x.id for x in catalog.all_metrics if x.id in m.columns] + [c for c in m.columns
-                                                                        if c not in catalog.metric_by_id]
-    region_order = [r.name for r in catalog.regions if r.name in m.index] + [i for i in m.index
-                                                                             if i not in catalog.region_by_name]
-    return m.loc[region_order, order].astype(float)
-
-
-def heatmap_matrix(progress: Any, value: str = "percent", lang: str = "zh",
-                   catalog: Catalog | None = None) -> pd.DataFrame:
-    """Province × metric matrix of ``value`` (percent or contribution_percent), catalog order."""
-    catalog = catalog or load_catalog()
-    rows = heatmap_rows(progress, value)
-    if rows.empty:
-        return pd.DataFrame()
-    return _heatmap_grid(rows, value, catalog).dropna(axis=1, how="all")
+    return layout(fig, title, as_of_of(progress), lang, height=140 + 34 * len(rows))
 
 
 # Percentage points ahead of or behind the time-elapsed pace at which a cell takes the scale's end colour.
@@ -411,7 +204,11 @@ def pace_position(row: Any) -> float:
 
 
 _WIDE_CHARS = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
+
+
 _WIDE = re.compile(f"[{_WIDE_CHARS}]+")
+
+
 _TOKEN = re.compile(f"(\\s*)([{_WIDE_CHARS}]+|[^\\s{_WIDE_CHARS}]+)")
 
 
@@ -490,10 +287,10 @@ def heatmap(progress: Any, *, value: str = "percent", lang: str = "zh", catalog:
     catalog = catalog or load_catalog()
     rows = heatmap_rows(progress, value)
     fig = go.Figure()
-    grid = pd.DataFrame() if rows.empty else _heatmap_grid(rows, value, catalog)
+    grid = pd.DataFrame() if rows.empty else heatmap_grid(rows, value, catalog)
     shown = grid.dropna(axis=1, how="all").dropna(axis=0, how="all") if len(grid) else grid
     if shown.empty:
-        return _layout(fig, t("chart_no_data", lang), progress, lang, height=260)
+        return layout(fig, t("chart_no_data", lang), as_of_of(progress), lang, height=260)
     cell = {(r["scope"], r["metric"]): r for _, r in rows.iterrows()}
     cells = [[cell.get((p, m)) for m in shown.columns] for p in shown.index]
     names = {m: metric_name(cell[next(p for p in shown.index if (p, m) in cell), m], lang) for m in shown.columns}
@@ -526,23 +323,10 @@ def heatmap(progress: Any, *, value: str = "percent", lang: str = "zh", catalog:
                            x=0, y=0, yshift=-36, xanchor="left", yanchor="top", showarrow=False,
                            font={"size": 11, "color": "#444444"})
     title = t(f"chart_heatmap_{value}_title", lang)
-    _layout(fig, title, progress, lang, height=max(420, 260 + 30 * len(ys)))
+    layout(fig, title, as_of_of(progress), lang, height=max(420, 260 + 30 * len(ys)))
     # Room for the subtitle above the metric labels on top, and for the note under the grid.
     fig.update_layout(margin={"t": 175, "b": 70 if left_out else 30})
     return fig
-
-
-def ranking_rows(progress: Any, metric: str) -> pd.DataFrame:
-    """Province rows of one metric ordered from most to fewest counted items."""
-    rows = progress.rows
-    rows = rows[(rows["scope_type"] == "province") & (rows["metric"] == metric)]
-    rows = rows.sort_values("deadline").drop_duplicates("scope")
-    return rows.sort_values(["actual", "scope"], ascending=[False, True]).reset_index(drop=True)
-
-
-def is_money(kind: Any, unit: Any) -> bool:
-    """A money figure: a value metric counted in 亿元 (worded by presentation.fmt_money)."""
-    return kind == "value" and str(unit) in ("亿元", "100 million yuan")
 
 
 def amount_axis(kind: Any, unit: str, lang: str) -> tuple[str, float]:
@@ -562,7 +346,7 @@ def ranking_chart(progress: Any, metric: str, *, lang: str = "zh", catalog: Cata
     rows = ranking_rows(progress, metric)
     fig = go.Figure()
     if rows.empty:
-        return _layout(fig, t("chart_no_data", lang), progress, lang, height=260)
+        return layout(fig, t("chart_no_data", lang), as_of_of(progress), lang, height=260)
     name = metric_name(rows.iloc[0], lang)
     kind, raw_unit = rows["kind"].iloc[0], rows["unit"].iloc[0]
     # Money keeps its 亿元 unit so fmt_value words it (billion yuan in English); counts take their label.
@@ -577,33 +361,18 @@ def ranking_chart(progress: Any, metric: str, *, lang: str = "zh", catalog: Cata
                         status=status_label(r["status"], lang)))
     xs = [0.0 if is_missing(v) else float(v) * factor for v in rows["actual"]]
     fig.add_trace(go.Bar(x=xs, y=labels, orientation="h",
-                         marker_color=[status_color(s) for s in rows["status"]], showlegend=False,
+                         marker_color=[status_colour(s) for s in rows["status"]], showlegend=False,
                          text=[fmt_count(v) if kind == "count" else fmt_number(v, 2) for v in xs],
                          textposition="outside", cliponaxis=False,
                          customdata=hovers, hovertemplate="%{y}: %{customdata}<extra></extra>"))
-    _status_legend(fig, list(rows["status"]), lang)
+    status_legend(fig, list(rows["status"]), lang)
     fig.update_xaxes(title_text=axis, rangemode="tozero")
-    _count_axis(fig, "x", xs, kind)
+    count_axis(fig, "x", xs, kind)
     fig.update_yaxes(autorange="reversed")
-    _layout(fig, t("chart_ranking_title", lang, metric=name), progress, lang, height=190 + 24 * len(rows))
+    layout(fig, t("chart_ranking_title", lang, metric=name), as_of_of(progress), lang, height=190 + 24 * len(rows))
     # The status legend below the axis title, never over it.
     fig.update_layout(legend={"yref": "container", "y": 0.01, "yanchor": "bottom"}, margin={"b": 85})
     return fig
-
-
-def level_counts(progress: Any, kind: str = "goals") -> pd.DataFrame:
-    """Long frame (item, level, count) of self-assessed levels for goals or tasks."""
-    df = getattr(progress, kind)
-    if df is None or len(df) == 0:
-        return pd.DataFrame(columns=["item", "level", "count"])
-    key = "goal" if kind == "goals" else "task"
-    if "level" in df.columns and "count" in df.columns:
-        out = df[[key, "level", "count"]].rename(columns={key: "item"})
-    else:
-        # wide frame: one column per level id
-        levels = [c for c in df.columns if c in chart_style()["level_colors"]]
-        out = df.melt(id_vars=[key], value_vars=levels, var_name="level", value_name="count").rename(columns={key: "item"})
-    return out.reset_index(drop=True)
 
 
 def levels_chart(progress: Any, *, kind: str = "goals", lang: str = "zh", catalog: Catalog | None = None) -> go.Figure:
@@ -612,7 +381,7 @@ def levels_chart(progress: Any, *, kind: str = "goals", lang: str = "zh", catalo
     counts = level_counts(progress, kind)
     fig = go.Figure()
     if counts.empty:
-        return _layout(fig, t("chart_no_data", lang), progress, lang, height=260)
+        return layout(fig, t("chart_no_data", lang), as_of_of(progress), lang, height=260)
     items = list(dict.fromkeys(counts["item"]))
     dim = "metric" if kind == "goals" else "task"
     labels = [(f"{int(i)}. " if kind == "tasks" else "") + catalog.label(dim, str(i), lang) for i in items]
@@ -625,6 +394,6 @@ def levels_chart(progress: Any, *, kind: str = "goals", lang: str = "zh", catalo
     fig.update_layout(barmode="stack")
     fig.update_xaxes(title_text=t("chart_provinces_axis", lang))
     # provinces are whole: the stacked total of a bar is at most the number of regions reporting
-    _count_axis(fig, "x", [counts.groupby("item")["count"].sum().max()])
+    count_axis(fig, "x", [counts.groupby("item")["count"].sum().max()])
     fig.update_yaxes(autorange="reversed")
-    return _layout(fig, t(f"chart_levels_{kind}_title", lang), progress, lang, height=160 + 28 * len(items))
+    return layout(fig, t(f"chart_levels_{kind}_title", lang), as_of_of(progress), lang, height=160 + 28 * len(items))

@@ -7,7 +7,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .catalog import load_catalog
-from .charts import fmt_number, is_missing, status_label, unit_label
+from .chart_rows import unit_label
+from .presentation import fmt_number, is_missing, status_label
 from .i18n import t
 from .presentation import target_figure
 

@@ -14,7 +14,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .catalog import load_catalog
-from .charts import fmt_number, is_missing, status_color, status_label, unit_label
+from .chart_rows import unit_label
+from .presentation import fmt_number, is_missing, status_colour, status_label
 from .datafiles import read_yaml
 from .i18n import t
 
@@ -79,7 +80,7 @@ def tile_map(progress: Any, metric: str, *, colour_by: str = "status", lang: str
         fig.add_trace(_tiles(none, lang, marker_color=NO_DATA_GREY, name=t("tile_no_figure", lang)))
     else:
         for status, part in tracked.groupby("status", sort=False):
-            colour = NO_DATA_GREY if status == "no_data" else status_color(status)
+            colour = NO_DATA_GREY if status == "no_data" else status_colour(status)
             label = t("tile_no_figure", lang) if status == "no_data" else status_label(status, lang)
             fig.add_trace(_tiles(part, lang, marker_color=colour, name=label))
     untracked = df[~df["tracked"]]

@@ -45,3 +45,36 @@ def test_the_first_chart_benchmark_visits_chart_pages_the_capacity_run_also_view
     compile(first_chart.BARE_SCRIPT, "bare_one_chart.py", "exec")  # the bare page is a valid script
     assert set(first_chart.URL_PATHS.values()) <= set(capacity.PAGES)
     assert first_chart.TITLE.endswith("h1") and "stPlotlyChart" in first_chart.CHART
+
+
+def test_a_port_range_hands_out_free_ports_inside_it_never_the_same_twice(monkeypatch):
+    from bench import server
+
+    monkeypatch.setattr(server, "_handed_out", set())
+    monkeypatch.setenv("TRACKER_TEST_PORT", "8690-8699")
+    ports = [server.free_port(), server.free_port(), server.free_port()]
+    assert len(set(ports)) == 3 and all(8690 <= p <= 8699 for p in ports)
+    monkeypatch.setenv("TRACKER_TEST_PORT", "8642")
+    assert server.free_port() == 8642
+
+
+def test_a_full_port_range_is_an_error_not_a_port_outside_it(monkeypatch):
+    from bench import server
+
+    monkeypatch.setattr(server, "_handed_out", set(range(8690, 8700)))
+    monkeypatch.setenv("TRACKER_TEST_PORT", "8690-8699")
+    with pytest.raises(RuntimeError, match="no free port in TRACKER_TEST_PORT=8690-8699"):
+        server.free_port()
+
+
+@pytest.mark.slow
+def test_cpu_by_page_views_every_page_of_a_running_app(tmp_path, monkeypatch):
+    from bench.server import serve
+
+    monkeypatch.setenv("TRACKER_TEST_PORT", "8600-8699")
+    url = capacity.fill_store(str(tmp_path), "sample")
+    with serve(url, tmp_path) as app:
+        by_page = capacity.cpu_by_page(app, repeat=1)
+        assert "Traceback" not in app.log_text()
+    assert set(by_page) == {p or "overview" for p in capacity.PAGES}
+    assert all(v >= 0 for v in by_page.values())

@@ -8,7 +8,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from metrics import charts
+from metrics import chart_rows, chart_style, charts, presentation
+from metrics.catalog import load_catalog
+from metrics.i18n import t
 from metrics.report import images
 from report_case import AS_OF, PACE, hand_progress
 
@@ -38,7 +40,7 @@ def test_every_figure_has_a_title_the_as_of_date_axis_titles_and_hover_values(ca
                                                                                 date_text):
     _, progress = case
     fig = getattr(charts, name)(progress, **kwargs, lang=lang)
-    assert fig.layout.title.text and fig.layout.title.text != charts.t("chart_no_data", lang)
+    assert fig.layout.title.text and fig.layout.title.text != t("chart_no_data", lang)
     assert date_text in fig.layout.title.subtitle.text
     assert fig.layout.xaxis.title.text
     if unit and lang == "zh":
@@ -49,9 +51,9 @@ def test_every_figure_has_a_title_the_as_of_date_axis_titles_and_hover_values(ca
 
 def test_status_colours_come_from_status_yaml():
     defs = yaml.safe_load((ROOT / "metrics/data/status.yaml").read_text(encoding="utf-8"))["statuses"]
-    assert {d["id"]: charts.status_color(d["id"]) for d in defs} == {d["id"]: d["colour"] for d in defs}
-    assert charts.status_color("off_track") == "#D55E00"
-    assert charts.status_label("off_track", "zh") == "滞后"
+    assert {d["id"]: presentation.status_colour(d["id"]) for d in defs} == {d["id"]: d["colour"] for d in defs}
+    assert presentation.status_colour("off_track") == "#D55E00"
+    assert presentation.status_label("off_track", "zh") == "滞后"
 
 
 def test_overview_bars_show_percent_in_status_colour_and_pace(case):
@@ -70,13 +72,13 @@ def test_trajectory_has_series_pace_from_baseline_target_and_projection(case):
     _, progress = case
     fig = charts.trajectory_chart(progress, "tech", lang="zh")
     by_name = {tr.name: tr for tr in fig.data}
-    actual = by_name[charts.t("chart_actual", "zh")]
+    actual = by_name[t("chart_actual", "zh")]
     assert actual.y[-1] == 3 and pd.Timestamp(actual.x[-1]) == pd.Timestamp(AS_OF)
-    pace = by_name[charts.t("chart_pace_line", "zh")]
+    pace = by_name[t("chart_pace_line", "zh")]
     assert [pd.Timestamp(x).date().isoformat() for x in pace.x] == ["2024-01-18", "2025-12-31"]
     assert list(pace.y) == [0.0, 100.0]
-    assert list(by_name[charts.t("chart_target", "zh")].y) == [100.0, 100.0]
-    proj = by_name[charts.t("chart_projection", "zh")]
+    assert list(by_name[t("chart_target", "zh")].y) == [100.0, 100.0]
+    proj = by_name[t("chart_projection", "zh")]
     assert proj.y[0] == 3 and pd.Timestamp(proj.x[0]) == pd.Timestamp(AS_OF)
     assert pd.Timestamp(proj.x[1]).date().isoformat() == "2025-12-31"
 
@@ -89,7 +91,7 @@ def test_heatmap_and_ranking_show_each_province_share(case):
     assert z == {"江苏省": pytest.approx(1.0), "广东省": pytest.approx(3.0)}
     rank = charts.ranking_chart(progress, "tech", lang="en").data[0]
     assert list(rank.y) == ["Guangdong", "Jiangsu"] or list(rank.y)[:2] == [
-        charts.load_catalog().label("province", "广东省", "en"), charts.load_catalog().label("province", "江苏省", "en")]
+        load_catalog().label("province", "广东省", "en"), load_catalog().label("province", "江苏省", "en")]
     assert list(rank.x) == [3, 1]
 
 
@@ -104,7 +106,7 @@ def test_levels_chart_stacks_the_self_assessments(case):
     _, progress = case
     fig = charts.levels_chart(progress, kind="goals", lang="zh")
     by_level = {tr.name: dict(zip(tr.y, tr.x)) for tr in fig.data}
-    goal = charts.load_catalog().label("metric", "q2025_model", "zh")
+    goal = load_catalog().label("metric", "q2025_model", "zh")
     assert by_level["已实现"][goal] == 1 and by_level["推进中"][goal] == 1 and by_level["未启动"][goal] == 0
 
 
@@ -139,15 +141,15 @@ def test_every_figure_carries_plotly_white_from_one_cached_template_it_cannot_mu
     assert a.layout.template.to_plotly_json() == white
     assert b.layout.template.to_plotly_json() == white
     a.layout.template.layout.font.size = 99
-    assert charts._template().layout.font.size is None
+    assert chart_style._template().layout.font.size is None
     assert b.layout.template.layout.font.size is None
-    assert charts._template.cache_info().currsize == 1
+    assert chart_style._template.cache_info().currsize == 1
 
 
 # ---- issue 13, point 6: whole counts on axes, no point after the as-of date ---------------------------
 @pytest.mark.parametrize("top, step", [(0, 1), (3, 1), (7, 2), (44, 10), (100, 20), (3125, 1000)])
 def test_count_axes_step_by_whole_numbers(top, step):
-    assert charts.whole_ticks(top) == {"tickmode": "linear", "tick0": 0, "dtick": step, "tickformat": ",d"}
+    assert chart_style.whole_ticks(top) == {"tickmode": "linear", "tick0": 0, "dtick": step, "tickformat": ",d"}
 
 
 @pytest.mark.parametrize("name, kwargs, axis", [("bullet_chart", {"metric": "tech"}, "xaxis"),
@@ -168,11 +170,11 @@ def test_a_trajectory_ends_at_the_as_of_date_not_the_month_end_after_it(case):
 
     data, _ = case
     progress = compute_progress(data, as_of=dt.date(2025, 6, 15))
-    points = charts.trajectory_points(progress, "tech", "national", "national", None, charts.load_catalog())
+    points = chart_rows.trajectory_points(progress, "tech", "national", "national", None, load_catalog())
     assert max(points["months"]) == pd.Timestamp("2025-06-15")
     assert pd.Timestamp("2025-06-30") not in points["months"]
     fig = charts.trajectory_chart(progress, "tech", lang="en")
-    actual = next(tr for tr in fig.data if tr.name == charts.t("chart_actual", "en"))
+    actual = next(tr for tr in fig.data if tr.name == t("chart_actual", "en"))
     assert max(pd.Timestamp(x) for x in actual.x) == pd.Timestamp("2025-06-15")
 
 
@@ -284,3 +286,14 @@ def test_a_money_bullet_is_drawn_in_the_unit_its_words_use(case):
     assert en.layout.xaxis.title.text == "Cumulative amount (billion yuan)"
     assert en.data[0].x == (70.0,) and en.data[1].x == pytest.approx((44.56,)) and en.data[2].x == (50.0,)
     assert en.data[1].text == ("44.56 billion yuan",)
+
+
+def test_the_region_matrix_takes_no_language_and_keeps_catalog_order(case):
+    import inspect
+
+    _, progress = case
+    m = chart_rows.heatmap_matrix(progress, "contribution_percent")
+    assert list(m.index) == ["江苏省", "广东省"]  # regions.yaml order
+    assert list(m.columns) == ["tech", "product", "enterprise", "scenario", "standard", "service_org"]
+    assert (m.loc["广东省", "tech"], m.loc["江苏省", "tech"], m.loc["江苏省", "product"]) == (3.0, 1.0, 1.0)
+    assert list(inspect.signature(chart_rows.heatmap_matrix).parameters) == ["progress", "value", "catalog"]

@@ -89,11 +89,11 @@ def test_status_words_and_colours(status, zh, en, colour):
 
 
 def test_one_status_parser_serves_engine_and_charts():
-    from metrics import charts, progress
+    from metrics import chart_style, charts, progress, tile_map
     assert pr.status_ids() == progress.STATUS_IDS == ("met", "on_track", "at_risk", "off_track", "missed",
                                                       "no_target")
     assert charts.status_label is pr.status_label and not hasattr(progress, "status_label")  # no second home
-    assert charts.status_color is pr.status_colour and charts.is_missing is pr.is_missing
+    assert tile_map.status_colour is pr.status_colour and chart_style.is_missing is pr.is_missing
 
 
 @pytest.mark.parametrize("scope_type, scope, lang, text", [

@@ -28,7 +28,7 @@ PROGRESS = SimpleNamespace(rows=ROWS)
      "1 incubator · 无目标"),
 ])
 def test_a_cell_reads_actual_target_and_percent(row, lang, expected):
-    from metrics.charts import status_label
+    from metrics.presentation import status_label
 
     assert cell_text(row, lang) == expected.replace("无目标", status_label("no_target", lang))
 

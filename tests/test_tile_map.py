@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from metrics.catalog import load_catalog
-from metrics.charts import status_color
+from metrics.presentation import status_colour
 from metrics.tile_map import NO_DATA_GREY, tile_grid, tile_map, tile_rows
 from app_support.tiles import clicked_region
 
@@ -44,7 +44,7 @@ def test_a_tile_carries_its_short_name_status_and_figures(region, lang, text, st
 
 
 @pytest.mark.parametrize("colour_by, region, colour", [
-    ("status", "广东省", status_color("behind")),
+    ("status", "广东省", status_colour("behind")),
     ("status", "北京市", NO_DATA_GREY),
 ])
 def test_tiles_are_coloured_by_status(colour_by, region, colour):

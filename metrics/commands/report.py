@@ -85,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
             return refuse(exc, "progress_store_unavailable")
     progress = compute_progress(data, catalog, as_of=as_of)
     if not args.files:
-        from ..charts import as_of_of
+        from ..chart_rows import as_of_of
 
         # Page one states the coverage of the reporting round the report covers (files alone have none).
         rnd, coverage_rows = report_coverage(store, as_of_of(progress))

@@ -15,8 +15,8 @@ from typing import Any
 import pandas as pd
 
 from ..catalog import Catalog, load_catalog
-from ..charts import (as_of_of, fmt_date, fmt_number, is_missing, scope_rows, status_color,
-                      status_label, target_words, unit_label, year_of)
+from ..chart_rows import as_of_of, scope_rows, target_words, unit_label
+from ..presentation import fmt_date, fmt_number, is_missing, status_colour, status_label, year_of
 from ..i18n import t, translations
 from ..model import Dataset
 from ..presentation import (deadline_sentence, fmt_count, fmt_iso_date, fmt_money, fmt_value, metric_name,  # noqa: F401
@@ -224,7 +224,7 @@ def targets_table(rows: pd.DataFrame, catalog: Catalog, lang: str) -> pd.DataFra
             "projected_percent": None if is_missing(r["projected_percent"]) else float(r["projected_percent"]),
             "required_rate": None if is_missing(r["required_rate"]) else float(r["required_rate"]),
             "status": r["status"], "status_label": status_label(r["status"], lang),
-            "color": status_color(r["status"]),
+            "color": status_colour(r["status"]),
             "clause": "" if is_missing(r["clause_quote"]) else f"{r['clause_section']}:{r['clause_quote']}",
             "source": r["target_source"],
         })
@@ -273,7 +273,7 @@ def level_tables(progress: Any, catalog: Catalog, scope_type: str, scope: str,
 
     For a province the counts are its own (one region); the engine's evidence frames give the levels.
     """
-    from ..charts import level_counts
+    from ..chart_rows import level_counts
 
     level_ids = [lv.id for lv in catalog.levels]
     evidence_frames = {"goals": getattr(progress, "goal_evidence", pd.DataFrame()),

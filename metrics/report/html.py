@@ -4,7 +4,7 @@ from __future__ import annotations
 from markupsafe import Markup
 from plotly.offline import get_plotlyjs
 
-from .. import charts
+from .. import chart_style, charts
 from ..markup import safe_figure
 from ..presentation import unreviewed_mark
 from .content import ReportContent
@@ -18,7 +18,7 @@ def figures(content: ReportContent) -> list[Figure]:
         fig = getattr(charts, spec.kind)(content.progress, **spec.kwargs, lang=content.lang, catalog=content.catalog)
         # plotly serialises the figure as JSON with "<" and "/" escaped, so no label can end the script.
         # safe_figure: a unit or name "<a href=…>" from a workbook stays text, not a live chart link
-        fig = charts.mark_unreviewed(safe_figure(fig), content.unreviewed, content.lang)  # 含未审核数据
+        fig = chart_style.mark_unreviewed(safe_figure(fig), content.unreviewed, content.lang)  # 含未审核数据
         body = Markup(fig.to_html(full_html=False, include_plotlyjs=False,
                                   config={"displaylogo": False, "responsive": True}))
         out.append(Figure(body, unreviewed_mark("", content.unreviewed, content.lang)))

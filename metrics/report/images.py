@@ -24,7 +24,12 @@ import pandas as pd  # noqa: E402
 
 from .. import charts  # noqa: E402
 from ..catalog import Catalog, load_catalog  # noqa: E402
+from ..chart_rows import (as_of_of, breakdown_rows, heatmap_matrix, level_counts, no_number_note,  # noqa: E402
+                          ranking_rows, scope_label, scope_rows, trajectory_points, unit_label)
+from ..chart_style import chart_style, level_color  # noqa: E402
 from ..i18n import t  # noqa: E402
+from ..presentation import (fmt_date, fmt_number, fmt_value, is_missing, metric_name, status_colour,  # noqa: E402
+                            status_label, year_of)
 
 # Drawn at the printed size, so a font size here is the size on paper: the type area of the official
 # style is 156 mm wide (6.14 in; Word and the PDF place the image across it). 176 dpi keeps the
@@ -38,7 +43,7 @@ PNG_LEVEL = 1  # zlib level: charts are flat colours, level 1 is a little larger
 
 def _figure(height: float) -> tuple[Figure, Any]:
     plt.rcParams["font.family"] = ["sans-serif"]
-    plt.rcParams["font.sans-serif"] = [charts.chart_style()["image_font"], "DejaVu Sans"]
+    plt.rcParams["font.sans-serif"] = [chart_style()["image_font"], "DejaVu Sans"]
     plt.rcParams["axes.unicode_minus"] = False
     fig = Figure(figsize=(WIDTH_IN, height * HEIGHT_SCALE), dpi=DPI)
     ax = fig.add_subplot(111)
@@ -93,11 +98,11 @@ def auto_margins(fig: Figure, ax: Any, *, legend_above: bool = False, right_in: 
 
 def _finish(fig: Figure, ax: Any, title: str, progress: Any, lang: str,
             margins: dict[str, float] | None = None, legend_above: bool = False, right_in: float = 0.12) -> bytes:
-    d = charts.as_of_of(progress)
+    d = as_of_of(progress)
     fig.suptitle(title, x=0.01, y=1 - 0.08 / fig.get_figheight(), ha="left", va="top", fontsize=11,
                  fontweight="bold")
     if d:
-        ax.set_title(t("chart_as_of", lang, date=charts.fmt_date(d, lang)), loc="left", fontsize=PRINT_PT, color="#555555")
+        ax.set_title(t("chart_as_of", lang, date=fmt_date(d, lang)), loc="left", fontsize=PRINT_PT, color="#555555")
     # Known label sizes: no tight_layout (its extra draw of the figure).
     fig.subplots_adjust(**(margins or auto_margins(fig, ax, legend_above=legend_above, right_in=right_in)))
     buf = io.BytesIO()
@@ -116,33 +121,33 @@ def overview_bullets(progress: Any, *, scope_type: str = "national", scope: str 
                      catalog: Catalog | None = None) -> bytes:
     """All targets of a scope: percent of target bars in status colours, pace ticks, the 100 % line."""
     catalog = catalog or load_catalog()
-    rows = charts.scope_rows(progress, scope_type, scope)
+    rows = scope_rows(progress, scope_type, scope)
     if rows.empty:
         return _empty(progress, lang)
     fig, ax = _figure(1.3 + 0.42 * len(rows))
     multi = rows["metric"].duplicated(keep=False)
     labels = [charts._row_label(r, lang, bool(m)) for (_, r), m in zip(rows.iterrows(), multi)]
     y = np.arange(len(rows))
-    pct = np.array([0.0 if charts.is_missing(p) else float(p) for p in rows["percent"]])
-    ax.barh(y, pct, color=[charts.status_color(s) for s in rows["status"]], height=0.6)
+    pct = np.array([0.0 if is_missing(p) else float(p) for p in rows["percent"]])
+    ax.barh(y, pct, color=[status_colour(s) for s in rows["status"]], height=0.6)
     for i, (_, r) in enumerate(rows.iterrows()):
-        unit = charts.unit_label(catalog, r["metric"], r["unit"], lang)
-        if charts.is_missing(r["target"]):
-            txt = f"{charts.fmt_value(r['actual'], r['kind'], unit, lang)} · {charts.no_number_note(r, lang)}"
+        unit = unit_label(catalog, r["metric"], r["unit"], lang)
+        if is_missing(r["target"]):
+            txt = f"{fmt_value(r['actual'], r['kind'], unit, lang)} · {no_number_note(r, lang)}"
         else:
-            txt = f"{charts.fmt_number(r['percent'])}%  ({charts.fmt_number(r['actual'])}/{charts.fmt_number(r['target'])})"
-            if not charts.is_missing(r["pace_percent"]):
-                ax.plot([r["pace_percent"]] * 2, [i - 0.38, i + 0.38], color=charts.chart_style()["pace_line"], lw=2.5)
-        ax.text(pct[i] + 1.5, i, f"{txt}  {charts.status_label(r['status'], lang)}", va="center", fontsize=PRINT_PT)
-    ax.axvline(100, color=charts.chart_style()["target_line"], ls="--", lw=1)
+            txt = f"{fmt_number(r['percent'])}%  ({fmt_number(r['actual'])}/{fmt_number(r['target'])})"
+            if not is_missing(r["pace_percent"]):
+                ax.plot([r["pace_percent"]] * 2, [i - 0.38, i + 0.38], color=chart_style()["pace_line"], lw=2.5)
+        ax.text(pct[i] + 1.5, i, f"{txt}  {status_label(r['status'], lang)}", va="center", fontsize=PRINT_PT)
+    ax.axvline(100, color=chart_style()["target_line"], ls="--", lw=1)
     ax.set_yticks(y, labels, fontsize=PRINT_PT)
     ax.invert_yaxis()
     ax.set_xlim(0, max(100.0, float(pct.max())) * 1.55)
     ax.set_xlabel(t("chart_percent_axis", lang))
-    ax.plot([], [], color=charts.chart_style()["pace_line"], lw=2.5, label=t("chart_pace", lang))
-    ax.plot([], [], color=charts.chart_style()["target_line"], ls="--", lw=1, label=t("chart_target", lang) + " 100%")
+    ax.plot([], [], color=chart_style()["pace_line"], lw=2.5, label=t("chart_pace", lang))
+    ax.plot([], [], color=chart_style()["target_line"], ls="--", lw=1, label=t("chart_target", lang) + " 100%")
     _legend_row(fig, ax)
-    title = t("chart_overview_title", lang, scope=charts.scope_label(catalog, scope_type, scope, lang))
+    title = t("chart_overview_title", lang, scope=scope_label(catalog, scope_type, scope, lang))
     return _finish(fig, ax, title, progress, lang, legend_above=True)
 
 
@@ -150,29 +155,29 @@ def bullet_chart(progress: Any, metric: str, *, scope_type: str = "national", sc
                  deadline: Any = None, lang: str = "zh", catalog: Catalog | None = None) -> bytes:
     """One target: actual bar in its status colour, pace tick, target line."""
     catalog = catalog or load_catalog()
-    rows = charts.scope_rows(progress, scope_type, scope)
+    rows = scope_rows(progress, scope_type, scope)
     rows = rows[rows["metric"] == metric]
     if deadline is not None:
         rows = rows[pd.to_datetime(rows["deadline"]) == pd.Timestamp(deadline)]
     if rows.empty:
         return _empty(progress, lang)
     r = rows.iloc[0]
-    style = charts.chart_style()
-    unit = charts.unit_label(catalog, metric, r["unit"], lang)
+    style = chart_style()
+    unit = unit_label(catalog, metric, r["unit"], lang)
     fig, ax = _figure(1.9)
-    if not charts.is_missing(r["target"]):
+    if not is_missing(r["target"]):
         ax.barh([0], [float(r["target"])], color=style["target_band"], height=0.8)
         ax.axvline(float(r["target"]), color=style["target_line"], lw=2, label=t("chart_target", lang))
-        if not charts.is_missing(r["pace_value"]):
+        if not is_missing(r["pace_value"]):
             ax.plot([r["pace_value"]] * 2, [-0.4, 0.4], color=style["pace_line"], lw=3, label=t("chart_pace", lang))
-    ax.barh([0], [float(r["actual"])], color=charts.status_color(r["status"]), height=0.35,
-            label=f"{t('chart_actual', lang)} · {charts.status_label(r['status'], lang)}")
-    ax.text(float(r["actual"]), 0, f" {charts.fmt_value(r['actual'], r['kind'], unit, lang)}", va="center",
+    ax.barh([0], [float(r["actual"])], color=status_colour(r["status"]), height=0.35,
+            label=f"{t('chart_actual', lang)} · {status_label(r['status'], lang)}")
+    ax.text(float(r["actual"]), 0, f" {fmt_value(r['actual'], r['kind'], unit, lang)}", va="center",
             fontsize=PRINT_PT)
-    ax.set_yticks([0], [charts.metric_name(r, lang)])
+    ax.set_yticks([0], [metric_name(r, lang)])
     ax.set_xlabel(f"{t('chart_count_axis', lang)} ({unit})")
     ax.legend(loc="upper right", fontsize=PRINT_PT, frameon=False, ncol=3, bbox_to_anchor=(1, 1.35))
-    title = t("chart_bullet_title", lang, metric=charts.metric_name(r, lang), year=charts.year_of(r["deadline"]))
+    title = t("chart_bullet_title", lang, metric=metric_name(r, lang), year=year_of(r["deadline"]))
     return _finish(fig, ax, title, progress, lang, legend_above=True)
 
 
@@ -180,25 +185,25 @@ def trajectory_chart(progress: Any, metric: str, *, scope_type: str = "national"
                      deadline: Any = None, lang: str = "zh", catalog: Catalog | None = None) -> bytes:
     """Monthly cumulative series, target line, linear pace line, projection and as-of marker."""
     catalog = catalog or load_catalog()
-    p = charts.trajectory_points(progress, metric, scope_type, scope, deadline, catalog)
+    p = trajectory_points(progress, metric, scope_type, scope, deadline, catalog)
     r = p["row"]
     if r is None:
         return _empty(progress, lang)
-    style = charts.chart_style()
-    unit = charts.unit_label(catalog, metric, r["unit"], lang)
+    style = chart_style()
+    unit = unit_label(catalog, metric, r["unit"], lang)
     fig, ax = _figure(3.6)
     if p["months"]:
         ax.plot(p["months"], p["cumulative"], marker="o", ms=3, color=style["series_line"], lw=2,
                 label=t("chart_actual", lang))
-        ax.annotate(charts.fmt_number(p["cumulative"][-1]), (p["months"][-1], p["cumulative"][-1]),
+        ax.annotate(fmt_number(p["cumulative"][-1]), (p["months"][-1], p["cumulative"][-1]),
                     textcoords="offset points", xytext=(4, 4), fontsize=PRINT_PT)
     if "pace" in p:
         ax.plot(*p["pace"], color=style["pace_line"], ls=":", lw=1.5, label=t("chart_pace_line", lang))
         ax.plot([p["pace"][0][0], p["deadline"]], [p["target"]] * 2, color=style["target_line"], ls="--", lw=1,
-                label=f"{t('chart_target', lang)} {charts.fmt_number(p['target'])}")
+                label=f"{t('chart_target', lang)} {fmt_number(p['target'])}")
     if "projection" in p:
         ax.plot(*p["projection"], color=style["projection_line"], ls="--", marker="o", ms=3,
-                label=f"{t('chart_projection', lang)} {charts.fmt_number(p['projection'][1][-1])}")
+                label=f"{t('chart_projection', lang)} {fmt_number(p['projection'][1][-1])}")
     top = max([1.0, *p["cumulative"], p.get("target", 0.0), *(p["projection"][1] if "projection" in p else [])])
     ax.set_ylim(0, top * 1.08)
     if r["kind"] == "count":
@@ -212,8 +217,8 @@ def trajectory_chart(progress: Any, metric: str, *, scope_type: str = "national"
     ax.set_ylabel(f"{t('chart_cumulative_axis', lang)} ({unit})")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=4, fontsize=PRINT_PT, frameon=False)
     ax.grid(axis="y", color="#eeeeee")
-    title = t("chart_trajectory_title", lang, metric=charts.metric_name(r, lang),
-              scope=charts.scope_label(catalog, scope_type, scope, lang))
+    title = t("chart_trajectory_title", lang, metric=metric_name(r, lang),
+              scope=scope_label(catalog, scope_type, scope, lang))
     return _finish(fig, ax, title, progress, lang,
                    margins={"left": 0.085, "right": 0.985, "top": 0.80, "bottom": 0.27})
 
@@ -268,7 +273,7 @@ def heatmap(progress: Any, *, value: str = "percent", lang: str = "zh", catalog:
     on the diverging scale centred on the time-elapsed pace (``charts.heatmap``), the contribution to the
     national target on the sequential scale (chart_style.yaml ``heatmap_scale``)."""
     catalog = catalog or load_catalog()
-    m = charts.heatmap_matrix(progress, value, lang, catalog)
+    m = heatmap_matrix(progress, value, catalog)
     if m.empty:
         return _empty(progress, lang)
     left_out = 0
@@ -325,15 +330,15 @@ def m_kind_count(catalog: Catalog, metric: str) -> bool:
 def ranking_chart(progress: Any, metric: str, *, lang: str = "zh", catalog: Catalog | None = None) -> bytes:
     """Regions ranked by counted items of one metric, bars in status colours."""
     catalog = catalog or load_catalog()
-    rows = charts.ranking_rows(progress, metric)
+    rows = ranking_rows(progress, metric)
     if rows.empty:
         return _empty(progress, lang)
-    unit = charts.unit_label(catalog, metric, rows["unit"].iloc[0], lang)
+    unit = unit_label(catalog, metric, rows["unit"].iloc[0], lang)
     fig, ax = _figure((1.3 + 0.26 * len(rows)) / HEIGHT_SCALE)
     y = np.arange(len(rows))
-    ax.barh(y, rows["actual"].astype(float), color=[charts.status_color(s) for s in rows["status"]], height=0.7)
+    ax.barh(y, rows["actual"].astype(float), color=[status_colour(s) for s in rows["status"]], height=0.7)
     for i, v in enumerate(rows["actual"]):
-        ax.text(float(v), i, " " + charts.fmt_number(v), va="center", fontsize=PRINT_PT)
+        ax.text(float(v), i, " " + fmt_number(v), va="center", fontsize=PRINT_PT)
     ax.set_yticks(y, [catalog.label("province", p, lang) for p in rows["scope"]], fontsize=PRINT_PT)
     ax.invert_yaxis()
     ax.set_xlabel(f"{t('chart_count_axis', lang)} ({unit})")
@@ -341,7 +346,7 @@ def ranking_chart(progress: Any, metric: str, *, lang: str = "zh", catalog: Cata
     from matplotlib.patches import Patch
 
     shown = list(dict.fromkeys(rows["status"]))
-    _legend_row(fig, ax, handles=[Patch(color=charts.status_color(s), label=charts.status_label(s, lang))
+    _legend_row(fig, ax, handles=[Patch(color=status_colour(s), label=status_label(s, lang))
                                   for s in shown])
     if m_kind_count(catalog, metric):
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -354,15 +359,15 @@ def breakdown_chart(progress: Any, metric: str, *, by: str = "direction", lang: 
                     catalog: Catalog | None = None) -> bytes:
     """Counted items of one metric by direction or flagship category."""
     catalog = catalog or load_catalog()
-    rows = charts.breakdown_rows(progress, metric, by)
+    rows = breakdown_rows(progress, metric, by)
     if rows.empty:
         return _empty(progress, lang)
     fig, ax = _figure(1.2 + 0.3 * len(rows))
     y = np.arange(len(rows))
-    ax.barh(y, rows["actual"].astype(float), color=charts.chart_style()["pace_line"], height=0.6)
+    ax.barh(y, rows["actual"].astype(float), color=chart_style()["pace_line"], height=0.6)
     ax.set_yticks(y, [catalog.label(by, s, lang) for s in rows["scope"]], fontsize=PRINT_PT)
     ax.invert_yaxis()
-    unit = charts.unit_label(catalog, metric, rows["unit"].iloc[0], lang)
+    unit = unit_label(catalog, metric, rows["unit"].iloc[0], lang)
     ax.set_xlabel(f"{t('chart_count_axis', lang)} ({unit})")
     m = catalog.metric_by_id.get(metric)
     return _finish(fig, ax, t(f"chart_breakdown_{by}_title", lang, metric=m.name(lang) if m else metric), progress, lang)
@@ -371,7 +376,7 @@ def breakdown_chart(progress: Any, metric: str, *, by: str = "direction", lang: 
 def levels_chart(progress: Any, *, kind: str = "goals", lang: str = "zh", catalog: Catalog | None = None) -> bytes:
     """Stacked bars of self-assessed levels per goal or task."""
     catalog = catalog or load_catalog()
-    counts = charts.level_counts(progress, kind)
+    counts = level_counts(progress, kind)
     if counts.empty:
         return _empty(progress, lang)
     items = list(dict.fromkeys(counts["item"]))
@@ -381,10 +386,10 @@ def levels_chart(progress: Any, *, kind: str = "goals", lang: str = "zh", catalo
     fig, ax = _figure(1.4 + 0.3 * len(items))
     left = np.zeros(len(items))
     y = np.arange(len(items))
-    for lv in charts.chart_style()["level_colors"]:
+    for lv in chart_style()["level_colors"]:
         sub = counts[counts["level"] == lv].set_index("item")["count"]
         vals = np.array([float(sub.get(i, 0) or 0) for i in items])
-        ax.barh(y, vals, left=left, color=charts.level_color(lv), height=0.6, label=catalog.label("level", lv, lang))
+        ax.barh(y, vals, left=left, color=level_color(lv), height=0.6, label=catalog.label("level", lv, lang))
         left += vals
     ax.set_yticks(y, labels, fontsize=PRINT_PT)
     ax.invert_yaxis()
@@ -395,8 +400,8 @@ def levels_chart(progress: Any, *, kind: str = "goals", lang: str = "zh", catalo
 
 def _trajectory_panel(ax: Any, progress: Any, spec_kwargs: dict[str, Any], lang: str, catalog: Catalog) -> None:
     """One small trajectory panel: series, pace line, target line, projection, as-of marker."""
-    style = charts.chart_style()
-    p = charts.trajectory_points(progress, spec_kwargs["metric"], spec_kwargs.get("scope_type", "national"),
+    style = chart_style()
+    p = trajectory_points(progress, spec_kwargs["metric"], spec_kwargs.get("scope_type", "national"),
                                  spec_kwargs.get("scope", "national"), spec_kwargs.get("deadline"), catalog)
     r = p["row"]
     ax.spines[["top", "right"]].set_visible(False)
@@ -417,13 +422,13 @@ def _trajectory_panel(ax: Any, progress: Any, spec_kwargs: dict[str, Any], lang:
         ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
     if p["as_of"] is not None:
         ax.axvline(p["as_of"], color="#666666", ls=":", lw=0.8)
-    unit = charts.unit_label(catalog, r["metric"], r["unit"], lang)
+    unit = unit_label(catalog, r["metric"], r["unit"], lang)
     # A passed deadline is titled as it ended (the figure at the deadline, as every report sentence says it).
-    last = (charts.fmt_number(r["actual"]) if bool(r.get("passed")) and not charts.is_missing(r["actual"])
-            else charts.fmt_number(p["cumulative"][-1]) if p["cumulative"] else "0")
-    target = f" / {charts.fmt_number(p['target'])}" if "target" in p else ""
+    last = (fmt_number(r["actual"]) if bool(r.get("passed")) and not is_missing(r["actual"])
+            else fmt_number(p["cumulative"][-1]) if p["cumulative"] else "0")
+    target = f" / {fmt_number(p['target'])}" if "target" in p else ""
     # The name on one line, the figure and status on the next: one line overflowed a half-width panel.
-    ax.set_title(f"{charts.metric_name(r, lang)}\n{last}{target} {unit} · {charts.status_label(r['status'], lang)}",
+    ax.set_title(f"{metric_name(r, lang)}\n{last}{target} {unit} · {status_label(r['status'], lang)}",
                  loc="left", fontsize=PRINT_PT, color="#222222")
     # Each panel has its own axis, labelled with its unit: 亿元 never shares an axis with counts.
     ax.set_ylabel(unit, fontsize=PRINT_PT)
@@ -440,7 +445,7 @@ def trajectory_grid(progress: Any, specs: list[Any], *, lang: str = "zh", catalo
     n = len(specs)
     rows = (n + 1) // 2
     plt.rcParams["font.family"] = ["sans-serif"]
-    plt.rcParams["font.sans-serif"] = [charts.chart_style()["image_font"], "DejaVu Sans"]
+    plt.rcParams["font.sans-serif"] = [chart_style()["image_font"], "DejaVu Sans"]
     fig = Figure(figsize=(WIDTH_IN, 1.4 + 2.3 * rows), dpi=DPI)
     axes = fig.subplots(rows, 2, squeeze=False)
     for i, ax in enumerate(axes.flat):
@@ -456,10 +461,10 @@ def trajectory_grid(progress: Any, specs: list[Any], *, lang: str = "zh", catalo
     handles, labels = list(seen.values()), list(seen)
     ncol = 4 if lang == "zh" else 2  # the English labels are too long for one row of four
     fig.legend(handles, labels, loc="lower center", ncol=ncol, fontsize=PRINT_PT, frameon=False)
-    d = charts.as_of_of(progress)
+    d = as_of_of(progress)
     title = t("chart_trajectory_grid_title", lang)
     if d:
-        fig.text(0.01, 1 - 0.5 / fig.get_figheight(), t("chart_as_of", lang, date=charts.fmt_date(d, lang)),
+        fig.text(0.01, 1 - 0.5 / fig.get_figheight(), t("chart_as_of", lang, date=fmt_date(d, lang)),
                  fontsize=PRINT_PT, color="#555555", va="top")
     fig.suptitle(title, x=0.01, y=1 - 0.1 / fig.get_figheight(), ha="left", va="top", fontsize=11, fontweight="bold")
     fig.subplots_adjust(left=0.07, right=0.99, top=1 - 1.0 / fig.get_figheight(),

@@ -14,7 +14,8 @@ from typing import Any
 import pandas as pd
 
 from ..catalog import Catalog
-from ..charts import fmt_date, fmt_number, is_missing, unit_label
+from ..chart_rows import unit_label
+from ..presentation import fmt_date, fmt_number, is_missing
 from ..i18n import t
 from ..presentation import deadline_sentence, metric_name, region_name, tracker_timezone
 

@@ -23,8 +23,8 @@ from openpyxl.formatting.rule import ColorScaleRule, FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from ..charts import heatmap_matrix, is_missing, ranking_rows, status_color, status_label
-from ..presentation import status_ids, tracker_timezone, unreviewed_mark
+from ..chart_rows import heatmap_matrix, ranking_rows
+from ..presentation import is_missing, status_colour, status_ids, status_label, tracker_timezone, unreviewed_mark
 from ..xlsx_safe import safe_cell_text
 from .content import ReportContent, meta_lines
 
@@ -170,7 +170,7 @@ def _summary_sheet(wb: Workbook, c: ReportContent, used: set[str]) -> None:
     # Status colours as conditional formatting: they follow the label if someone edits the cell.
     status_range = f"K{first}:K{last}"
     for s in STATUS_IDS:
-        colour = status_color(s).lstrip("#").upper()
+        colour = status_colour(s).lstrip("#").upper()
         label = status_label(s, c.lang).replace('"', '""')
         ws.conditional_formatting.add(status_range, FormulaRule(
             formula=[f'$K{first}="{label}"'], fill=PatternFill("solid", bgColor=colour, fgColor=colour),
@@ -229,7 +229,7 @@ def _trend_sheet(wb: Workbook, c: ReportContent, used: set[str]) -> None:
 def _regions_sheet(wb: Workbook, c: ReportContent, used: set[str]) -> None:
     if c.scope_type != "national":
         return
-    m = heatmap_matrix(c.progress, "contribution_percent", c.lang, c.catalog)
+    m = heatmap_matrix(c.progress, "contribution_percent", c.catalog)
     if m.empty:
         return
     ws = wb.create_sheet(sheet_title(c.text("report_sheet_regions"), used))
@@ -276,7 +276,7 @@ ITEM_HEADS = ["name", "code", "province", "direction", "flagship", "date", "evid
 
 def status_cell(ws: Any, status: str, label: str) -> WriteOnlyCell:
     """A status label on its status colour (``presentation.status_colour``), white bold text, as on the summary."""
-    colour = status_color(status).lstrip("#").upper()
+    colour = status_colour(status).lstrip("#").upper()
     return _styled(ws, label, Font(color="FFFFFF", bold=True), PatternFill("solid", fgColor=colour, bgColor=colour))
 
 
