@@ -5,6 +5,7 @@ import datetime as dt
 import io
 import re
 import subprocess
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -534,3 +535,22 @@ def test_pdf_appendix_tables_get_column_widths_from_their_texts():
     name, region, date, evidence = widths
     assert name > evidence > date > region
     assert colgroup([], []) == ""
+
+
+@pytest.mark.parametrize("head, body, expected", [
+    # English headers wrap only between words: each column at least as wide as its longest header word
+    # (display width + 4 for padding), so "Achieved" no longer runs into "Basically achieved".
+    (["Goal or task", "Achieved", "In progress"], [["x" * 40, "0", "3"]], [34, 15.2, 15.2]),  # Latin letters weigh 1.4
+    # Chinese headers may wrap between any characters: half their width is enough
+    (["目标或任务", "已实现", "基本实现"], [["x" * 40, "0", "3"]], [34, 8, 8]),  # max(6 / 2, 4) + 4
+])
+def test_a_pdf_table_column_is_as_wide_as_its_longest_header_word(head, body, expected):
+    from metrics.report.document import colgroup
+
+    widths = [float(w) for w in re.findall(r"width: ([\d.]+)%", str(colgroup(head, body)))]
+    assert widths == pytest.approx([100 * e / sum(expected) for e in expected], abs=0.06)
+
+
+def test_a_pdf_table_row_never_splits_over_two_pages():
+    template = (Path(__file__).resolve().parent.parent / "metrics/report/templates/report.html.j2").read_text("utf-8")
+    assert "table.data tr { page-break-inside: avoid; break-inside: avoid; }" in template

@@ -1,6 +1,8 @@
 """The report as one HTML document (Jinja2, autoescaped): the interactive HTML file and the PDF's source."""
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -38,6 +40,9 @@ def _display_width(text: str) -> float:
     return sum(2 if ord(ch) >= 0x2E80 else 1.4 for ch in str(text))
 
 
+_LATIN_WORD = re.compile(r"[0-9A-Za-z\u00c0-\u024f'’-]+")
+
+
 def colgroup(head: list[str], body: list[list[str]]) -> Markup:
     """Column widths in per cent from the texts (the longest of the first rows, capped), for tables the
     PDF lays out with ``table-layout: fixed``.
@@ -53,7 +58,11 @@ def colgroup(head: list[str], body: list[list[str]]) -> Markup:
         cells = [_display_width(r[j]) for r in body[:60] if j < len(r)]
         # Short texts (numbers, dates, statuses: kept on one line) get their full width; long ones
         # (names, evidence) are capped and wrap; a header may wrap over two lines.
-        widths.append(min(max(_display_width(h) / 2, *cells, 4), 30) + 4)  # + the cell's padding
+        # A header wraps only between words: its longest word ("Achieved", "progress") must fit whole,
+        # or it runs into the next column (seen in the English PDF's goals table).
+        # (Chinese may wrap between any two characters, so only runs of Latin letters count as words.)
+        header = max(_display_width(h) / 2, *(_display_width(w) for w in _LATIN_WORD.findall(str(h))), 0)
+        widths.append(min(max(header, *cells, 4), 30) + 4)  # + the cell's padding
     total = sum(widths)
     return Markup("<colgroup>" + "".join(f'<col style="width: {w / total * 100:.1f}%">' for w in widths)
                   + "</colgroup>")
