@@ -30,9 +30,13 @@ def translations() -> dict[str, dict[str, str]]:
 
 
 def t(key: str, lang: str = "zh", **values: Any) -> str:
-    """The text of ``key`` in ``lang`` with ``{placeholders}`` filled; the key itself when unknown."""
+    """The text of ``key`` in ``lang`` with ``{placeholders}`` filled; the key itself when unknown.
+
+    An English sentence counting ``{n}`` may carry its singular as ``en_one`` ("1 more is not listed"),
+    used when ``n`` is exactly one; Chinese has no plural."""
     texts = translations().get(key)
     if texts is None:
         return key
-    text = texts.get(lang) or texts.get("zh") or key
+    one = lang == "en" and "en_one" in texts and str(values.get("n", "")).strip() in ("1", "1.0")
+    text = texts["en_one"] if one else texts.get(lang) or texts.get("zh") or key
     return text.format(**values) if values else text

@@ -6,6 +6,8 @@ import ast
 import re
 from pathlib import Path
 
+import pytest
+
 from metrics.i18n import LANGS, t, translations
 
 
@@ -30,8 +32,20 @@ def test_every_entry_is_exactly_two_texts():
     # A bare comma in a flow mapping ({zh: 甲,乙}) splits the Chinese text into stray keys, and a bare
     # "yes" reads as True: both once reached users as cut or wrong words.
     bad = {k: v for k, v in translations().items()
-           if set(v) != {"zh", "en"} or not all(isinstance(x, str) and x for x in v.values())}
+           if set(v) - {"en_one"} != {"zh", "en"} or not all(isinstance(x, str) and x for x in v.values())
+           or ("en_one" in v and "{n}" not in v["en"])}  # a singular only where the sentence counts {n}
     assert bad == {}
+
+
+@pytest.mark.parametrize("n, expected", [
+    (0, "0 more are not listed here; the Excel report lists them all."),
+    (1, "1 more is not listed here; the Excel report lists it."),
+    ("1", "1 more is not listed here; the Excel report lists it."),
+    (2, "2 more are not listed here; the Excel report lists them all."),
+])
+def test_an_english_sentence_takes_its_singular_after_one(n, expected):
+    assert t("report_appendix_more", "en", n=n) == expected
+    assert t("report_appendix_more", "zh", n=n) == f"另有{n}条未在此列出,完整清单见Excel版报告。"
 
 
 # ---- every key is used, and every key the code asks for exists ---------------------------------------
