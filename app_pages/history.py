@@ -12,10 +12,11 @@ from app_support.errors import error_boundary
 from app_support.review_notice import show_returned_notices
 from app_support.account_widgets import audit_downloads
 from app_support.session import NATIONAL, choice, current_lang, current_scope
-from app_support.ui import label_of, page_setup, show_changes, show_diff_counts, translated
+from app_support.ui import page_setup, show_changes, show_diff_counts, translated
 from metrics import presentation
 from metrics.catalog import load_catalog
 from metrics.access import can_write, visible_audit
+from metrics.audit import action_label
 from metrics.i18n import t
 
 catalog = load_catalog()
@@ -171,7 +172,11 @@ def show_audit(store, user, province: str | None, lang: str) -> None:
     if user is not None and user.role != "admin":
         st.caption(t("auth_audit_hidden", lang))
     audit = history_tables.audit_table(audit_rows)
-    st.dataframe(translated(audit.assign(action=[label_of("app_action", a, lang) for a in audit["action"]]),
+    catalog = load_catalog()
+    shown = audit.assign(action=[action_label(str(a), lang) for a in audit["action"]],
+                         province=[presentation.region_name(catalog, p, lang) if isinstance(p, str) and p else p
+                                   for p in audit["province"]])  # 江苏省 reads Jiangsu on the English page
+    st.dataframe(translated(shown,
                             {"at": "app_col_at", "actor": "app_col_actor", "action": "app_col_action",
                              "submission_id": "app_col_id", "province": "app_col_province",
                              "sha256": "app_col_sha"}, lang),

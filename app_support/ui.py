@@ -146,13 +146,6 @@ def translated(df: pd.DataFrame, columns: dict[str, str], lang: str) -> pd.DataF
     return df[present].rename(columns={c: t(columns[c], lang) for c in present})
 
 
-def label_of(prefix: str, value: str, lang: str) -> str:
-    """The label of ``value`` under translation key ``prefix_value``; the value itself when there is none
-    (a new audit action, say, still shows)."""
-    key = f"{prefix}_{value}"
-    return t(key, lang) if key in translations() else str(value)
-
-
 def plot(fig: Any, key: str, *, prepared: bool = False) -> None:
     """A plotly figure at full width, with the offline-safe display options. ``prepared``: the figure is
     already as shown (``figures.shown``: safe text and the unreviewed mark, cached), so it is not copied."""

@@ -19,7 +19,7 @@ AUDIT_COLUMNS = {"at": "auth_col_at", "actor": "auth_col_actor", "action": "auth
                  "sha256": "auth_col_sha256", "detail": "auth_col_detail"}
 
 
-def _action_label(action: str, lang: str) -> str:
+def action_label(action: str, lang: str) -> str:
     """The translated name of an audit action; the action itself when it has no label yet."""
     key = f"app_action_{action}"
     return t(key, lang) if key in translations() else action
@@ -28,7 +28,7 @@ def _action_label(action: str, lang: str) -> str:
 def audit_frame(rows: list[dict[str, Any]], lang: str = "zh") -> pd.DataFrame:
     """The audit entries with translated headers and action names; full SHA-256, detail as JSON text."""
     records = [{"at": r.get("at") or "", "actor": r.get("actor") or "",
-                "action": _action_label(str(r.get("action") or ""), lang),
+                "action": action_label(str(r.get("action") or ""), lang),
                 "submission_id": r.get("submission_id"), "province": r.get("province") or "",
                 "sha256": r.get("sha256") or "",
                 "detail": json.dumps(r.get("detail") or {}, ensure_ascii=False, sort_keys=True)} for r in rows]

@@ -239,3 +239,16 @@ def test_the_ranking_says_money_as_money_in_both_languages(sample_url, monkeypat
     at.run()
     table = ranking("zh")
     assert list(table[t("app_col_actual", "zh")])[:2] == ["825.6 亿元", "725.9 亿元"]
+
+
+@pytest.mark.parametrize("lang, region, action", [("en", "Jiangsu", "Upload"), ("zh", "江苏省", "上传")])
+def test_the_audit_log_names_regions_and_actions_in_the_page_language(history_url, monkeypatch, lang, region, action):
+    at = open_app(history_url, monkeypatch)
+    at.session_state["lang"] = lang
+    at.switch_page("app_pages/history.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    province, verb = t("app_col_province", lang), t("app_col_action", lang)
+    audit = next(d.value for d in at.dataframe if verb in d.value.columns and province in d.value.columns)
+    jiangsu = audit[audit[province] == region]
+    assert len(jiangsu) >= 1 and set(jiangsu[verb]) == {action}
+    assert "江苏省" not in set(audit[province]) or lang == "zh"

@@ -518,7 +518,7 @@ def test_cli_logout_ends_every_session_of_one_user_and_is_audited(tmp_path):
     [entry] = _cli_audit(db, "user_logout")
     assert entry["actor"].startswith("cli:") and entry["province"] == "江苏省"
     assert entry["detail"] == {"username": "js_editor", "sessions": 2}
-    assert t("app_action_user_logout", "en") == "signed out by an admin"
+    assert t("app_action_user_logout", "en") == "Signed out by an admin"
     again = cli("logout", "js_editor", db=db)
     assert (again.returncode, again.stdout.strip()) == (0, "已结束用户 js_editor 的 0 个会话。")
     ghost = cli("logout", "ghost", "--lang", "en", db=db)
