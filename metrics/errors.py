@@ -21,7 +21,8 @@ class Text:
     values: tuple[tuple[str, Any], ...] = ()
 
     def render(self, lang: str) -> str:
-        return t(self.key, lang, **dict(self.values))
+        # a value given per language ({"zh": "2025年9月30日", "en": "30 September 2025"}) takes the reader's
+        return t(self.key, lang, **{k: v[lang] if isinstance(v, dict) and lang in v else v for k, v in self.values})
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON form (a problem's params are stored with its submission)."""

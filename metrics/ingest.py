@@ -23,7 +23,7 @@ from .identifiers import classify_identifier, identifier_key_of
 from .layout import as_of_in_text, province_in_text, title_texts
 from .mapping import IGNORE, Mapping, shape_signature
 from .model import IngestResult, Problem, SheetCount, conform
-from .problems import make_problem, problem_specs
+from .problems import date_param, make_problem, problem_specs
 from .readers import MAX_BYTES, MAX_CELLS, ReadError, SheetGrid, read_workbook
 from .resolvers import resolve_goal, resolve_task
 from .sheets import (HEADER_SCAN, SHEET_KIND, SHEET_METRIC, Column, Header, SheetDef, column_letter, field_limits,
@@ -398,10 +398,10 @@ def _detect_layout(ctx: _Context, plan: list[tuple[SheetDef, SheetGrid, Header |
     if ctx.as_of is None and dates:
         date, precision, source, loc = dates[0]
         ctx.as_of = date
-        ctx.add("detected_as_of", **loc, date=date.isoformat(), precision=Text(f"ingest_precision_{precision}"),
+        ctx.add("detected_as_of", **loc, date=date_param(date), precision=Text(f"ingest_precision_{precision}"),
                 source=Text(source))
         if date > ctx.today:
-            ctx.add("future_as_of", **{**loc, "value": date.isoformat()}, limit=ctx.today.isoformat())
+            ctx.add("future_as_of", **{**loc, "value": date.isoformat()}, limit=date_param(ctx.today))
 
 
 def _any_data(rows: list[list[Any]]) -> bool:
@@ -430,7 +430,7 @@ def _read_info(ctx: _Context, grid: SheetGrid) -> None:
                 ctx.as_of = date.date()
                 if ctx.as_of > ctx.today:
                     ctx.add("future_as_of", **{**loc, "value": ctx.as_of.isoformat()},
-                            limit=ctx.today.isoformat())
+                            limit=date_param(ctx.today))
         elif key == "contact":
             ctx.contact = cell_text(value)  # type: ignore[attr-defined]
 
@@ -720,7 +720,7 @@ def _read_items(table: _Table) -> pd.DataFrame | None:
     if ctx.as_of is not None:
         undated = achieved & (table.text("date") == "") & ~table.blank
         if undated.any():
-            table.flag(undated, "achieved_without_date", "date", values=[None] * table.n, as_of=ctx.as_of.isoformat())
+            table.flag(undated, "achieved_without_date", "date", values=[None] * table.n, as_of=date_param(ctx.as_of))
             dates[undated] = dt.datetime(ctx.as_of.year, ctx.as_of.month, ctx.as_of.day)
             precision[undated] = "day"
     table.future("date", dates, achieved)

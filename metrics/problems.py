@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .datafiles import parse_yaml
-from .errors import Blank, join, rendered
+from .errors import Blank, Text, join, rendered
 from .model import Problem
 from .values import cell_text
 
@@ -33,6 +33,14 @@ def render_part(problem: Problem, part: str, lang: str) -> str:
     return problem_specs()[problem.code].get(f"{part}_{lang}", "").format_map(vals)
 
 
+def date_param(d: Any) -> Text:
+    """A date parameter of a problem, worded in the reader's language as every page words dates
+    (2025年9月30日 / 30 September 2025, ``presentation.fmt_date``), and stored with its problem."""
+    from .presentation import fmt_date
+
+    return Text("problems_date", (("date", {"zh": fmt_date(d, "zh"), "en": fmt_date(d, "en")}),))
+
+
 def make_problem(code: str, *, sheet: str | None = None, row: int | None = None, column: str | None = None,
                  header: str | None = None, value: Any = None, **params: Any) -> Problem:
     """A problem record of ``code`` with its parameters, and its messages in Chinese and English."""
@@ -48,4 +56,4 @@ def make_problem(code: str, *, sheet: str | None = None, row: int | None = None,
     return problem
 
 
-__all__ = ["PROBLEMS_FILE", "make_problem", "problem_specs", "render_part"]
+__all__ = ["PROBLEMS_FILE", "date_param", "make_problem", "problem_specs", "render_part"]

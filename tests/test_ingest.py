@@ -360,6 +360,28 @@ def test_an_inferred_as_of_date_says_its_period_in_words():
     assert "按月取期末" in p.message and "end of the month" in p.message_en
 
 
+@pytest.mark.parametrize("code, params, zh, en", [
+    ("detected_as_of", {"date": dt.date(2025, 9, 30)}, "统计截止日期 2025年9月30日", "As-of date 30 September 2025"),
+    ("achieved_without_date", {"as_of": dt.date(2025, 12, 31)}, "统计截止日期 2025年12月31日 计入",
+     "as-of date 31 December 2025."),
+    ("future_as_of", {"limit": dt.date(2026, 12, 2)}, "晚于今天(2026年12月2日)", "after today (2 December 2026)"),
+])
+def test_dates_inside_a_problem_read_as_every_page_words_dates(code, params, zh, en):
+    """Not 2025-09-30 in an otherwise worded sentence: the date takes the reader's language, stored too."""
+    import json
+
+    from metrics.errors import Text
+    from metrics.model import Problem
+    from metrics.problems import date_param, make_problem
+
+    extra = {"precision": Text("ingest_precision_month"), "source": Text("ingest_source_file")}
+    p = make_problem(code, row=4, header="完成日期", header_en="Completion date", value="x",
+                     **{k: date_param(v) for k, v in params.items()}, **extra)
+    assert zh in p.message and en in p.message_en
+    stored = Problem(**json.loads(json.dumps(p.to_dict())))  # as a submission keeps it
+    assert zh in stored.statement("zh") and en in stored.statement("en")
+
+
 def test_annotated_copy_of_a_csv_is_an_xlsx_without_formulas():
     content = "省份,指标,名称,完成日期\n火星,标准,=1+2,2025-03-15\n".encode("utf-8")
     result = read(content, "t.csv")
