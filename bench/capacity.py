@@ -23,6 +23,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
+from bench.common import run_async
 from bench.server import serve
 
 SESSIONS = (1, 3, 6, 12)
@@ -111,7 +112,7 @@ def cpu_by_page(server: Any, repeat: int = 5) -> dict[str, float]:
                         raise RuntimeError(f"exception on page {page!r}")
                     seconds.setdefault(page or "overview", []).append(cpu() - before)
 
-    asyncio.run(run())
+    run_async(run())
     return {page: round(statistics.median(v), 3) for page, v in sorted(seconds.items())}
 
 
@@ -131,7 +132,7 @@ def measure(servers: list[Any], sessions: int, seconds: float) -> dict[str, Any]
         await asyncio.gather(*(session(ports[k % len(ports)], k, deadline, latencies, errors, by_page)
                                for k in range(sessions)))
 
-    asyncio.run(run())
+    run_async(run())
     elapsed = time.monotonic() - began
     client = time.process_time() - client_before
     time.sleep(0.3)  # let the samplers read the servers' CPU after the last view

@@ -1,11 +1,13 @@
 """Timing helpers shared by the benchmark cases: medians after a warm-up, never in tests."""
 from __future__ import annotations
 
+import asyncio
 import gc
 import os
 import statistics
 import time
-from typing import Any, Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Awaitable, Callable
 
 
 def median_seconds(fn: Callable[[], Any], repeat: int = 5, warmup: int = 1) -> float:
@@ -30,3 +32,13 @@ def result(case: str, scale: str, seconds: float, baseline: str | None = None, b
     return {"case": case, "scale": scale, "seconds": round(seconds, 4), "baseline": baseline,
             "baseline_seconds": round(baseline_seconds, 4) if baseline_seconds else None,
             "ratio": round(ratio, 3) if ratio else None, "budget": budget, **extra}
+
+
+def run_async(coro: Awaitable[Any]) -> Any:
+    """Run ``coro`` to completion on a new event loop in its own thread.
+
+    Playwright's sync API (the browser tests and benches, earlier in the same process) leaves an event loop
+    running in the main thread, where ``asyncio.run`` refuses to start a second one.
+    """
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()

@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import result
+from bench.common import result, run_async
 from bench.data import ROOT, scale_label, stored_workbook, upload_workbook
 from bench.server import CHART, CHROMIUM, CHROMIUM_ARGS, EXCEPTION, IDLE, serve
 
@@ -197,7 +197,7 @@ def run(scale: float = 10.0, seconds: float | None = None) -> list[dict[str, Any
         url = stored_workbook(float(scale), folder)
         with serve(url, folder) as server:
             t0, cpu0 = time.perf_counter(), server.cpu_seconds
-            tally = asyncio.run(drive(server.base, seconds, files))
+            tally = run_async(drive(server.base, seconds, files))
             elapsed = time.perf_counter() - t0
             # Share of one core the server used: near 1.0 means the server (one Python process) is the limit,
             # well below it means the browsers on the same cores are.

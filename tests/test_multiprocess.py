@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import subprocess
-from concurrent.futures import ThreadPoolExecutor
 import sys
 from pathlib import Path
 
+from bench.common import run_async
 from bench.server import serve
 from metrics.store import Store
 
@@ -45,16 +45,6 @@ async def _specs_before_and_after(port: int, page: str, between) -> tuple[list[s
         return before, await view(ws)
 
 
-def _run_in_fresh_loop(coro):
-    """Run ``coro`` to completion on a new event loop in its own thread.
-
-    Playwright's sync API (the browser tests, earlier in the same pytest process) leaves an event loop
-    running in the main thread, where ``asyncio.run`` refuses to start a second one.
-    """
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coro).result()
-
-
 def _import(url: str, path: Path) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "metrics", "import", str(path), "--db", url, "--json"],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -76,7 +66,7 @@ def test_two_app_processes_on_one_postgresql_see_each_others_uploads(pg_url, tmp
             out, err = proc.communicate(timeout=300)
             assert proc.returncode == 0, err
 
-        before, after = _run_in_fresh_loop(_specs_before_and_after(port, "", upload_through_the_first_process_side))
+        before, after = run_async(_specs_before_and_after(port, "", upload_through_the_first_process_side))
         assert before and after
         assert before != after  # the overview's figures changed in the second process at the next rerun
 
