@@ -377,6 +377,21 @@ class Accounts:
         with self.engine.connect() as conn:
             row = self._row(conn, name)
         known = row is not None and not row.disabled
+        user, refused = self._admit_attempt(name, row, known, ckey, now, limit)
+        if refused is not None:
+            return refused
+        # The hash is checked outside the write transaction: other writers never wait for bcrypt.
+        if known and password_matches(password, row.password_hash):
+            self._login_succeeded(row.id, ckey)
+            return LoginResult("ok", user=user.principal())  # type: ignore[union-attr]
+        if not known:
+            _burn_time(password)  # an unknown name answers as slowly as a known one
+        return self._login_failed(name, row, user, known, ckey, now, limit)
+
+    def _admit_attempt(self, name: str, row: Any, known: bool, ckey: str | None, now: dt.datetime,
+                       limit: int) -> tuple["User | None", LoginResult | None]:
+        """Count the attempt before any password check; (the account, None) to go on checking, or
+        (None, the refusal) when the client, the account or the unknown name is blocked or out of tries."""
         user: User | None = None
         with self._write() as conn:
             clean = True
@@ -385,7 +400,7 @@ class Accounts:
                 if crow is not None and _utc(crow.blocked_until) is not None and _utc(crow.blocked_until) > now:
                     self._audit(conn, name[:100], "login_failed", row.province if known else None,
                                 {"username": name[:100], "reason": "client_blocked", "client": ckey[7:]})
-                    return LoginResult("locked", locked_until=_utc(crow.blocked_until))
+                    return None, LoginResult("locked", locked_until=_utc(crow.blocked_until))
                 clean = crow is None or int(crow.failures or 0) == 0
                 self._count_attempt(conn, ckey, crow, now)
             strict = ckey is None or not clean  # the account's lock holds against this attempt
@@ -394,10 +409,10 @@ class Accounts:
                 user = _user(current)
                 if strict and user.locked(now):
                     self._audit(conn, name, "login_failed", user.province, {"username": name, "reason": "locked"})
-                    return LoginResult("locked", locked_until=user.locked_until)
+                    return None, LoginResult("locked", locked_until=user.locked_until)
                 if strict and current.failed_attempts >= limit:  # the tries are used up by attempts in flight
                     self._audit(conn, name, "login_failed", user.province, {"username": name, "reason": "in_flight"})
-                    return LoginResult("locked", locked_until=now + dt.timedelta(minutes=lock_minutes()))
+                    return None, LoginResult("locked", locked_until=now + dt.timedelta(minutes=lock_minutes()))
                 conn.execute(users.update().where(users.c.id == row.id)
                              .values(failed_attempts=users.c.failed_attempts + 1))
             else:
@@ -406,21 +421,24 @@ class Accounts:
                 blocked = _utc(nrow.blocked_until) if nrow is not None else None
                 if strict and blocked is not None and blocked > now:
                     self._audit(conn, name[:100], "login_failed", None, {"username": name[:100], "reason": "locked"})
-                    return LoginResult("locked", locked_until=blocked)
+                    return None, LoginResult("locked", locked_until=blocked)
                 if strict and nrow is not None and nrow.failures >= limit:
                     self._audit(conn, name[:100], "login_failed", None, {"username": name[:100], "reason": "in_flight"})
-                    return LoginResult("locked", locked_until=now + dt.timedelta(minutes=lock_minutes()))
+                    return None, LoginResult("locked", locked_until=now + dt.timedelta(minutes=lock_minutes()))
                 self._count_attempt(conn, nkey, nrow, now)
-        # The hash is checked outside the write transaction: other writers never wait for bcrypt.
-        if known and password_matches(password, row.password_hash):
-            with self._write() as conn:
-                conn.execute(users.update().where(users.c.id == row.id).values(failed_attempts=0, locked_until=None))
-                if ckey is not None:
-                    conn.execute(login_throttle.update().where(login_throttle.c.key == ckey)
-                                 .values(failures=0, strikes=0, blocked_until=None))
-            return LoginResult("ok", user=user.principal())  # type: ignore[union-attr]
-        if not known:
-            _burn_time(password)  # an unknown name answers as slowly as a known one
+        return user, None
+
+    def _login_succeeded(self, user_id: int, ckey: str | None) -> None:
+        """The right password: the account's and the client's failure counts start again."""
+        with self._write() as conn:
+            conn.execute(users.update().where(users.c.id == user_id).values(failed_attempts=0, locked_until=None))
+            if ckey is not None:
+                conn.execute(login_throttle.update().where(login_throttle.c.key == ckey)
+                             .values(failures=0, strikes=0, blocked_until=None))
+
+    def _login_failed(self, name: str, row: Any, user: "User | None", known: bool, ckey: str | None,
+                      now: dt.datetime, limit: int) -> LoginResult:
+        """A wrong password (or an unknown name): audited, counted, and a lock once the tries are used up."""
         with self._write() as conn:
             province = user.province if user else None
             self._audit(conn, name[:100], "login_failed", province, {"username": name[:100], "reason": "invalid"})
