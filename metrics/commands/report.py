@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import sys
 from pathlib import Path
+from typing import Any
 
 HELP = "导出进展情况报告 / export a status report (Excel, Word, PDF, HTML)"
 
@@ -24,9 +25,48 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", metavar="URL", help="database URL (default: DATABASE_URL or data/tracker.sqlite)")
 
 
+def _files_dataset(files: list[str], catalog: Any) -> Any:
+    """The workbooks named on the command line as one dataset, or the exit code of a refusal."""
+    from ..ingest import read_file
+    from ..model import Dataset
+    from ._store import fail
+
+    results, hashes = [], []
+    for name in files:
+        path = Path(name)
+        if not path.is_file():
+            return fail("cli_report_no_file", file=name)
+        content = path.read_bytes()
+        results.append(read_file(content, path.name, catalog=catalog))
+        hashes.append((hashlib.sha256(content).hexdigest(),
+                       dt.datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0).isoformat()))
+    unreadable = [r.file for r in results if not r.readable]
+    if unreadable:
+        return fail("cli_report_unreadable", files=", ".join(unreadable))
+    data = Dataset.from_results(results)
+    for source, (sha, mtime) in zip(data.sources, hashes):
+        source.setdefault("sha256", sha)
+        source.setdefault("uploaded_at", mtime)
+    return data
+
+
+def _stored_dataset(db: str | None) -> Any:
+    """(store, dataset, includes unreviewed) of the stored submissions, or the exit code of a refusal."""
+    from ..rounds import includes_unreviewed
+    from ..store import Store, StoreError
+    from ._store import refuse
+
+    try:
+        store = Store(db)
+        data = store.dataset()
+        # 含未审核数据 when any stored submission counted here is not approved (issue 13)
+        return store, data, includes_unreviewed(data, store)
+    except StoreError as exc:
+        return refuse(exc, "progress_store_unavailable")
+
+
 def run(args: argparse.Namespace) -> int:
     from ..catalog import load_catalog
-    from ..model import Dataset
     from ..progress import compute_progress
     from ..report import FORMATS, build_report, render
     from ._store import fail
@@ -47,45 +87,21 @@ def run(args: argparse.Namespace) -> int:
         scope = catalog.resolve_province(args.province)
         if scope is None:
             return fail("cli_report_unknown_region", value=args.province)
-    unreviewed = False  # files given on the command line are no stored submissions: nothing to review
+    store = rnd = coverage_rows = since = None
     if args.files:
-        from ..ingest import read_file
-
-        results = []
-        hashes = []
-        for name in args.files:
-            path = Path(name)
-            if not path.is_file():
-                return fail("cli_report_no_file", file=name)
-            content = path.read_bytes()
-            results.append(read_file(content, path.name, catalog=catalog))
-            hashes.append((hashlib.sha256(content).hexdigest(),
-                           dt.datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0).isoformat()))
-        unreadable = [r.file for r in results if not r.readable]
-        if unreadable:
-            return fail("cli_report_unreadable", files=", ".join(unreadable))
-        data = Dataset.from_results(results)
-        for source, (sha, mtime) in zip(data.sources, hashes):
-            source.setdefault("sha256", sha)
-            source.setdefault("uploaded_at", mtime)
-    rnd = coverage_rows = since = None
-    if not args.files:
-        from ..report.leader import previous_round_as_of, report_coverage
-        from ..store import Store, StoreError
-        from ._store import refuse
-
-        from ..rounds import includes_unreviewed
-
-        try:
-            store = Store(args.db)
-            data = store.dataset()
-            # 含未审核数据 when any stored submission counted here is not approved (issue 13)
-            unreviewed = includes_unreviewed(data, store)
-        except StoreError as exc:
-            return refuse(exc, "progress_store_unavailable")
+        data = _files_dataset(args.files, catalog)
+        unreviewed = False  # files given on the command line are no stored submissions: nothing to review
+    else:
+        stored = _stored_dataset(args.db)
+        if isinstance(stored, int):
+            return stored
+        store, data, unreviewed = stored
+    if isinstance(data, int):
+        return data
     progress = compute_progress(data, catalog, as_of=as_of)
-    if not args.files:
+    if store is not None:
         from ..chart_rows import as_of_of
+        from ..report.leader import previous_round_as_of, report_coverage
 
         # Page one states the coverage of the reporting round the report covers (files alone have none).
         rnd, coverage_rows = report_coverage(store, as_of_of(progress))
