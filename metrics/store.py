@@ -488,25 +488,12 @@ class Store:
                 if dup is not None:
                     out.duplicates.append(dup)
                     continue
-                counts = {kind: len(rows.get(kind, [])) for kind in FRAMES}
                 if snapshot_id is None:  # written once, with the first province that is not a duplicate
                     snapshot_id = conn.execute(upload_snapshots.insert().values(**snapshot)).inserted_primary_key[0]
-                sub_id = conn.execute(submissions.insert().values(
-                    province=prov, as_of=as_of, uploader=uploader or "", uploaded_at=now, filename=filename,
-                    sha256=sha, state="current", sample=sample, report=report, counts=counts,
-                    snapshot_id=snapshot_id,
-                )).inserted_primary_key[0]
-                older = list(conn.execute(sa.select(submissions.c.id).where(
-                    submissions.c.province == prov, submissions.c.as_of == as_of,
-                    submissions.c.state == "current", submissions.c.id != sub_id)).scalars())
-                if older:
-                    conn.execute(submissions.update().where(submissions.c.id.in_(older))
-                                 .values(state="superseded", replaced_by=sub_id))
-                for kind, kind_rows in rows.items():
-                    self._insert_rows(conn, kind, sub_id, kind_rows)
-                self._audit(conn, actor if actor is not None else uploader, "upload", sub_id, prov, sha,
-                            {"filename": filename, "as_of": as_of.isoformat(), "superseded": older,
-                             "counts": counts, "sample": sample})
+                sub_id, older = self._insert_submission(
+                    conn, prov, as_of, rows, snapshot_id, now,
+                    dict(uploader=uploader or "", filename=filename, sha256=sha, sample=sample, report=report),
+                    actor if actor is not None else uploader)
                 out.submission_ids.append(sub_id)
                 out.superseded.extend(older)
         out.created = bool(out.submission_ids)
@@ -515,6 +502,28 @@ class Store:
             out.duplicate_of = out.duplicates[0]
             out.reason = "duplicate"
         return out
+
+    def _insert_submission(self, conn: Connection, prov: str, as_of: dt.date, rows: dict[str, list[tuple]],
+                           snapshot_id: int, now: dt.datetime, fields: dict[str, Any],
+                           actor: str) -> tuple[int, list[int]]:
+        """One province's submission of a file: its record, its rows, the current ones of the same as-of date
+        superseded, and the audit entry; (its id, the ids it superseded)."""
+        counts = {kind: len(rows.get(kind, [])) for kind in FRAMES}
+        sub_id = conn.execute(submissions.insert().values(
+            province=prov, as_of=as_of, uploaded_at=now, state="current", counts=counts, snapshot_id=snapshot_id,
+            **fields)).inserted_primary_key[0]
+        older = list(conn.execute(sa.select(submissions.c.id).where(
+            submissions.c.province == prov, submissions.c.as_of == as_of,
+            submissions.c.state == "current", submissions.c.id != sub_id)).scalars())
+        if older:
+            conn.execute(submissions.update().where(submissions.c.id.in_(older))
+                         .values(state="superseded", replaced_by=sub_id))
+        for kind, kind_rows in rows.items():
+            self._insert_rows(conn, kind, sub_id, kind_rows)
+        self._audit(conn, actor, "upload", sub_id, prov, fields["sha256"],
+                    {"filename": fields["filename"], "as_of": as_of.isoformat(), "superseded": older,
+                     "counts": counts, "sample": fields["sample"]})
+        return sub_id, older
 
     def _row_values(self, df: pd.DataFrame, kind: str, conformed: bool = False) -> list[tuple]:
         return frame_values(df, kind, iso_dates=self.dialect == "sqlite", conformed=conformed)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 HELP = "校验并保存进展表(保存有效行,列出无效行) / validate a progress spreadsheet and store its valid rows"
 
@@ -38,11 +39,10 @@ def run(args: argparse.Namespace) -> int:
     from ..i18n import t
     from ..result_json import result_records
     from ..parse_pool import bounded_read_file
-    from ..presentation import counted
     from ..settings import max_upload_bytes
     from ..store import StoreError
-    from ._common import load_mapping, print_json, print_table
-    from ._store import fail, ids_text, open_store, refuse, say
+    from ._common import load_mapping, print_json
+    from ._store import fail, open_store, refuse
 
     path = Path(args.file)
     if not path.is_file():
@@ -77,6 +77,19 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json({**result_records(result, lang), "stored": outcome.created, "outcome": outcome.to_dict()})
         return result.exit_code
+    _say_outcome(store, result, outcome, lang)
+    return result.exit_code
+
+
+def _say_outcome(store: Any, result: Any, outcome: Any, lang: str) -> None:
+    """What an import stored, superseded or refused, then every problem of the file, as lines and a table."""
+    import sys
+
+    from ..i18n import t
+    from ..presentation import counted
+    from ._common import print_table
+    from ._store import ids_text, say
+
     say("store_rows_summary", lang, **result.row_counts.to_dict())
     if outcome.created:
         for sub in store.history():
@@ -95,4 +108,3 @@ def run(args: argparse.Namespace) -> int:
                  "message": p.message_en if lang == "en" else p.message} for p in result.problems]
         cols = ["sheet", "row", "column", "severity", "code", "message"]
         print_table(rows, cols, [t(f"ingest_col_{c}", lang) for c in cols])
-    return result.exit_code
