@@ -32,9 +32,7 @@ ROWS = {
 }
 
 
-def upgrade() -> None:
-    # One long list of create_table calls on purpose: a migration freezes the schema of its revision as
-    # written, and splitting it would only spread one schema over several functions.
+def upgrade() -> None:  # long on purpose: a migration freezes its revision's whole schema as written
     op.create_table(
         "originals",
         sa.Column("sha256", sa.String(64), nullable=False),
