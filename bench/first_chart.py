@@ -6,7 +6,9 @@ navigation, when the page's title (its first ``h1``) and its first Plotly chart 
 measured in the same run on a bare Streamlit page holding only a title and one small plotly chart, served
 with the same ``.streamlit/config.toml``: the stack's own floor. Printed per page (medians of ``--repeat``
 visits after one warm-up): first text, first chart, chart ÷ text, and chart ÷ the bare page's chart
-(issue 17's budget: ≤ 1.5×), with the load average. Run:
+(issue 17's budget: ≤ 1.5×), with the load average; and, for the app's pages, when the server sent the first
+chart to a new session over Streamlit's own protocol (no browser: ``server_chart_s``), which separates the
+server's share of the time from the browser's. Run:
 
     python -m bench.first_chart [SCALE|sample] [--repeat 5] [--pages overview,gaps,compare,goals]
 """
@@ -89,6 +91,36 @@ def fill_store(folder: str, scale: str) -> str:
     return fill(folder, scale)
 
 
+def server_chart_seconds(base: str, page: str, repeat: int) -> float:
+    """Median seconds from opening a new session's websocket to the delta that carries its first plotly chart."""
+    from bench.common import run_async
+
+    return statistics.median(run_async(_first_chart_delta(base, page)) for _ in range(repeat + 1))
+
+
+async def _first_chart_delta(base: str, page: str) -> float:
+    import websockets
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    port = base.rsplit(":", 1)[1]
+    began = time.perf_counter()
+    async with websockets.connect(f"ws://127.0.0.1:{port}/_stcore/stream", subprotocols=["streamlit"],
+                                  origin=f"http://127.0.0.1:{port}", max_size=None) as ws:
+        msg = BackMsg()
+        msg.rerun_script.page_name = page
+        await ws.send(msg.SerializeToString())
+        while True:
+            fwd = ForwardMsg()
+            fwd.ParseFromString(await ws.recv())
+            kind = fwd.WhichOneof("type")
+            if kind == "delta" and fwd.delta.WhichOneof("type") == "new_element" \
+                    and fwd.delta.new_element.WhichOneof("type") == "plotly_chart":
+                return time.perf_counter() - began
+            if kind == "script_finished":
+                raise RuntimeError(f"page {page!r} finished without a chart")
+
+
 def run(scale: str = "sample", repeat: int = 5, pages: list[str] | None = None) -> list[dict[str, Any]]:
     from playwright.sync_api import sync_playwright
 
@@ -104,7 +136,8 @@ def run(scale: str = "sample", repeat: int = 5, pages: list[str] | None = None) 
             rows.append({"page": "bare one-chart page", "text_s": bare_text, "chart_s": bare_chart})
             for name in pages:
                 text, chart = medians(browser, f"{app.base}/{URL_PATHS[name]}", repeat)
-                rows.append({"page": name, "text_s": text, "chart_s": chart})
+                rows.append({"page": name, "text_s": text, "chart_s": chart,
+                             "server_chart_s": round(server_chart_seconds(app.base, URL_PATHS[name], repeat), 3)})
             browser.close()
             load_after = os.getloadavg()[0]
             if "Traceback" in app.log_text():
@@ -123,10 +156,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--pages", default=",".join(URL_PATHS))
     args = p.parse_args(argv)
     rows = run(args.scale, args.repeat, [x for x in args.pages.split(",") if x])
-    print(f"{'page':<22} {'first text':>10} {'first chart':>11} {'chart/text':>10} {'chart/bare chart':>16}  load")
+    print(f"{'page':<22} {'first text':>10} {'first chart':>11} {'chart/text':>10} {'chart/bare chart':>16} "
+          f"{'server: chart sent':>18}  load")
     for r in rows:
+        sent = f"{r['server_chart_s']:.3f}s" if "server_chart_s" in r else "–"
         print(f"{r['page']:<22} {r['text_s']:>9.3f}s {r['chart_s']:>10.3f}s {r['chart_to_text']:>10.2f} "
-              f"{r['chart_to_bare_chart']:>16.2f}  {r['load_average']}")
+              f"{r['chart_to_bare_chart']:>16.2f} {sent:>18}  {r['load_average']}")
     return 0
 
 

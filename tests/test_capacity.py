@@ -75,6 +75,11 @@ def test_cpu_by_page_views_every_page_of_a_running_app(tmp_path, monkeypatch):
     url = capacity.fill_store(str(tmp_path), "sample")
     with serve(url, tmp_path) as app:
         by_page = capacity.cpu_by_page(app, repeat=1)
+        # the first-chart bench's server share: a new session is sent a plotly chart on every chart page
+        from bench.first_chart import URL_PATHS, server_chart_seconds
+
+        sent = {name: server_chart_seconds(app.base, path, repeat=1) for name, path in URL_PATHS.items()}
         assert "Traceback" not in app.log_text()
     assert set(by_page) == {p or "overview" for p in capacity.PAGES}
     assert all(v >= 0 for v in by_page.values())
+    assert set(sent) == {"overview", "gaps", "compare", "goals"} and all(0 < v < 120 for v in sent.values())
