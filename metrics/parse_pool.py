@@ -71,13 +71,20 @@ def limits() -> Limits:
                   memory_mb=max(16, int(_number("TRACKER_PARSE_MEMORY_MB", 768))))
 
 
+# A single-threaded caller bigger than this (resident MB) starts its workers from the fork server too.
+FORK_MAX_RSS_MB = 400
+
+
 def _ctx() -> Any:
     """How workers start. A process with one thread (the CLI) forks them itself: nothing is imported
     again and no fork server starts (that cost a one-file ``validate`` 0.6 s, doubling it). A threaded
     process (the app) must not fork itself, so its workers come from a fork server that has preloaded
     the ingest code once."""
     global _context
-    if threading.active_count() == 1:
+    # Only a lean process forks itself: a worker's memory limit counts from its size as forked, and a
+    # forked worker can reuse the parent's free heap without that size growing (after a long run — a
+    # test session, say — a 100,000-row parse fitted "within" a 16 MB limit). A fork server child is lean.
+    if threading.active_count() == 1 and _status_kb("self", "VmRSS") < FORK_MAX_RSS_MB * 1024:
         return mp.get_context("fork")
     with _lock:
         if _context is None:

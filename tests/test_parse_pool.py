@@ -97,9 +97,15 @@ def test_the_cli_reads_through_the_same_bounded_path(tmp_path, command):
     assert "parse_too_slow" in json.dumps(out, ensure_ascii=False)
 
 
-@pytest.mark.parametrize("threads, method", [(1, "fork"), (3, "forkserver")])
-def test_a_single_threaded_caller_forks_its_workers_and_the_app_uses_the_fork_server(monkeypatch, threads, method):
+@pytest.mark.parametrize("threads, max_rss_mb, method", [
+    (1, 100_000, "fork"),      # the CLI: one thread, a lean process
+    (3, 100_000, "forkserver"),  # the app: threads
+    (1, 0, "forkserver"),      # one thread but big (a long test session): a forked worker's limit would not hold
+])
+def test_a_lean_single_threaded_caller_forks_its_workers_and_the_app_uses_the_fork_server(
+        monkeypatch, threads, max_rss_mb, method):
     monkeypatch.setattr(parse_pool.threading, "active_count", lambda: threads)
+    monkeypatch.setattr(parse_pool, "FORK_MAX_RSS_MB", max_rss_mb)
     assert parse_pool._ctx().get_start_method() == method
     result = bounded_read_file(JIANGSU.read_bytes(), JIANGSU.name)
     assert result.readable and result.province == "江苏省"
