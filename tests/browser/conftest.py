@@ -61,3 +61,18 @@ def screenshot(page, name: str) -> Path:
     page.screenshot(path=str(path), full_page=True)
     page.set_viewport_size(size)
     return path
+
+
+def store_with_editor(folder: Path, password: str) -> str:
+    """A SQLite store in ``folder`` holding one 江苏省 editor, js_editor (bcrypt at 4 rounds: tests only)."""
+    from metrics import auth
+    from metrics.auth import Accounts
+    from metrics.store import Store
+
+    db = f"sqlite:///{folder / 'tracker.sqlite'}"
+    rounds, auth.BCRYPT_ROUNDS = auth.BCRYPT_ROUNDS, 4
+    try:
+        Accounts(Store(db)).add("js_editor", password, "editor", "江苏省")
+    finally:
+        auth.BCRYPT_ROUNDS = rounds
+    return db

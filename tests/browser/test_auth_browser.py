@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import screenshot, serve, wait_idle
+from conftest import screenshot, serve, store_with_editor, wait_idle
 
 SECRET = "browser-test-secret-0123456789-abcdefghij"
 PASSWORD = "correct horse 9"
@@ -13,17 +13,8 @@ PASSWORD = "correct horse 9"
 @pytest.fixture(scope="module")
 def auth_url(tmp_path_factory) -> str:
     """A running app with accounts switched on and one editor account; stopped after the module."""
-    from metrics import auth
-    from metrics.auth import Accounts
-    from metrics.store import Store
-
     folder = tmp_path_factory.mktemp("auth_browser")
-    db = f"sqlite:///{folder / 'tracker.sqlite'}"
-    rounds, auth.BCRYPT_ROUNDS = auth.BCRYPT_ROUNDS, 4
-    try:
-        Accounts(Store(db)).add("js_editor", PASSWORD, "editor", "江苏省")
-    finally:
-        auth.BCRYPT_ROUNDS = rounds
+    db = store_with_editor(folder, PASSWORD)
     with serve(db, folder, env={"TRACKER_AUTH": "on", "TRACKER_SECRET": SECRET}) as server:
         yield server.base
     text = server.log_text()

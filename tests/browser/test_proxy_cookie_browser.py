@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import serve, wait_idle
+from conftest import serve, store_with_editor, wait_idle
 from test_proxy_cookie import running_nginx
 
 SECRET = "browser-test-secret-0123456789-abcdefghij"
@@ -16,17 +16,8 @@ PROXY_PORT = 8724
 
 @pytest.fixture(scope="module")
 def proxied_url(tmp_path_factory) -> str:
-    from metrics import auth
-    from metrics.auth import Accounts
-    from metrics.store import Store
-
     folder = tmp_path_factory.mktemp("proxy_cookie")
-    db = f"sqlite:///{folder / 'tracker.sqlite'}"
-    rounds, auth.BCRYPT_ROUNDS = auth.BCRYPT_ROUNDS, 4
-    try:
-        Accounts(Store(db)).add("js_editor", PASSWORD, "editor", "江苏省")
-    finally:
-        auth.BCRYPT_ROUNDS = rounds
+    db = store_with_editor(folder, PASSWORD)
     with serve(db, folder, env={"TRACKER_AUTH": "on", "TRACKER_SECRET": SECRET}) as server:
         app_port = int(server.base.rsplit(":", 1)[1])
         with running_nginx(folder / "nginx", PROXY_PORT, app_port) as port:
