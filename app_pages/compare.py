@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_support import data, figures
-from app_support.errors import error_boundary
+from app_support.sections import draw_sections
 from app_support.session import choice, choices, current_as_of, current_lang
 from app_support.tiles import draw_tile_map
 from app_support.ui import page_setup, plot, translated
@@ -40,7 +40,6 @@ def ranking_table(progress, metric: str, lang: str):
 
 def draw_side_by_side(progress, province_rows, lang: str) -> None:
     """Every target of the regions the user picks (two or more), as a table and as a chart."""
-    st.subheader(t("side_by_side", lang))
     with_data = list(dict.fromkeys(province_rows["scope"]))
     # The picked regions are stored by canonical name, so switching the language keeps them.
     picked = choices(t("side_by_side_pick", lang), with_data, "side_by_side",
@@ -71,21 +70,22 @@ if province_rows.empty:
 # Custom metrics of a province's own plan are named in its workbook, not in the catalog.
 names = data.custom_metric_names(lang)
 
-with error_boundary("tile_title"):
+
+def draw_regions() -> None:
+    """The tile map of the regions for one target (click a region to open it)."""
     draw_tile_map(progress, list(dict.fromkeys(province_rows["metric"])), lang, "compare",
                   lambda m: names.get(m) or catalog.label("metric", m, lang))
 
-with error_boundary("side_by_side"):
-    draw_side_by_side(progress, province_rows, lang)
 
-with error_boundary("app_compare_heatmap"):
-    st.subheader(t("app_compare_heatmap", lang))
+def draw_heatmap() -> None:
+    """Every region against every target, as percent of its target or as contribution."""
     value = choice(st.radio, t("app_compare_value", lang), ["percent", "contribution_percent"], "compare_value",
                    lambda v: t(f"app_compare_value_{v}", lang), horizontal=True)
     plot(figures.shown("heatmap", as_of, lang, value=value), "compare_heatmap", prepared=True)
 
-with error_boundary("app_compare_ranking"):
-    st.subheader(t("app_compare_ranking", lang))
+
+def draw_ranking() -> None:
+    """The regions ranked for one target, as a chart and as a table."""
     metrics = [m for m in dict.fromkeys(province_rows["metric"])]
     with_target = province_rows[province_rows["target"].notna()]["metric"]
     metric = choice(st.selectbox, t("app_col_metric", lang), metrics, "compare_metric",
@@ -96,8 +96,8 @@ with error_boundary("app_compare_ranking"):
                  key="compare_ranking_table")
 
 
-with error_boundary("app_compare_shared"):
-    st.subheader(t("app_compare_shared", lang))
+def draw_shared() -> None:
+    """The plain sum of the regions against the national distinct count, and the items behind the difference."""
     st.caption(t("app_compare_shared_help", lang))
     sums = progress.plain_sums
     if sums is not None and len(sums):
@@ -108,8 +108,16 @@ with error_boundary("app_compare_shared"):
     shared = progress.shared_items
     if shared is None or not len(shared):
         st.caption(t("app_compare_no_shared", lang))
-    else:
-        table = shared_table(progress, catalog, "national", "national", lang)
-        st.dataframe(translated(table, {"metric": "app_col_metric", "name": "app_col_name", "code": "app_col_code_id",
-                                        "n_provinces": "app_col_n_provinces", "provinces": "app_col_provinces"},
-                                lang), hide_index=True, width="stretch", key="compare_shared")
+        return
+    table = shared_table(progress, catalog, "national", "national", lang)
+    st.dataframe(translated(table, {"metric": "app_col_metric", "name": "app_col_name", "code": "app_col_code_id",
+                                    "n_provinces": "app_col_n_provinces", "provinces": "app_col_provinces"},
+                            lang), hide_index=True, width="stretch", key="compare_shared")
+
+
+# One view at a time, each drawn when its tab is opened: the page's first chart is not held up by the
+# other four views' tables and charts (issue 17).
+draw_sections("compare_tab", [("app_tab_regions", draw_regions),
+                              ("side_by_side", lambda: draw_side_by_side(progress, province_rows, lang)),
+                              ("app_compare_heatmap", draw_heatmap), ("app_compare_ranking", draw_ranking),
+                              ("app_compare_shared", draw_shared)])

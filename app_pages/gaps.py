@@ -6,6 +6,7 @@ import streamlit as st
 from app_support import data, figures, item_tables, tables, target_picker
 from app_support.errors import error_boundary
 from app_support.links import remember_target, wanted_target
+from app_support.sections import draw_sections
 from app_support.session import NATIONAL, choice, current_as_of, current_lang, current_scope
 from app_support.ui import page_setup, plot, show_figures, table_download, translated
 from metrics import chart_rows, presentation
@@ -51,39 +52,39 @@ with error_boundary("app_gaps_figures"):
     ])
     st.markdown(f"**{t('app_col_status', lang)}:** {md_text(deadline_sentence(row, lang, unit))}")
 
-with error_boundary("app_gaps_charts"):
+
+def draw_progress() -> None:
+    """The bullet and the trajectory of the picked target, and the clause that sets it."""
     # The legend clears the axis labels.
     plot(figures.shown("bullet_chart", as_of, lang, metric, scope_type=scope_type, scope=scope, deadline=deadline,
                        layout={"height": 300, "legend_y": -0.4}), "gaps_bullet", prepared=True)
     plot(figures.shown("trajectory_chart", as_of, lang, metric, scope_type=scope_type, scope=scope,
                        deadline=deadline), "gaps_trajectory", prepared=True)
+    with error_boundary("app_gaps_clause"):
+        st.subheader(t("app_gaps_clause", lang))
+        if row["clause_quote"] and not presentation.is_missing(row["clause_quote"]):
+            section, quote, note = clause_text(row["clause_section"], row["clause_quote"], lang)
+            st.caption(f"{catalog.policy.number} · {section}")
+            st.text(f"「{quote}」" if lang == "zh" else f"“{quote}”")
+            if note:  # the English is ours, not the ministry's
+                st.caption(f"{note} · 「{row['clause_quote']}」")
+        else:
+            st.caption(t("app_gaps_no_clause", lang))
 
-with error_boundary("app_gaps_clause"):
-    st.subheader(t("app_gaps_clause", lang))
-    if row["clause_quote"] and not presentation.is_missing(row["clause_quote"]):
-        section, quote, note = clause_text(row["clause_section"], row["clause_quote"], lang)
-        st.caption(f"{catalog.policy.number} · {section}")
-        st.text(f"「{quote}」" if lang == "zh" else f"“{quote}”")
-        if note:  # the English is ours, not the ministry's
-            st.caption(f"{note} · 「{row['clause_quote']}」")
-    else:
-        st.caption(t("app_gaps_no_clause", lang))
 
-if scope == NATIONAL:
-    with error_boundary("app_gaps_breakdown"):
-        # Folded: the bullet and the trajectory are what a reader comes for; two more charts above the
-        # fold doubled the page's drawing time (issue 17).
-        with st.expander(t("app_gaps_breakdown", lang), expanded=False):
-            left, right = st.columns(2)
-            with left:
-                plot(figures.shown("breakdown_chart", as_of, lang, metric, by="direction"), "gaps_by_direction",
-                     prepared=True)
-            with right:
-                plot(figures.shown("breakdown_chart", as_of, lang, metric, by="flagship"), "gaps_by_flagship",
-                     prepared=True)
+def draw_breakdown() -> None:
+    """The national figure by direction and by flagship product category."""
+    left, right = st.columns(2)
+    with left:
+        plot(figures.shown("breakdown_chart", as_of, lang, metric, by="direction"), "gaps_by_direction",
+             prepared=True)
+    with right:
+        plot(figures.shown("breakdown_chart", as_of, lang, metric, by="flagship"), "gaps_by_flagship",
+             prepared=True)
 
-with error_boundary("app_gaps_items"):
-    st.subheader(t("app_gaps_items", lang))
+
+def draw_items() -> None:
+    """The items counted for the target: the first rows, searched on the server, the full list to download."""
     # Named and dated once per revision (data.counted_table), searched on every rerun.
     items = data.counted_table(scope_type, scope, metric, as_of, lang)
     query = st.text_input(t("app_gaps_search", lang), key="gaps_search", placeholder=t("app_gaps_search_hint", lang))
@@ -98,3 +99,9 @@ with error_boundary("app_gaps_items"):
         st.caption(t("app_table_first_rows", lang, rows=tables.FIRST_ROWS))
     st.dataframe(table.head(tables.FIRST_ROWS), hide_index=True, width="stretch", key="gaps_items_table")
     table_download(table, f"{metric}_items.csv", "gaps_items_csv", lang)
+
+
+# The charts lead; the breakdowns (national only) and the items table are a tab away, drawn when opened.
+draw_sections("gaps_tab", [("app_gaps_tab_progress", draw_progress),
+                           *([("app_gaps_breakdown", draw_breakdown)] if scope == NATIONAL else []),
+                           ("app_gaps_items", draw_items)])

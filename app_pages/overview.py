@@ -5,6 +5,7 @@ import streamlit as st
 
 from app_support import cards, data, figures, history_tables
 from app_support.errors import error_boundary
+from app_support.sections import draw_sections
 from app_support.session import NATIONAL, current_as_of, current_lang, current_scope, scope_label
 from app_support.tiles import draw_tile_map
 from app_support.ui import page_setup, plot, show_cards, show_diff_counts
@@ -33,6 +34,25 @@ with st.spinner(t("app_loading", lang)):
     progress = data.progress(as_of)
 rows = chart_rows.scope_rows(progress, scope_type, scope)
 
+
+def draw_bullets() -> None:
+    """Every target of the scope as one bullet chart."""
+    plot(figures.shown("overview_bullets", as_of, lang, scope_type=scope_type, scope=scope), "overview_bullets",
+         prepared=True)
+
+
+def draw_changes() -> None:
+    """What changed in the latest submissions against the ones they replaced (up to five)."""
+    pairs = history_tables.latest_pairs(data.history(None if scope == NATIONAL else scope))
+    if not pairs:
+        st.caption(t("app_overview_no_changes", lang))
+    for old, new in pairs[:5]:
+        diff = data.submission_diff(old["id"], new["id"])
+        st.markdown(t("app_changes_summary", lang, province=scope_label(new["province"], lang), new=new["id"],
+                      as_of=str(new["as_of"])[:10], old=old["id"]))
+        show_diff_counts(diff, lang, key=f"changes_{new['id']}")
+
+
 if rows.empty:
     st.info(t("app_no_data", lang) if scope == NATIONAL
             else t("app_no_data_scope", lang, scope=scope_label(scope, lang)))
@@ -47,21 +67,9 @@ else:
         for year, passed in finals:
             st.subheader(t("calendar2_overview_final", lang, year=year))
             show_cards(cards.target_cards(passed, lang, load_catalog()), lang)
-    with error_boundary("app_overview_bullets"):
-        st.subheader(t("app_overview_bullets", lang))
-        plot(figures.shown("overview_bullets", as_of, lang, scope_type=scope_type, scope=scope), "overview_bullets",
-             prepared=True)
 
-with error_boundary("tile_title"):
-    draw_region_tiles(progress, lang)
-
-with error_boundary("app_overview_changes"):
-    st.subheader(t("app_overview_changes", lang))
-    pairs = history_tables.latest_pairs(data.history(None if scope == NATIONAL else scope))
-    if not pairs:
-        st.caption(t("app_overview_no_changes", lang))
-    for old, new in pairs[:5]:
-        diff = data.submission_diff(old["id"], new["id"])
-        st.markdown(t("app_changes_summary", lang, province=scope_label(new["province"], lang), new=new["id"],
-                      as_of=str(new["as_of"])[:10], old=old["id"]))
-        show_diff_counts(diff, lang, key=f"changes_{new['id']}")
+# Below the cards one view at a time, each drawn when its tab is opened: the first chart is not held
+# up by the tile map and the change tables (issue 17).
+draw_sections("overview_tab", [*([("app_overview_bullets", draw_bullets)] if not rows.empty else []),
+                               ("app_tab_regions", lambda: draw_region_tiles(progress, lang)),
+                               ("app_overview_changes", draw_changes)])

@@ -102,6 +102,7 @@ def test_the_gaps_items_table_shows_the_first_rows_and_offers_the_full_list(larg
     from app_support.tables import FIRST_ROWS
 
     at = open_app(large_url, monkeypatch)
+    at.session_state["gaps_tab"] = "app_gaps_items"
     at.switch_page("app_pages/gaps.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert FIRST_ROWS == 200
@@ -226,6 +227,7 @@ def test_the_uploader_has_our_own_caption_in_the_chosen_language(empty_url, monk
 def test_the_ranking_says_money_as_money_in_both_languages(sample_url, monkeypatch):
     at = open_app(sample_url, monkeypatch, samples=True)
     at.session_state["compare_metric"] = "industry_scale"
+    at.session_state["compare_tab"] = "app_compare_ranking"
     at.session_state["lang"] = "en"
     at.switch_page("app_pages/compare.py").run()
     assert not at.exception, [e.value for e in at.exception]

@@ -114,10 +114,15 @@ def test_every_chart_on_a_page_says_when_it_includes_unreviewed_data(board_url, 
 
     url, gd, js = board_url
     at = dashboard_run(url, monkeypatch, approved)
-    at.switch_page("app_pages/compare.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-    assert len(charts) >= 2  # the tile map, the side-by-side, the heat map and the ranking
+    charts = []
+    # Each tab of the page is drawn when opened: open every one.
+    for tab in ("app_tab_regions", "side_by_side", "app_compare_heatmap", "app_compare_ranking"):
+        at.session_state["compare_tab"] = tab
+        at.switch_page("app_pages/compare.py").run()
+        assert not at.exception, [e.value for e in at.exception]
+        charts += [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    # the tile map, the heat map and the ranking (the side-by-side has a chart when its regions have a percent)
+    assert len(charts) >= 3
     subtitles = [c["layout"].get("title", {}).get("subtitle", {}).get("text", "") for c in charts]
     assert all(("含未审核数据" in s) is note_shown for s in subtitles), subtitles
 

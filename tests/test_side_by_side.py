@@ -57,6 +57,7 @@ def test_the_first_regions_shown_are_those_with_the_most_percents():
 
 def test_the_picked_regions_stay_picked_when_the_language_is_switched(sample_url, monkeypatch):
     at = open_app(sample_url, monkeypatch, samples=True)
+    at.session_state["compare_tab"] = "side_by_side"
     at.switch_page("app_pages/compare.py").run()
     assert not at.exception, [e.value for e in at.exception]
     at.multiselect(key="side_by_side__zh").set_value(["浙江省", "北京市", "上海市"]).run()

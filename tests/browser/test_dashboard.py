@@ -2,6 +2,8 @@
 a report download; no exception element anywhere; a screenshot of each page in artifacts/screenshots/."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from conftest import ROOT, screenshot, wait_idle
@@ -65,6 +67,33 @@ def test_a_gap_chart_shows_target_pace_and_projection(page, app_url):
     trajectory.hover()
     no_exception(page)
 
+
+
+def test_the_items_tab_and_the_as_of_popover_work_in_the_browser(page, app_url):
+    """Issue 17: the items table is a tab drawn when opened; the as-of date sits in a sidebar popover whose
+    label says the date. Opening the tab shows the table; a date typed in the popover recomputes the page."""
+    page.goto(f"{app_url}/gaps?lang=en")
+    wait_idle(page)
+    page.wait_for_selector(".js-plotly-plot .main-svg")
+    assert page.locator("[data-testid='stDataFrame']").count() == 0  # not drawn until its tab is opened
+    page.get_by_role("tab", name="Items counted").click()
+    page.wait_for_selector("[data-testid='stDataFrame']")
+    wait_idle(page)
+    assert re.search(r"Showing \d+ of \d+", page.inner_text("[data-testid='stMain']"))
+    popover = page.locator("[data-testid='stSidebar'] [data-testid='stPopover'] button").first
+    assert re.search(r"As-of date \d{4}-\d{2}-\d{2}", popover.inner_text())
+    assert "2026-06-30" not in popover.inner_text()
+    popover.click()
+    year = page.locator("[data-testid='stDateInput'] [role='spinbutton']").first
+    year.click()
+    page.keyboard.type("20260630")
+    page.locator("h1").first.click()  # the field commits on blur, as outside a popover
+    page.wait_for_function("() => document.body.innerText.includes('As of 30 June 2026')")
+    wait_idle(page)
+    assert "As-of date 2026-06-30" in popover.inner_text()
+    assert page.get_by_role("tab", name="Items counted").get_attribute("aria-selected") == "true"  # still open
+    no_exception(page)
+    screenshot(page, "gaps_items_en")
 
 def test_a_report_downloads_as_html(page, app_url):
     page.goto(f"{app_url}/report")
